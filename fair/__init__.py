@@ -1,0 +1,1 @@
+"""The fair: a virtual fair and discussion platform."""

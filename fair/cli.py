@@ -1,0 +1,152 @@
+"""The `fair` command: serve, migrate the database, create accounts, load the demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+from fair.core.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fair", description="Run and manage a virtual fair.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the fair over HTTP and websockets")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (needs PostgreSQL and Redis)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--demo", action="store_true", help="apply migrations and load the demo first")
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply every migration not applied yet")
+
+    user = commands.add_parser("user", help="accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    create = user_commands.add_parser("create", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--country", required=True, help="ISO 3166 two-letter code, e.g. SN")
+    create.add_argument("--organisation", default="")
+    create.add_argument("--role", default="participant",
+                        choices=["participant", "exhibitor", "panelist", "moderator", "organiser"])
+    create.add_argument("--password", help="omit to be asked (better: not kept in shell history)")
+
+    demo = commands.add_parser("demo", help="demo content")
+    demo_commands = demo.add_subparsers(dest="demo_command", required=True)
+    demo_commands.add_parser("load", help="load the demo fair (idempotent)")
+
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        settings.check()
+    except SettingsError as problem:
+        print(f"fair: {problem}", file=sys.stderr)
+        return 2
+
+    if args.command == "serve":
+        return _serve(settings, args)
+    if args.command == "db":
+        _upgrade(settings)
+        return 0
+    if args.command == "user":
+        return asyncio.run(_create_user(settings, args))
+    if args.command == "demo":
+        _upgrade(settings)
+        for line in asyncio.run(load_demo(settings)):
+            print(line)
+        return 0
+    return 1
+
+
+def _upgrade(settings: Settings) -> None:
+    from fair.core.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"Database is up to date ({_redacted(settings.database_url)}).")
+
+
+def _redacted(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from fair.core.server import server_options
+
+    if args.workers > 1 and (settings.is_sqlite or not settings.redis_url):
+        print(
+            "fair: several workers need a shared database and bus: set FAIR_DATABASE_URL to a "
+            "postgresql+asyncpg:// URL and FAIR_REDIS_URL to a redis:// URL.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.demo:
+        _upgrade(settings)
+        for line in asyncio.run(load_demo(settings)):
+            print(line)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"\nThe fair is running at http://{host}:{port}/  (Ctrl+C to stop)\n", flush=True)
+    uvicorn.run(
+        "fair.core.app:create_app", factory=True, host=host, port=port, workers=args.workers,
+        log_level="info", **server_options(settings),
+    )
+    return 0
+
+
+async def load_demo(settings: Settings) -> list[str]:
+    """Run every feature's demo loader against the configured database."""
+    from fair.core.db import Database, create_engine
+    from fair.core.features import load_features
+
+    demo_dir = Path(settings.demo_path)
+    if not demo_dir.is_absolute():
+        demo_dir = PROJECT_ROOT / demo_dir
+    db = Database(create_engine(settings.database_url))
+    lines: list[str] = []
+    try:
+        for feature in load_features(settings.features):
+            if feature.demo is not None:
+                lines.extend(await feature.demo(db, demo_dir, {}))
+    finally:
+        await db.dispose()
+    return lines
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from fair.core.accounts.actions import register
+    from fair.core.accounts.inputs import Registration
+    from fair.core.accounts.roles import Role
+    from fair.core.db import Database, create_engine
+    from fair.core.errors import FairError
+    from fair.core.inputs import parse
+
+    password = args.password or getpass.getpass("Password (at least 10 characters): ")
+    db = Database(create_engine(settings.database_url))
+    try:
+        form = parse(Registration, {
+            "email": args.email, "display_name": args.name, "country": args.country,
+            "organisation": args.organisation, "password": password,
+        })
+        user = await register(db, form, role=Role(args.role))
+    except FairError as refusal:
+        details = "; ".join(f"{k}: {v}" for k, v in refusal.fields.items())
+        print(f"fair: {refusal.message} {details}".strip(), file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    print(f"Created {user.email} ({user.role}).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

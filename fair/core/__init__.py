@@ -1,0 +1,1 @@
+"""The platform core: settings, database, event log, bus, live endpoint, accounts and pages."""

@@ -1,0 +1,1 @@
+"""Accounts: registration, logins (server-side, revocable), roles and the access helpers."""

@@ -1,0 +1,29 @@
+"""Loads the demo accounts from config/demo/accounts.toml (one per role, passwords printed)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from fair.core.accounts.actions import register
+from fair.core.accounts.inputs import Registration
+from fair.core.accounts.models import User
+from fair.core.accounts.roles import Role
+from fair.core.db import Database
+
+
+async def load_demo(db: Database, demo_dir: Path, options: dict[str, Any]) -> list[str]:
+    data = tomllib.loads((demo_dir / "accounts.toml").read_text(encoding="utf-8"))
+    lines = ["Demo accounts (e-mail / password / role):"]
+    for account in data["accounts"]:
+        role = Role(account.pop("role"))
+        form = Registration(**account)
+        async with db.reading() as session:
+            exists = await session.scalar(select(User.id).where(User.email == form.email))
+        if exists is None:
+            await register(db, form, role=role)
+        lines.append(f"  {form.email:<32} {form.password:<22} {role.value}")
+    return lines

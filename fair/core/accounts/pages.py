@@ -1,0 +1,137 @@
+"""Account pages: register, log in, log out, and the organisers' people list."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fair.core.accounts import actions, queries
+from fair.core.accounts.countries import country_names
+from fair.core.accounts.inputs import Credentials, Registration, RoleChange
+from fair.core.accounts.roles import Role
+from fair.core.errors import FairError, Invalid
+from fair.core.i18n import gettext as _
+from fair.core.inputs import parse
+from fair.core.pages import form_data, render, services_of, viewer_of
+from fair.core.security import LOGIN_COOKIE
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        return "/"
+    return target
+
+
+def _logged_in(request: Request, token: str, target: str) -> Response:
+    settings = services_of(request).settings
+    response = RedirectResponse(_safe_next(target), status_code=303)
+    response.set_cookie(
+        LOGIN_COOKIE, token, max_age=settings.session_days * 86400, httponly=True,
+        secure=settings.cookie_secure, samesite="lax",
+    )
+    return response
+
+
+async def register_page(request: Request) -> Response:
+    await viewer_of(request)
+    return render(request, "accounts/register.html", {"form": {}, "countries": country_names()})
+
+
+async def register(request: Request) -> Response:
+    services = services_of(request)
+    await viewer_of(request)
+    data = await form_data(request)
+    try:
+        await services.limits.check("account.register", _client(request), 10, 3600)
+        registration = parse(Registration, data)
+        await actions.register(services.db, registration)
+        token, _user = await actions.log_in(
+            services.db, Credentials(email=registration.email, password=registration.password),
+            user_agent=request.headers.get("user-agent", ""), days=services.settings.session_days,
+        )
+    except FairError as refusal:
+        data.pop("password", None)
+        return render(request, "accounts/register.html",
+                      {"form": data, "error": refusal, "countries": country_names()},
+                      status=refusal.status)
+    return _logged_in(request, token, "/")
+
+
+async def login_page(request: Request) -> Response:
+    await viewer_of(request)
+    return render(request, "accounts/login.html", {"form": {}, "next": _safe_next(request.query_params.get("next"))})
+
+
+async def login(request: Request) -> Response:
+    services = services_of(request)
+    await viewer_of(request)
+    data = await form_data(request)
+    target = _safe_next(data.pop("next", None))
+    try:
+        await services.limits.check("account.login", _client(request), 30, 300)
+        credentials = parse(Credentials, data)
+        await services.limits.check("account.login", credentials.email, 10, 300)
+        token, _user = await actions.log_in(
+            services.db, credentials, user_agent=request.headers.get("user-agent", ""),
+            days=services.settings.session_days,
+        )
+    except FairError as refusal:
+        data.pop("password", None)
+        return render(request, "accounts/login.html",
+                      {"form": data, "error": refusal, "next": target}, status=refusal.status)
+    return _logged_in(request, token, target)
+
+
+async def logout(request: Request) -> Response:
+    services = services_of(request)
+    await form_data(request)
+    token = request.cookies.get(LOGIN_COOKIE)
+    if token:
+        await actions.log_out(services.db, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(LOGIN_COOKIE, httponly=True, secure=services.settings.cookie_secure, samesite="lax")
+    return response
+
+
+async def people_page(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    try:
+        page = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        page = 1
+    people, total = await queries.people(services.db, viewer, page=page)
+    return render(request, "accounts/people.html", {
+        "people": people, "total": total, "page": page, "per_page": 50, "roles": list(Role),
+        "countries": country_names(),
+    })
+
+
+async def change_role(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    await actions.change_role(services.db, viewer, _path_id(request), parse(RoleChange, data))
+    return RedirectResponse("/people", status_code=303)
+
+
+async def ban(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    await form_data(request)
+    await actions.ban(services.db, viewer, _path_id(request))
+    return RedirectResponse("/people", status_code=303)
+
+
+def _path_id(request: Request) -> int:
+    value = request.path_params["user_id"]
+    if not isinstance(value, int):
+        raise Invalid("input.invalid", _("Not a valid address."))
+    return value
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,82 @@
+"""The app factory: routes from the features, middleware, and services built in the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fair.core import i18n
+from fair.core.errors import FairError, NotFound
+from fair.core.features import load_features
+from fair.core.i18n import gettext as _
+from fair.core.live import live_endpoint
+from fair.core.pages import handle_refusal, wants_json
+from fair.core.security import SecurityMiddleware
+from fair.core.services import open_services
+from fair.core.settings import PROJECT_ROOT, Settings, load_settings
+
+STATIC = PROJECT_ROOT / "static"
+
+
+class LanguageMiddleware:
+    """Activates the translation the browser asks for, for the whole request or socket."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in {"http", "websocket"}:
+            accept = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
+            i18n.activate(i18n.pick_language(accept))
+        await self.app(scope, receive, send)
+
+
+async def health(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    if status != 404:
+        detail = exc.detail if isinstance(exc, HTTPException) else ""
+        if wants_json(request):
+            return JSONResponse({"error": {"code": f"http.{status}", "message": detail}}, status_code=status)
+        return PlainTextResponse(detail, status_code=status)
+    return await handle_refusal(request, NotFound("http.not_found", _("There is nothing at this address.")))
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    settings.check()
+    features = load_features(settings.features)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
+        async with open_services(settings, features) as services:
+            yield {"services": services}
+
+    routes = [
+        *(route for feature in features for route in feature.routes),
+        Route("/healthz", health),
+        WebSocketRoute("/ws", live_endpoint),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityMiddleware, cookie_secure=settings.cookie_secure),
+            Middleware(LanguageMiddleware),
+        ],
+        exception_handlers={FairError: handle_refusal, HTTPException: not_found},
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )

@@ -1,0 +1,82 @@
+"""Typed events and their wire frames.
+
+An event class says in its docstring what happened and who sees it; its fields
+are the payload (views, never ORM objects). A frame is encoded once, when the
+event is appended to the log, and forwarded unchanged through the bus and
+every socket.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class View(BaseModel):
+    """What an event or a page shows of an object: plain values, nothing the audience may not see."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Event(BaseModel):
+    """Base of every event; subclasses set `type` to a past-tense dotted name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: ClassVar[str]
+    registry: ClassVar[dict[str, type[Event]]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        event_type = cls.__dict__.get("type")
+        if event_type is None:
+            return
+        existing = Event.registry.get(event_type)
+        if existing is not None and existing.__qualname__ != cls.__qualname__:
+            raise TypeError(f"event type {event_type!r} is defined twice")
+        Event.registry[event_type] = cls
+
+    def payload(self) -> str:
+        return self.model_dump_json()
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A committed event as it travels: its channel, its sequence number and its encoded frame."""
+
+    channel: str
+    seq: int
+    frame: str
+
+
+def event_frame(channel: str, seq: int, event_type: str, at: str, payload: str) -> str:
+    """The one encoding of an event frame; `payload` is already JSON text."""
+    return (
+        f'{{"kind":"event","channel":{json.dumps(channel)},"seq":{seq},'
+        f'"type":{json.dumps(event_type)},"at":"{at}","data":{payload}}}'
+    )
+
+
+def transient_frame(channel: str, event_type: str, data: dict[str, Any]) -> str:
+    """A frame for state that is not logged (a presence count): no seq, nothing to resume."""
+    return json.dumps(
+        {"kind": "event", "channel": channel, "type": event_type, "data": data},
+        separators=(",", ":"),
+    )
+
+
+def reply_frame(ref: str | None, data: dict[str, Any] | None = None) -> str:
+    return json.dumps({"kind": "reply", "ref": ref, "ok": True, "data": data or {}}, separators=(",", ":"))
+
+
+def error_frame(ref: str | None, error: dict[str, Any]) -> str:
+    return json.dumps({"kind": "reply", "ref": ref, "ok": False, "error": error}, separators=(",", ":"))
+
+
+def reset_frame(channel: str, seq: int) -> str:
+    """Tells a client it is too far behind on `channel`: reload the view, then go on from `seq`."""
+    return json.dumps({"kind": "reset", "channel": channel, "seq": seq}, separators=(",", ":"))

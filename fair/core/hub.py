@@ -1,0 +1,237 @@
+"""The hub: this process's followers of each channel, fed from commits, the bus and the log.
+
+Per channel the hub remembers the last seq it delivered. An envelope with the
+next seq is fanned out at once; an older one is a duplicate and dropped; a newer
+one means the bus lost something, and the hub reads the gap from the log. A
+periodic check of the channels' heads does the same when the bus is down, so
+followers get every event, in order, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from fair.core import log
+from fair.core.bus import Bus
+from fair.core.db import Database
+from fair.core.events import Envelope, reset_frame
+
+logger = logging.getLogger(__name__)
+
+CATCH_UP_BATCH = 500
+
+
+class Follower(Protocol):
+    def push(self, frame: str) -> None:
+        """Queue a frame for the client without waiting; never raises."""
+
+
+class _Channel:
+    __slots__ = ("again", "catching_up", "early", "followers", "last_seq", "name", "ready", "refs")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.last_seq = 0
+        # Follower -> None when live, or a list holding live envelopes while its replay is read.
+        self.followers: dict[Follower, list[Envelope] | None] = {}
+        self.early: list[Envelope] | None = []
+        self.ready = asyncio.Event()
+        self.refs = 0
+        self.catching_up = False
+        self.again = False
+
+
+class Hub:
+    def __init__(
+        self, db: Database, bus: Bus, *, replay_limit: int = 1000, head_check_seconds: float = 2.0
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.replay_limit = replay_limit
+        self.head_check_seconds = head_check_seconds
+        self._channels: dict[str, _Channel] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._head_checker: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.db.on_commit(self.publish)
+        await self.bus.start(self.deliver, self.catch_up_all)
+        self._head_checker = asyncio.create_task(self._check_heads(), name="hub-head-check")
+
+    async def stop(self) -> None:
+        tasks = [*self._tasks, *([self._head_checker] if self._head_checker else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.bus.stop()
+
+    @property
+    def channels(self) -> list[str]:
+        return list(self._channels)
+
+    async def publish(self, envelopes: Sequence[Envelope]) -> None:
+        """Called after a commit: deliver here at once, then hand over to the bus for the others."""
+        if not envelopes:
+            return
+        for envelope in envelopes:
+            self.deliver(envelope)
+        await self.bus.publish(envelopes)
+
+    async def follow(self, follower: Follower, channel: str, since: int | None) -> int:
+        """Start sending `channel` to `follower` after `since`; return the head it continued from.
+
+        Live envelopes are held while the missed ones are read from the log, so the
+        follower sees replay then live, in order, with no gap and no repeat.
+        """
+        state = self._channels.get(channel)
+        if state is None:
+            state = self._channels[channel] = _Channel(channel)
+            state.refs += 1
+            try:
+                await self._open(state)
+            except BaseException:
+                state.refs -= 1
+                self._forget_if_unused(state)
+                raise
+        else:
+            state.refs += 1
+            await state.ready.wait()
+        if follower in state.followers:
+            state.refs -= 1
+        head = state.last_seq
+        if since is None:
+            since = head
+        if since > head or head - since > self.replay_limit:
+            follower.push(reset_frame(channel, head))
+            state.followers[follower] = None
+            return head
+        if since == head:
+            state.followers[follower] = None
+            return head
+        state.followers[follower] = held = []
+        try:
+            async with self.db.reading() as session:
+                missed = await log.events_after(session, channel, since, head - since)
+        except BaseException:
+            self.unfollow(follower, channel)
+            raise
+        if state.followers.get(follower) is not held:
+            return head
+        last = since
+        for envelope in missed:
+            follower.push(envelope.frame)
+            last = envelope.seq
+        for envelope in held:
+            if envelope.seq > last:
+                follower.push(envelope.frame)
+                last = envelope.seq
+        state.followers[follower] = None
+        return head
+
+    def unfollow(self, follower: Follower, channel: str) -> None:
+        state = self._channels.get(channel)
+        if state is None or state.followers.pop(follower, False) is False:
+            return
+        state.refs -= 1
+        self._forget_if_unused(state)
+
+    def drop(self, follower: Follower) -> None:
+        """Forget a follower on every channel (its connection closed)."""
+        for channel in [name for name, state in self._channels.items() if follower in state.followers]:
+            self.unfollow(follower, channel)
+
+    def deliver(self, envelope: Envelope) -> None:
+        """Take one committed envelope from this process or the bus; never blocks."""
+        state = self._channels.get(envelope.channel)
+        if state is None:
+            return
+        if state.early is not None:
+            state.early.append(envelope)
+        elif envelope.seq == state.last_seq + 1:
+            state.last_seq = envelope.seq
+            self._fan_out(state, envelope)
+        elif envelope.seq > state.last_seq:
+            self._catch_up(state)
+
+    def catch_up_all(self) -> None:
+        """The bus was away: read whatever every channel missed from the log."""
+        for state in list(self._channels.values()):
+            if state.early is None:
+                self._catch_up(state)
+
+    def _fan_out(self, state: _Channel, envelope: Envelope) -> None:
+        frame = envelope.frame
+        for follower, held in state.followers.items():
+            if held is None:
+                follower.push(frame)
+            else:
+                held.append(envelope)
+
+    async def _open(self, state: _Channel) -> None:
+        await self.bus.subscribe(state.name)
+        async with self.db.reading() as session:
+            state.last_seq = (await log.heads(session, [state.name]))[state.name]
+        early, state.early = state.early or [], None
+        for envelope in sorted(early, key=lambda e: e.seq):
+            self.deliver(envelope)
+        state.ready.set()
+
+    def _forget_if_unused(self, state: _Channel) -> None:
+        if state.refs > 0 or self._channels.get(state.name) is not state:
+            return
+        del self._channels[state.name]
+        self._spawn(self.bus.unsubscribe(state.name))
+
+    def _catch_up(self, state: _Channel) -> None:
+        if state.catching_up:
+            state.again = True
+            return
+        state.catching_up = True
+        self._spawn(self._read_gap(state))
+
+    async def _read_gap(self, state: _Channel) -> None:
+        try:
+            while self._channels.get(state.name) is state:
+                async with self.db.reading() as session:
+                    missed = await log.events_after(
+                        session, state.name, state.last_seq, CATCH_UP_BATCH
+                    )
+                for envelope in missed:
+                    if envelope.seq == state.last_seq + 1:
+                        state.last_seq = envelope.seq
+                        self._fan_out(state, envelope)
+                if len(missed) < CATCH_UP_BATCH and not state.again:
+                    return
+                state.again = False
+        except Exception:
+            logger.exception("hub: could not read the gap of %s; the next head check retries", state.name)
+        finally:
+            state.catching_up = False
+
+    async def _check_heads(self) -> None:
+        while True:
+            await asyncio.sleep(self.head_check_seconds)
+            names = [name for name, state in self._channels.items() if state.early is None]
+            if not names:
+                continue
+            try:
+                async with self.db.reading() as session:
+                    found = await log.heads(session, names)
+            except Exception:
+                logger.exception("hub: head check failed")
+                continue
+            for name, head in found.items():
+                state = self._channels.get(name)
+                if state is not None and state.early is None and head > state.last_seq:
+                    self._catch_up(state)
+
+    def _spawn(self, coro: object) -> None:
+        task = asyncio.ensure_future(coro)  # type: ignore[call-overload]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

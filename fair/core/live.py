@@ -1,0 +1,282 @@
+"""The live endpoint `/ws`: one websocket per browser tab, JSON frames in three shapes.
+
+    {"kind":"command","ref":"c1","type":"live.follow","data":{"channel":"fair","since":0}}
+    {"kind":"reply","ref":"c1","ok":true,"data":{...}}  or  "ok":false,"error":{"code":...}
+    {"kind":"event","channel":"fair","seq":3,"type":"...","at":"...Z","data":{...}}
+
+Each connection has a bounded queue and one writer task; the hub only ever
+pushes to the queue. A client that falls too far behind is closed with
+CLOSE_TOO_SLOW and resumes from the last seq it saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from fair.core.accounts.channels import user_channel
+from fair.core.accounts.queries import login_is_live, viewer_for
+from fair.core.accounts.viewers import Viewer
+from fair.core.channels import PRESENCE
+from fair.core.errors import FairError, Invalid
+from fair.core.events import error_frame, reply_frame
+from fair.core.i18n import gettext as _
+from fair.core.inputs import Input, parse
+from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
+
+if TYPE_CHECKING:
+    from fair.core.services import Services
+
+logger = logging.getLogger(__name__)
+
+# Close codes (RFC 6455 private range 4000-4999), documented in ARCHITECTURE.md.
+CLOSE_TOO_SLOW = 4000  # the client fell behind; reconnect and resume from the last seq
+CLOSE_LOGGED_OUT = 4001  # the login ended (logout, ban, expiry); reload the page
+CLOSE_ROLE_CHANGED = 4002  # the person's role changed; reconnect to get the new rights
+CLOSE_TOO_MANY = 4008  # the client kept sending faster than allowed
+CLOSE_POLICY = 1008  # handshake refused (foreign Origin) or repeated abuse
+CLOSE_TOO_BIG = 1009  # a message over the size limit
+
+MAX_FOLLOWS = 100
+COMMANDS_PER_SECOND = 20.0
+COMMAND_BURST = 60.0
+CLOSE_SECONDS = 5.0
+
+
+class CommandFrame(Input):
+    kind: Literal["command"]
+    ref: str | None = Field(default=None, max_length=64)
+    type: str = Field(min_length=1, max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class FollowInput(Input):
+    channel: str = Field(min_length=1, max_length=200)
+    since: int | None = Field(default=None, ge=0)
+
+
+class UnfollowInput(Input):
+    channel: str = Field(min_length=1, max_length=200)
+
+
+class NoInput(Input):
+    pass
+
+
+@dataclass(frozen=True)
+class LiveContext:
+    services: Services
+    viewer: Viewer
+    connection: Connection
+
+
+@dataclass(frozen=True)
+class Command:
+    """A websocket command: its name, its strict input model and the async handler."""
+
+    name: str
+    input: type[Input]
+    handle: Callable[[LiveContext, Any], Awaitable[dict[str, Any] | None]]
+
+
+class Connection:
+    """One socket's outbound side: a bounded queue drained by a single writer task."""
+
+    def __init__(self, websocket: WebSocket, limit: int) -> None:
+        self.websocket = websocket
+        self.limit = limit
+        self.closing: tuple[int, str] | None = None
+        self.follows: set[str] = set()
+        self._queue: deque[str] = deque()
+        self._wake = asyncio.Event()
+        self._allowance = COMMAND_BURST
+        self._checked_at = time.monotonic()
+
+    def push(self, frame: str) -> None:
+        if self.closing is not None:
+            return
+        if len(self._queue) >= self.limit:
+            self.close(CLOSE_TOO_SLOW, "too far behind; reconnect and resume")
+            return
+        self._queue.append(frame)
+        self._wake.set()
+
+    def close(self, code: int, reason: str) -> None:
+        if self.closing is None:
+            self.closing = (code, reason)
+            self._queue.clear()
+            self._wake.set()
+
+    def allow_command(self) -> bool:
+        """A token bucket: COMMANDS_PER_SECOND on average, bursts up to COMMAND_BURST."""
+        now = time.monotonic()
+        self._allowance = min(
+            COMMAND_BURST, self._allowance + (now - self._checked_at) * COMMANDS_PER_SECOND
+        )
+        self._checked_at = now
+        if self._allowance < 1:
+            return False
+        self._allowance -= 1
+        return True
+
+    async def write(self) -> None:
+        send = self.websocket.send_text
+        queue = self._queue
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while queue and self.closing is None:
+                await send(queue.popleft())
+            if self.closing is not None:
+                code, reason = self.closing
+                # A client that stopped reading cannot take the close frame either: give up then.
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(CLOSE_SECONDS):
+                        await self.websocket.close(code, reason)
+                return
+
+
+class AccountWatch:
+    """Follows the person's own channel and closes the socket when their login or role changes."""
+
+    def __init__(self, connection: Connection, viewer: Viewer) -> None:
+        self.connection = connection
+        self.viewer = viewer
+
+    def push(self, frame: str) -> None:
+        event = json.loads(frame)
+        kind, data = event.get("type"), event.get("data", {})
+        if kind == "account.login.ended" and data.get("login_id") == self.viewer.login_id:
+            self.connection.close(CLOSE_LOGGED_OUT, "logged out")
+        elif kind == "account.banned":
+            self.connection.close(CLOSE_LOGGED_OUT, "account suspended")
+        elif kind == "account.role.changed":
+            self.connection.close(CLOSE_ROLE_CHANGED, "role changed")
+
+
+async def live_endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.state.services
+    settings = services.settings
+    if not origin_allowed(websocket.headers.get("origin"), settings.allowed_origins):
+        await websocket.close(CLOSE_POLICY)
+        return
+    visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
+    viewer = await viewer_for(services.db, websocket.cookies.get(LOGIN_COOKIE), visitor)
+    await websocket.accept()
+    connection = Connection(websocket, settings.send_queue_frames)
+    context = LiveContext(services, viewer, connection)
+    watch = AccountWatch(connection, viewer) if viewer.user_id is not None else None
+    await services.presence.join("fair", viewer.person)
+    writer = asyncio.create_task(connection.write(), name="live-writer")
+    reader = asyncio.create_task(_read(context), name="live-reader")
+    try:
+        if watch is not None and viewer.user_id is not None and viewer.login_id is not None:
+            await services.hub.follow(watch, user_channel(viewer.user_id), None)
+            live, _role = await login_is_live(services.db, viewer.login_id)
+            if not live:
+                connection.close(CLOSE_LOGGED_OUT, "logged out")
+        await asyncio.wait({writer, reader}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (reader, writer):
+            task.cancel()
+        for task in (reader, writer):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        services.hub.drop(connection)
+        if watch is not None:
+            services.hub.drop(watch)
+        services.presence.drop(connection)
+        await services.presence.leave("fair", viewer.person)
+
+
+async def _read(context: LiveContext) -> None:
+    connection = context.connection
+    websocket = connection.websocket
+    limit = context.services.settings.max_message_bytes
+    while connection.closing is None:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text")
+        if text is None:
+            connection.push(error_frame(None, {"code": "live.binary", "message": _("Send text frames only.")}))
+            continue
+        if len(text.encode()) > limit:
+            connection.close(CLOSE_TOO_BIG, "message too big")
+            return
+        if not connection.allow_command():
+            connection.close(CLOSE_TOO_MANY, "too many messages")
+            return
+        await _dispatch(context, text)
+
+
+async def _dispatch(context: LiveContext, text: str) -> None:
+    connection = context.connection
+    ref: str | None = None
+    try:
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            raise Invalid("live.malformed", _("The message is not valid JSON.")) from None
+        if isinstance(raw, dict) and isinstance(raw.get("ref"), str):
+            ref = raw["ref"][:64]
+        frame = parse(CommandFrame, raw, code="live.malformed")
+        ref = frame.ref
+        command = context.services.commands.get(frame.type)
+        if command is None:
+            raise Invalid("live.unknown_command", _("There is no such command."))
+        data = parse(command.input, frame.data)
+        result = await command.handle(context, data)
+        connection.push(reply_frame(ref, result))
+    except FairError as refusal:
+        connection.push(error_frame(ref, refusal.as_dict()))
+    except WebSocketDisconnect:
+        raise
+    except Exception:
+        logger.exception("live: command failed")
+        connection.push(error_frame(ref, {"code": "live.internal", "message": _("Something went wrong on our side.")}))
+
+
+async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:
+    services, connection = context.services, context.connection
+    channel = data.channel
+    if channel not in connection.follows and len(connection.follows) >= MAX_FOLLOWS:
+        raise Invalid("live.too_many_follows", _("This page follows too many things at once."))
+    await services.access.authorise(services.db, context.viewer, channel)
+    connection.follows.add(channel)
+    if channel.startswith(f"{PRESENCE}:"):
+        count = await services.presence.watch(channel.removeprefix(f"{PRESENCE}:"), connection)
+        return {"channel": channel, "count": count}
+    head = await services.hub.follow(connection, channel, data.since)
+    return {"channel": channel, "head": head}
+
+
+async def _unfollow(context: LiveContext, data: UnfollowInput) -> dict[str, Any]:
+    services, connection = context.services, context.connection
+    connection.follows.discard(data.channel)
+    if data.channel.startswith(f"{PRESENCE}:"):
+        services.presence.unwatch(data.channel.removeprefix(f"{PRESENCE}:"), connection)
+    else:
+        services.hub.unfollow(connection, data.channel)
+    return {"channel": data.channel}
+
+
+async def _ping(context: LiveContext, data: NoInput) -> dict[str, Any]:
+    return {}
+
+
+CORE_COMMANDS = [
+    Command("live.follow", FollowInput, _follow),
+    Command("live.unfollow", UnfollowInput, _unfollow),
+    Command("live.ping", NoInput, _ping),
+]

@@ -1,0 +1,72 @@
+"""Helpers shared by every page: the viewer, rendering with the layout's context, errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from fair.core.accounts.queries import viewer_for
+from fair.core.accounts.viewers import Viewer
+from fair.core.errors import FairError, NotAuthenticated
+from fair.core.security import CSRF_FIELD, CSRF_HEADER, LOGIN_COOKIE, check_csrf, csrf_token, visitor_of
+
+if TYPE_CHECKING:
+    from fair.core.services import Services
+
+
+def services_of(request: Request) -> Services:
+    return request.state.services  # type: ignore[no-any-return]
+
+
+async def viewer_of(request: Request) -> Viewer:
+    """The person making this request (cached for the request)."""
+    cached = getattr(request.state, "viewer", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    viewer = await viewer_for(services_of(request).db, request.cookies.get(LOGIN_COOKIE), visitor_of(request))
+    request.state.viewer = viewer
+    return viewer
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200) -> HTMLResponse:
+    services = services_of(request)
+    viewer: Viewer = request.state.viewer
+    full = {
+        "viewer": viewer,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(services.settings.secret_key, visitor_of(request)),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    return services.templates.TemplateResponse(request, template, full, status_code=status)
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The posted form as plain strings, after checking its CSRF token."""
+    form = await request.form()
+    data = {key: value for key, value in form.items() if isinstance(value, str)}
+    check_csrf(services_of(request).settings.secret_key, visitor_of(request), data.pop(CSRF_FIELD, None))
+    return data
+
+
+async def json_body(request: Request) -> Any:
+    """A posted JSON body, after checking the CSRF header."""
+    check_csrf(services_of(request).settings.secret_key, visitor_of(request), request.headers.get(CSRF_HEADER))
+    return await request.json()
+
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "") or request.url.path.startswith("/api/")
+
+
+async def handle_refusal(request: Request, exc: Exception) -> Response:
+    """A refusal becomes a JSON error or an error page; a needed login becomes a redirect."""
+    assert isinstance(exc, FairError)
+    if wants_json(request):
+        return JSONResponse({"error": exc.as_dict()}, status_code=exc.status)
+    if isinstance(exc, NotAuthenticated) and request.method == "GET":
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    await viewer_of(request)
+    return render(request, "error.html", {"error": exc}, status=exc.status)

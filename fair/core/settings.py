@@ -1,0 +1,120 @@
+"""Settings: defaults from config/default.toml, overridden by FAIR_* environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
+INSECURE_SECRET = "insecure-development-secret"  # noqa: S105 - the value production refuses
+
+
+class SettingsError(RuntimeError):
+    """The settings cannot be used; the message says why and what to change."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    redis_url: str
+    namespace: str
+    secret_key: str
+    base_url: str
+    allowed_origins: tuple[str, ...]
+    cookie_secure: bool
+    host: str
+    port: int
+    features: tuple[str, ...]
+    demo_path: str
+    session_days: int
+    max_message_bytes: int
+    send_queue_frames: int
+    replay_limit: int
+    head_check_seconds: float
+    presence_ttl_seconds: float
+    presence_heartbeat_seconds: float
+    max_body_bytes: int
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe in production, saying which and why."""
+        if not self.production:
+            return
+        problems = []
+        if self.secret_key == INSECURE_SECRET or len(self.secret_key) < 32:
+            problems.append(
+                "FAIR_SECRET_KEY is the development default or shorter than 32 characters; "
+                "set a long random value"
+            )
+        if not self.cookie_secure:
+            problems.append("FAIR_COOKIE_SECURE is off; cookies must only travel over HTTPS")
+        if not self.allowed_origins:
+            problems.append("FAIR_ALLOWED_ORIGINS is empty; list the origins the fair is served on")
+        if problems:
+            raise SettingsError("refusing to start in production: " + "; ".join(problems))
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise SettingsError(f"FAIR_{name.upper()} must be true or false, not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"FAIR_{name.upper()} must be a whole number") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"FAIR_{name.upper()} must be a number") from None
+    if isinstance(default, list | tuple):
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, config_file: Path = DEFAULT_CONFIG
+) -> Settings:
+    """Read the defaults, then apply FAIR_* overrides; relative SQLite paths are made absolute."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    known = {field.name for field in dataclasses.fields(Settings)}
+    unknown = set(values) - known
+    if unknown:
+        raise SettingsError(f"unknown settings in {config_file}: {', '.join(sorted(unknown))}")
+    for name in known:
+        raw = environ.get(f"FAIR_{name.upper()}")
+        if raw is not None:
+            values[name] = _coerce(name, raw, values[name])
+    for name, value in values.items():
+        if isinstance(value, list):
+            values[name] = tuple(value)
+    values["database_url"] = _absolute_sqlite_url(values["database_url"])
+    return Settings(**values)
+
+
+def _absolute_sqlite_url(url: str) -> str:
+    prefix = "sqlite+aiosqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(PROJECT_ROOT / url.removeprefix(prefix))
+    return url

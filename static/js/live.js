@@ -1,0 +1,165 @@
+// The browser side of the live endpoint: one socket per page.
+//
+//   import { live } from "/static/js/live.js";
+//   const stop = live.follow("qa:7", { since: 42, onEvent(frame) {...}, onReset(seq) {...} });
+//   const reply = await live.command("qa.question.ask", { text: "..." });
+//
+// Reconnects with jittered exponential backoff and resumes every channel from
+// the last seq it saw; frames it has already seen are dropped.
+
+const CLOSE_LOGGED_OUT = 4001;
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30000;
+
+class Live {
+  constructor(url) {
+    this.url = url;
+    this.socket = null;
+    this.follows = new Map(); // channel -> {since, handlers: Set}
+    this.pending = new Map(); // ref -> {resolve, reject}
+    this.nextRef = 1;
+    this.attempt = 0;
+    this.stopped = false;
+    this.statusEl = document.querySelector("[data-live-status]");
+    this.announcer = document.querySelector("[data-live-announcer]");
+  }
+
+  start() {
+    if (this.socket) return;
+    this.connect();
+  }
+
+  follow(channel, { since = null, onEvent = () => {}, onReset = null } = {}) {
+    let entry = this.follows.get(channel);
+    const handler = { onEvent, onReset };
+    if (!entry) {
+      entry = { since: since === null ? null : Number(since), handlers: new Set() };
+      this.follows.set(channel, entry);
+      entry.handlers.add(handler);
+      if (this.isOpen()) this.sendFollow(channel, entry);
+    } else {
+      entry.handlers.add(handler);
+    }
+    return () => {
+      entry.handlers.delete(handler);
+      if (entry.handlers.size === 0) {
+        this.follows.delete(channel);
+        if (this.isOpen()) this.command("live.unfollow", { channel }).catch(() => {});
+      }
+    };
+  }
+
+  command(type, data = {}) {
+    const ref = `c${this.nextRef++}`;
+    return new Promise((resolve, reject) => {
+      if (!this.isOpen()) {
+        reject(Object.assign(new Error("offline"), { code: "live.offline" }));
+        return;
+      }
+      this.pending.set(ref, { resolve, reject });
+      this.socket.send(JSON.stringify({ kind: "command", ref, type, data }));
+    });
+  }
+
+  announce(text) {
+    if (!this.announcer) return;
+    this.announcer.textContent = "";
+    // A fresh text node makes screen readers announce even a repeated message.
+    window.setTimeout(() => { this.announcer.textContent = text; }, 50);
+  }
+
+  isOpen() {
+    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  setStatus(state, text) {
+    if (!this.statusEl) return;
+    this.statusEl.dataset.state = state;
+    this.statusEl.textContent = text;
+  }
+
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}${this.url}`);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      this.attempt = 0;
+      this.setStatus("live", this.statusEl?.dataset.textLive || "Live");
+      for (const [channel, entry] of this.follows) this.sendFollow(channel, entry);
+    });
+    socket.addEventListener("message", (message) => this.receive(message.data));
+    socket.addEventListener("close", (event) => this.closed(event));
+  }
+
+  sendFollow(channel, entry) {
+    const data = { channel };
+    if (entry.since !== null) data.since = entry.since;
+    this.command("live.follow", data).then((reply) => {
+      if (entry.since === null && typeof reply.head === "number") entry.since = reply.head;
+    }).catch((error) => {
+      console.warn(`live: cannot follow ${channel}: ${error.code || error.message}`);
+    });
+  }
+
+  receive(text) {
+    let frame;
+    try { frame = JSON.parse(text); } catch { return; }
+    if (frame.kind === "reply") {
+      const waiter = this.pending.get(frame.ref);
+      if (!waiter) return;
+      this.pending.delete(frame.ref);
+      if (frame.ok) waiter.resolve(frame.data);
+      else waiter.reject(Object.assign(new Error(frame.error.message), frame.error));
+      return;
+    }
+    const entry = this.follows.get(frame.channel);
+    if (!entry) return;
+    if (frame.kind === "reset") {
+      entry.since = frame.seq;
+      for (const handler of entry.handlers) {
+        if (handler.onReset) handler.onReset(frame.seq);
+        else { location.reload(); return; }
+      }
+      return;
+    }
+    if (frame.kind !== "event") return;
+    if (typeof frame.seq === "number") {
+      if (entry.since !== null && frame.seq <= entry.since) return; // already seen
+      entry.since = frame.seq;
+    }
+    for (const handler of entry.handlers) handler.onEvent(frame);
+  }
+
+  closed(event) {
+    this.socket = null;
+    for (const waiter of this.pending.values()) {
+      waiter.reject(Object.assign(new Error("disconnected"), { code: "live.offline" }));
+    }
+    this.pending.clear();
+    if (this.stopped) return;
+    if (event.code === CLOSE_LOGGED_OUT) {
+      this.setStatus("ended", this.statusEl?.dataset.textEnded || "Your session has ended.");
+      this.announce(this.statusEl?.dataset.textEnded || "Your session has ended.");
+      return;
+    }
+    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt);
+    this.attempt += 1;
+    const wait = delay / 2 + Math.random() * (delay / 2);
+    this.setStatus("reconnecting", this.statusEl?.dataset.textReconnecting || "Reconnecting…");
+    window.setTimeout(() => this.connect(), wait);
+  }
+}
+
+export const live = new Live("/ws");
+window.fairLive = live;
+
+// Elements that declare a channel are followed from the seq the page was rendered at.
+function followDeclared() {
+  for (const el of document.querySelectorAll("[data-live-channel][data-live-since]")) {
+    live.follow(el.dataset.liveChannel, { since: el.dataset.liveSince });
+  }
+  live.start();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", followDeclared);
+else followDeclared();

@@ -1,0 +1,73 @@
+"""Shared fixtures: real SQLite and PostgreSQL databases, settings, and the Redis URL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from fair.core.db import Database, create_engine
+from fair.core.settings import Settings, load_settings
+from tests.support import databases
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return databases.make_sqlite_template(tmp_path_factory.mktemp("sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    url = asyncio.run(databases.create_postgres_database())
+    yield url
+    asyncio.run(databases.drop_postgres_database(url))
+
+
+# These fixtures are synchronous on purpose: they run before the test's event loop starts.
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    return databases.sqlite_copy(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+def clean_postgres_url(postgres_url: str) -> str:
+    asyncio.run(databases.truncate_postgres(postgres_url))
+    return postgres_url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test that uses this runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("clean_postgres_url"))
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(create_engine(database_url))
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return databases.REDIS_URL
+
+
+@pytest.fixture
+def namespace() -> str:
+    """A Redis namespace of this test's own: pub/sub is global, so tests must not share names."""
+    return f"test{uuid.uuid4().hex[:10]}"
+
+
+def make_settings(database_url: str, **changes: object) -> Settings:
+    base = load_settings(environ={})
+    return base.replace(
+        database_url=database_url, head_check_seconds=0.5, allowed_origins=(), **changes
+    )

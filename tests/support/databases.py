@@ -1,0 +1,73 @@
+"""Real databases for tests: a migrated SQLite template copied per test, a PostgreSQL database per run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import text
+
+from fair.core.db import Database, create_engine
+from fair.core.migrate import upgrade
+
+POSTGRES_ADMIN_DSN = os.environ.get("FAIR_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("FAIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def make_sqlite_template(directory: Path) -> Path:
+    template = directory / "template.db"
+    upgrade(sqlite_url(template))
+    return template
+
+
+def sqlite_copy(template: Path, directory: Path) -> str:
+    target = directory / f"fair-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(template, target)
+    return sqlite_url(target)
+
+
+async def create_postgres_database() -> str:
+    """A fresh, migrated database on the local server; returns its SQLAlchemy URL."""
+    name = f"fair_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    await asyncio.to_thread(upgrade, url)
+    return url
+
+
+async def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def truncate_postgres(url: str) -> None:
+    """Empty every table except Alembic's, so each test starts from a clean migrated schema."""
+    db = Database(create_engine(url, pool_size=1, max_overflow=0))
+    try:
+        async with db.engine.begin() as connection:
+            names = (await connection.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            ))).scalars().all()
+            if names:
+                await connection.execute(text(
+                    "TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"
+                ))
+    finally:
+        await db.dispose()
