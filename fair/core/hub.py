@@ -23,11 +23,15 @@ from fair.core.events import Envelope, reset_frame
 logger = logging.getLogger(__name__)
 
 CATCH_UP_BATCH = 500
+REPLAY_BATCH = 16
 
 
 class Follower(Protocol):
     def push(self, frame: str) -> None:
         """Queue a frame for the client without waiting; never raises."""
+
+    async def room(self) -> None:
+        """Wait until the client's queue can take a batch of replayed frames."""
 
 
 class _Channel:
@@ -75,6 +79,10 @@ class Hub:
     def channels(self) -> list[str]:
         return list(self._channels)
 
+    def followers_of(self, channel: str) -> int:
+        state = self._channels.get(channel)
+        return 0 if state is None else len(state.followers)
+
     async def publish(self, envelopes: Sequence[Envelope]) -> None:
         """Called after a commit: deliver here at once, then hand over to the bus for the others."""
         if not envelopes:
@@ -121,12 +129,17 @@ class Hub:
         except BaseException:
             self.unfollow(follower, channel)
             raise
-        if state.followers.get(follower) is not held:
-            return head
         last = since
-        for envelope in missed:
+        for index, envelope in enumerate(missed):
+            if index % REPLAY_BATCH == 0:
+                # Replay at the pace the client reads, so its queue stays bounded.
+                await follower.room()
+            if state.followers.get(follower) is not held:
+                return head
             follower.push(envelope.frame)
             last = envelope.seq
+        if state.followers.get(follower) is not held:
+            return head
         for envelope in held:
             if envelope.seq > last:
                 follower.push(envelope.frame)

@@ -99,8 +99,12 @@ class Connection:
         self.follows: set[str] = set()
         self._queue: deque[str] = deque()
         self._wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._room.set()
+        self._low_water = max(1, limit // 2)
         self._allowance = COMMAND_BURST
         self._checked_at = time.monotonic()
+        self._writer: asyncio.Task[None] | None = None
 
     def push(self, frame: str) -> None:
         if self.closing is not None:
@@ -110,12 +114,28 @@ class Connection:
             return
         self._queue.append(frame)
         self._wake.set()
+        if len(self._queue) >= self._low_water:
+            self._room.clear()
+
+    async def room(self) -> None:
+        await self._room.wait()
 
     def close(self, code: int, reason: str) -> None:
-        if self.closing is None:
-            self.closing = (code, reason)
-            self._queue.clear()
-            self._wake.set()
+        """Stop sending and close with `code`; a client that does not take it within
+        CLOSE_SECONDS is cut off (it stopped reading, so it cannot see the close frame)."""
+        if self.closing is not None:
+            return
+        self.closing = (code, reason)
+        self._queue.clear()
+        self._wake.set()
+        self._room.set()
+        writer = self._writer
+        if writer is not None:
+            asyncio.get_running_loop().call_later(CLOSE_SECONDS, writer.cancel)
+
+    def start_writer(self) -> asyncio.Task[None]:
+        self._writer = asyncio.create_task(self._write(), name="live-writer")
+        return self._writer
 
     def allow_command(self) -> bool:
         """A token bucket: COMMANDS_PER_SECOND on average, bursts up to COMMAND_BURST."""
@@ -129,21 +149,18 @@ class Connection:
         self._allowance -= 1
         return True
 
-    async def write(self) -> None:
+    async def _write(self) -> None:
         send = self.websocket.send_text
         queue = self._queue
-        while True:
+        while self.closing is None:
             await self._wake.wait()
             self._wake.clear()
             while queue and self.closing is None:
                 await send(queue.popleft())
-            if self.closing is not None:
-                code, reason = self.closing
-                # A client that stopped reading cannot take the close frame either: give up then.
-                with contextlib.suppress(Exception):
-                    async with asyncio.timeout(CLOSE_SECONDS):
-                        await self.websocket.close(code, reason)
-                return
+                if len(queue) < self._low_water:
+                    self._room.set()
+        code, reason = self.closing
+        await self.websocket.close(code, reason)
 
 
 class AccountWatch:
@@ -152,6 +169,9 @@ class AccountWatch:
     def __init__(self, connection: Connection, viewer: Viewer) -> None:
         self.connection = connection
         self.viewer = viewer
+
+    async def room(self) -> None:
+        return None
 
     def push(self, frame: str) -> None:
         event = json.loads(frame)
@@ -177,7 +197,7 @@ async def live_endpoint(websocket: WebSocket) -> None:
     context = LiveContext(services, viewer, connection)
     watch = AccountWatch(connection, viewer) if viewer.user_id is not None else None
     await services.presence.join("fair", viewer.person)
-    writer = asyncio.create_task(connection.write(), name="live-writer")
+    writer = connection.start_writer()
     reader = asyncio.create_task(_read(context), name="live-reader")
     try:
         if watch is not None and viewer.user_id is not None and viewer.login_id is not None:

@@ -165,9 +165,14 @@ class Presence:
 
     async def watch(self, scope: str, follower: Follower) -> int:
         """Send `follower` the count of `scope` now and whenever it changes; return the count."""
-        self._watchers[scope].add(follower)
         count = await self._count(scope)
-        follower.push(self._frame(scope, count))
+        watchers = self._watchers[scope]
+        watchers.add(follower)
+        frame = self._frame(scope, count)
+        previous = self._sent.get(scope)
+        self._sent[scope] = count
+        for watcher in (watchers if previous is not None and previous != count else [follower]):
+            watcher.push(frame)
         return count
 
     def unwatch(self, scope: str, follower: Follower) -> None:

@@ -40,3 +40,17 @@ async def produce(db: Database, channel: str, numbers: range) -> None:
     for n in numbers:
         async with db.transaction() as tx:
             tx.record(channel, Pinged(n=n))
+
+
+class Padded(Event):
+    """A test-only event with a large payload, to fill socket buffers quickly."""
+
+    type = "test.padded"
+    n: int
+    pad: str
+
+
+async def produce_padded(db: Database, channel: str, numbers: range, size: int) -> None:
+    for n in numbers:
+        async with db.transaction() as tx:
+            tx.record(channel, Padded(n=n, pad="x" * size))
