@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -95,6 +96,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(line)
     host = args.host or settings.host
     port = args.port or settings.port
+    # Worker processes read the settings again from the environment: pass the choices on.
+    os.environ["FAIR_HOST"], os.environ["FAIR_PORT"] = host, str(port)
+    if not settings.production and "FAIR_BASE_URL" not in os.environ:
+        os.environ["FAIR_BASE_URL"] = f"http://{host}:{port}"
     print(f"\nThe fair is running at http://{host}:{port}/  (Ctrl+C to stop)\n", flush=True)
     uvicorn.run(
         "fair.core.app:create_app", factory=True, host=host, port=port, workers=args.workers,

@@ -187,7 +187,7 @@ class AccountWatch:
 async def live_endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.state.services
     settings = services.settings
-    if not origin_allowed(websocket.headers.get("origin"), settings.allowed_origins):
+    if not origin_allowed(websocket.headers.get("origin"), settings.origins):
         await websocket.close(CLOSE_POLICY)
         return
     visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()

@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
@@ -44,6 +45,12 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def origins(self) -> frozenset[str]:
+        """Origins allowed to open the socket and post forms: the list plus the fair's own."""
+        parts = urlsplit(self.base_url)
+        return frozenset({*self.allowed_origins, f"{parts.scheme}://{parts.netloc}"})
 
     @property
     def is_sqlite(self) -> bool:
