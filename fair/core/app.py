@@ -18,7 +18,7 @@ from fair.core import i18n
 from fair.core.errors import FairError, NotFound
 from fair.core.features import load_features
 from fair.core.i18n import gettext as _
-from fair.core.live import live_endpoint
+from fair.core.live import LiveEndpoint
 from fair.core.pages import handle_refusal, wants_json
 from fair.core.security import SecurityMiddleware
 from fair.core.services import open_services
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *(route for feature in features for route in feature.routes),
         Route("/healthz", health),
-        WebSocketRoute("/ws", live_endpoint),
+        WebSocketRoute("/ws", LiveEndpoint()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(

@@ -15,19 +15,26 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.queries import login_is_live, viewer_for
 from fair.core.accounts.viewers import Viewer
 from fair.core.channels import PRESENCE
+from fair.core.connections import (
+    CLOSE_LOGGED_OUT,
+    CLOSE_POLICY,
+    CLOSE_ROLE_CHANGED,
+    CLOSE_TOO_BIG,
+    CLOSE_TOO_MANY,
+    Connection,
+)
 from fair.core.errors import FairError, Invalid
 from fair.core.events import error_frame, reply_frame
 from fair.core.i18n import gettext as _
@@ -39,18 +46,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Close codes (RFC 6455 private range 4000-4999), documented in ARCHITECTURE.md.
-CLOSE_TOO_SLOW = 4000  # the client fell behind; reconnect and resume from the last seq
-CLOSE_LOGGED_OUT = 4001  # the login ended (logout, ban, expiry); reload the page
-CLOSE_ROLE_CHANGED = 4002  # the person's role changed; reconnect to get the new rights
-CLOSE_TOO_MANY = 4008  # the client kept sending faster than allowed
-CLOSE_POLICY = 1008  # handshake refused (foreign Origin) or repeated abuse
-CLOSE_TOO_BIG = 1009  # a message over the size limit
-
 MAX_FOLLOWS = 100
-COMMANDS_PER_SECOND = 20.0
-COMMAND_BURST = 60.0
-CLOSE_SECONDS = 5.0
 
 
 class CommandFrame(Input):
@@ -75,9 +71,12 @@ class NoInput(Input):
 
 @dataclass(frozen=True)
 class LiveContext:
+    """What a command handler gets: the services, who is asking, and their socket."""
+
     services: Services
     viewer: Viewer
     connection: Connection
+    websocket: WebSocket
 
 
 @dataclass(frozen=True)
@@ -87,80 +86,6 @@ class Command:
     name: str
     input: type[Input]
     handle: Callable[[LiveContext, Any], Awaitable[dict[str, Any] | None]]
-
-
-class Connection:
-    """One socket's outbound side: a bounded queue drained by a single writer task."""
-
-    def __init__(self, websocket: WebSocket, limit: int) -> None:
-        self.websocket = websocket
-        self.limit = limit
-        self.closing: tuple[int, str] | None = None
-        self.follows: set[str] = set()
-        self._queue: deque[str] = deque()
-        self._wake = asyncio.Event()
-        self._room = asyncio.Event()
-        self._room.set()
-        self._low_water = max(1, limit // 2)
-        self._allowance = COMMAND_BURST
-        self._checked_at = time.monotonic()
-        self._writer: asyncio.Task[None] | None = None
-
-    def push(self, frame: str) -> None:
-        if self.closing is not None:
-            return
-        if len(self._queue) >= self.limit:
-            self.close(CLOSE_TOO_SLOW, "too far behind; reconnect and resume")
-            return
-        self._queue.append(frame)
-        self._wake.set()
-        if len(self._queue) >= self._low_water:
-            self._room.clear()
-
-    async def room(self) -> None:
-        await self._room.wait()
-
-    def close(self, code: int, reason: str) -> None:
-        """Stop sending and close with `code`; a client that does not take it within
-        CLOSE_SECONDS is cut off (it stopped reading, so it cannot see the close frame)."""
-        if self.closing is not None:
-            return
-        self.closing = (code, reason)
-        self._queue.clear()
-        self._wake.set()
-        self._room.set()
-        writer = self._writer
-        if writer is not None:
-            asyncio.get_running_loop().call_later(CLOSE_SECONDS, writer.cancel)
-
-    def start_writer(self) -> asyncio.Task[None]:
-        self._writer = asyncio.create_task(self._write(), name="live-writer")
-        return self._writer
-
-    def allow_command(self) -> bool:
-        """A token bucket: COMMANDS_PER_SECOND on average, bursts up to COMMAND_BURST."""
-        now = time.monotonic()
-        self._allowance = min(
-            COMMAND_BURST, self._allowance + (now - self._checked_at) * COMMANDS_PER_SECOND
-        )
-        self._checked_at = now
-        if self._allowance < 1:
-            return False
-        self._allowance -= 1
-        return True
-
-    async def _write(self) -> None:
-        send = self.websocket.send_text
-        queue = self._queue
-        while self.closing is None:
-            await self._wake.wait()
-            self._wake.clear()
-            while queue and self.closing is None:
-                await send(queue.popleft())
-                if len(queue) < self._low_water:
-                    self._room.set()
-        code, reason = self.closing
-        await self.websocket.close(code, reason)
 
 
 class AccountWatch:
@@ -184,18 +109,26 @@ class AccountWatch:
             self.connection.close(CLOSE_ROLE_CHANGED, "role changed")
 
 
-async def live_endpoint(websocket: WebSocket) -> None:
-    services: Services = websocket.state.services
-    settings = services.settings
-    if not origin_allowed(websocket.headers.get("origin"), settings.origins):
-        await websocket.close(CLOSE_POLICY)
-        return
-    visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
-    viewer = await viewer_for(services.db, websocket.cookies.get(LOGIN_COOKIE), visitor)
-    await websocket.accept()
-    connection = Connection(websocket, settings.send_queue_frames)
-    context = LiveContext(services, viewer, connection)
-    watch = AccountWatch(connection, viewer) if viewer.user_id is not None else None
+class LiveEndpoint:
+    """The `/ws` ASGI app. It keeps the raw ASGI `send`, which `Connection` writes with directly."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send)
+        services: Services = websocket.state.services
+        settings = services.settings
+        if not origin_allowed(websocket.headers.get("origin"), settings.origins):
+            await websocket.close(CLOSE_POLICY)
+            return
+        visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
+        viewer = await viewer_for(services.db, websocket.cookies.get(LOGIN_COOKIE), visitor)
+        await websocket.accept()
+        connection = Connection(send, settings.send_queue_frames)
+        await _serve(LiveContext(services, viewer, connection, websocket))
+
+
+async def _serve(context: LiveContext) -> None:
+    services, viewer, connection = context.services, context.viewer, context.connection
+    watch = AccountWatch(connection, viewer) if viewer.login_id is not None else None
     await services.presence.join("fair", viewer.person)
     writer = connection.start_writer()
     reader = asyncio.create_task(_read(context), name="live-reader")
@@ -220,8 +153,7 @@ async def live_endpoint(websocket: WebSocket) -> None:
 
 
 async def _read(context: LiveContext) -> None:
-    connection = context.connection
-    websocket = connection.websocket
+    connection, websocket = context.connection, context.websocket
     limit = context.services.settings.max_message_bytes
     while connection.closing is None:
         message = await websocket.receive()
@@ -229,7 +161,8 @@ async def _read(context: LiveContext) -> None:
             return
         text = message.get("text")
         if text is None:
-            connection.push(error_frame(None, {"code": "live.binary", "message": _("Send text frames only.")}))
+            refusal = {"code": "live.binary", "message": _("Send text frames only.")}
+            connection.push(error_frame(None, refusal))
             continue
         if len(text.encode()) > limit:
             connection.close(CLOSE_TOO_BIG, "message too big")

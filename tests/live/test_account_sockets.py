@@ -6,7 +6,7 @@ from fair.core.accounts import actions
 from fair.core.accounts.inputs import RoleChange
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.roles import Role
-from fair.core.live import CLOSE_LOGGED_OUT, CLOSE_ROLE_CHANGED
+from fair.core.connections import CLOSE_LOGGED_OUT, CLOSE_ROLE_CHANGED
 from fair.core.security import LOGIN_COOKIE
 from tests.support.factories import login_cookies, person
 from tests.support.live_client import live_client

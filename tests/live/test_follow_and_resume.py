@@ -42,7 +42,7 @@ async def test_client_that_reconnects_resumes_with_all_missed_events(database_ur
 
 async def test_client_too_far_behind_gets_reset(server: RunningServer) -> None:
     """A client 2,000 events behind gets a reset with the head, then live events after it."""
-    await produce(server.services.db, "fair", range(2001))
+    await produce(server.services.db, "fair", range(2001), per_transaction=100)
     async with live_client(server.ws_url) as client:
         await client.follow("fair", since=1)
         reset = await client.next_frame()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from fair.core.live import CLOSE_TOO_BIG, CLOSE_TOO_MANY
+from fair.core.connections import CLOSE_TOO_BIG, CLOSE_TOO_MANY
 from tests.support.factories import person
 from tests.support.live_client import live_client
 from tests.support.servers import RunningServer

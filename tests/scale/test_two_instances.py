@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from fair.core.accounts import actions
-from fair.core.live import CLOSE_LOGGED_OUT
+from fair.core.connections import CLOSE_LOGGED_OUT
 from fair.core.security import LOGIN_COOKIE
 from tests.live.test_presence import next_count
 from tests.scale.conftest import two_instances

@@ -35,11 +35,12 @@ async def login_cookies(db: Database, user: User) -> dict[str, str]:
     return {LOGIN_COOKIE: token}
 
 
-async def produce(db: Database, channel: str, numbers: range) -> None:
-    """Commit one `test.pinged` event per number, each in its own transaction."""
-    for n in numbers:
+async def produce(db: Database, channel: str, numbers: range, *, per_transaction: int = 1) -> None:
+    """Commit one `test.pinged` event per number, `per_transaction` events to a transaction."""
+    for start in range(numbers.start, numbers.stop, per_transaction):
         async with db.transaction() as tx:
-            tx.record(channel, Pinged(n=n))
+            for n in range(start, min(start + per_transaction, numbers.stop)):
+                tx.record(channel, Pinged(n=n))
 
 
 class Padded(Event):

@@ -1,0 +1,74 @@
+"""What every process of the fan-out benchmark shares: core pinning, file limits, the control pipe.
+
+The driver talks to each helper process over its stdin and stdout: the helper
+announces itself with one `FANOUT {json}` line on stdout and obeys one-word
+commands on stdin (`produce`); end of stdin means stop. Other output on stdout
+is ignored, so a library that prints cannot confuse the driver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+CONTROL_PREFIX = "FANOUT "
+SERVER_CORE = 0
+LOAD_CORE = 1
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def prepare_process(core: int | None) -> None:
+    """Allow as many open files as the hard limit permits and run only on `core` (if it exists)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if core is not None and core in os.sched_getaffinity(0):
+        os.sched_setaffinity(0, {core})
+
+
+def cores_available() -> bool:
+    """Whether the machine has the two cores the benchmark pins its processes to."""
+    return {SERVER_CORE, LOAD_CORE} <= os.sched_getaffinity(0)
+
+
+def announce(**fields: Any) -> None:
+    """Tell the driver something, as one control line on stdout."""
+    sys.stdout.write(CONTROL_PREFIX + json.dumps(fields) + "\n")
+    sys.stdout.flush()
+
+
+def parse_announcement(line: str) -> dict[str, Any] | None:
+    if not line.startswith(CONTROL_PREFIX):
+        return None
+    found = json.loads(line.removeprefix(CONTROL_PREFIX))
+    return found if isinstance(found, dict) else None
+
+
+async def commands() -> AsyncIterator[str]:
+    """The driver's commands, one per stdin line, until it closes the pipe."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while line := await reader.readline():
+        yield line.decode().strip()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a whole process (every thread), from /proc."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # After the command name: state is field 3, so utime (14) and stime (15) sit at 11 and 12.
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process, from /proc."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
