@@ -17,10 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the fair over HTTP and websockets")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (needs PostgreSQL and Redis)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (needs PostgreSQL and Redis)"
+    )
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--demo", action="store_true", help="apply migrations and load the demo first")
+    serve.add_argument(
+        "--demo", action="store_true", help="apply migrations and load the demo first"
+    )
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -33,8 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--name", required=True)
     create.add_argument("--country", required=True, help="ISO 3166 two-letter code, e.g. SN")
     create.add_argument("--organisation", default="")
-    create.add_argument("--role", default="participant",
-                        choices=["participant", "exhibitor", "panelist", "moderator", "organiser"])
+    create.add_argument(
+        "--role",
+        default="participant",
+        choices=["participant", "exhibitor", "panelist", "moderator", "organiser"],
+    )
     create.add_argument("--password", help="omit to be asked (better: not kept in shell history)")
 
     demo = commands.add_parser("demo", help="demo content")
@@ -102,8 +109,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ["FAIR_BASE_URL"] = f"http://{host}:{port}"
     print(f"\nThe fair is running at http://{host}:{port}/  (Ctrl+C to stop)\n", flush=True)
     uvicorn.run(
-        "fair.core.app:create_app", factory=True, host=host, port=port, workers=args.workers,
-        log_level="info", **server_options(settings),
+        "fair.core.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        log_level="info",
+        **server_options(settings),
     )
     return 0
 
@@ -138,10 +150,16 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     password = args.password or getpass.getpass("Password (at least 10 characters): ")
     db = Database(create_engine(settings.database_url))
     try:
-        form = parse(Registration, {
-            "email": args.email, "display_name": args.name, "country": args.country,
-            "organisation": args.organisation, "password": password,
-        })
+        form = parse(
+            Registration,
+            {
+                "email": args.email,
+                "display_name": args.name,
+                "country": args.country,
+                "organisation": args.organisation,
+                "password": password,
+            },
+        )
         user = await register(db, form, role=Role(args.role))
     except FairError as refusal:
         details = "; ".join(f"{k}: {v}" for k, v in refusal.fields.items())

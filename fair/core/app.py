@@ -49,9 +49,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
     if status != 404:
         detail = exc.detail if isinstance(exc, HTTPException) else ""
         if wants_json(request):
-            return JSONResponse({"error": {"code": f"http.{status}", "message": detail}}, status_code=status)
+            return JSONResponse(
+                {"error": {"code": f"http.{status}", "message": detail}}, status_code=status
+            )
         return PlainTextResponse(detail, status_code=status)
-    return await handle_refusal(request, NotFound("http.not_found", _("There is nothing at this address.")))
+    return await handle_refusal(
+        request, NotFound("http.not_found", _("There is nothing at this address."))
+    )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -68,5 +68,7 @@ def create_bus(redis_url: str, *, namespace: str = "fair") -> Bus:
 
         return RedisBus(redis_url, namespace=namespace)
     if redis_url:
-        raise ValueError(f"unsupported bus URL {redis_url!r}: use redis://host:port/db or leave empty")
+        raise ValueError(
+            f"unsupported bus URL {redis_url!r}: use redis://host:port/db or leave empty"
+        )
     return LocalBus()

@@ -27,7 +27,9 @@ class ChannelAccess:
         """
         if not CHANNEL_NAME.match(channel):
             raise Invalid("live.bad_channel", _("That is not a channel name."))
-        target = channel.removeprefix(f"{PRESENCE}:") if channel.startswith(f"{PRESENCE}:") else channel
+        target = (
+            channel.removeprefix(f"{PRESENCE}:") if channel.startswith(f"{PRESENCE}:") else channel
+        )
         rule = self._rules.get(target.split(":", 1)[0])
         if rule is not None and await rule(db, viewer, target):
             return

@@ -14,7 +14,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Coroutine, Generator
-from typing import Any
+from typing import Any, cast
 
 from starlette.types import Send
 
@@ -51,7 +51,7 @@ class _Resume:
         while True:
             try:
                 sent = yield waiting
-            except BaseException as exc:  # noqa: BLE001 - rethrown into the coroutine
+            except BaseException as exc:
                 try:
                     waiting = coroutine.throw(exc)
                 except StopIteration:
@@ -87,12 +87,14 @@ class Connection:
         if self.closing is not None:
             return
         if not self._queue and self._in_flight is None and not self._writing:
-            send = self._send({"type": "websocket.send", "text": frame})
+            send = cast(
+                Coroutine[Any, Any, None], self._send({"type": "websocket.send", "text": frame})
+            )
             try:
                 waiting = send.send(None)
             except StopIteration:
                 return
-            except Exception:  # noqa: BLE001 - the socket is gone; the reader will notice
+            except Exception:
                 self.close(CLOSE_SEND_FAILED, "send failed")
                 return
             self._in_flight = _Resume(send, waiting)

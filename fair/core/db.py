@@ -14,7 +14,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from fair.core import log
 from fair.core.events import Envelope, Event
@@ -62,7 +67,7 @@ class Tx:
         self._pending: list[tuple[str, Event]] = []
 
     def record(self, channel: str, event: Event) -> None:
-        """Record that `event` happened, for the audience `channel`, when this transaction commits."""
+        """Record `event` for the audience `channel`; it is stored and sent when this commits."""
         self._pending.append((channel, event))
 
     async def _append(self) -> list[Envelope]:

@@ -8,6 +8,7 @@ every socket.
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class View(BaseModel):
-    """What an event or a page shows of an object: plain values, nothing the audience may not see."""
+    """What an event or page shows of an object: plain values, nothing hidden from the audience."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -27,7 +28,7 @@ class Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: ClassVar[str]
-    registry: ClassVar[dict[str, type[Event]]] = {}
+    registry: ClassVar[dict[str, builtins.type[Event]]] = {}
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -70,11 +71,15 @@ def transient_frame(channel: str, event_type: str, data: dict[str, Any]) -> str:
 
 
 def reply_frame(ref: str | None, data: dict[str, Any] | None = None) -> str:
-    return json.dumps({"kind": "reply", "ref": ref, "ok": True, "data": data or {}}, separators=(",", ":"))
+    return json.dumps(
+        {"kind": "reply", "ref": ref, "ok": True, "data": data or {}}, separators=(",", ":")
+    )
 
 
 def error_frame(ref: str | None, error: dict[str, Any]) -> str:
-    return json.dumps({"kind": "reply", "ref": ref, "ok": False, "error": error}, separators=(",", ":"))
+    return json.dumps(
+        {"kind": "reply", "ref": ref, "ok": False, "error": error}, separators=(",", ":")
+    )
 
 
 def reset_frame(channel: str, seq: int) -> str:

@@ -122,7 +122,8 @@ class Hub:
         if since == head:
             state.followers[follower] = None
             return head
-        state.followers[follower] = held = []
+        held: list[Envelope] = []
+        state.followers[follower] = held
         try:
             async with self.db.reading() as session:
                 missed = await log.events_after(session, channel, since, head - since)
@@ -156,7 +157,9 @@ class Hub:
 
     def drop(self, follower: Follower) -> None:
         """Forget a follower on every channel (its connection closed)."""
-        for channel in [name for name, state in self._channels.items() if follower in state.followers]:
+        for channel in [
+            name for name, state in self._channels.items() if follower in state.followers
+        ]:
             self.unfollow(follower, channel)
 
     def deliver(self, envelope: Envelope) -> None:
@@ -223,7 +226,9 @@ class Hub:
                     return
                 state.again = False
         except Exception:
-            logger.exception("hub: could not read the gap of %s; the next head check retries", state.name)
+            logger.exception(
+                "hub: could not read the gap of %s; the next head check retries", state.name
+            )
         finally:
             state.catching_up = False
 

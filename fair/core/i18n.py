@@ -15,9 +15,8 @@ from pathlib import Path
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "fair"
 
-_active: contextvars.ContextVar[_gettext.NullTranslations] = contextvars.ContextVar(
-    "translations", default=_gettext.NullTranslations()
-)
+_SOURCE_LANGUAGE = _gettext.NullTranslations()
+_active: contextvars.ContextVar[_gettext.NullTranslations] = contextvars.ContextVar("translations")
 
 
 @cache
@@ -47,8 +46,14 @@ def activate(language: str) -> contextvars.Token[_gettext.NullTranslations]:
 
 
 def gettext(message: str) -> str:
-    return _active.get().gettext(message)
+    return _active.get(_SOURCE_LANGUAGE).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _active.get().ngettext(singular, plural, n)
+    return _active.get(_SOURCE_LANGUAGE).ngettext(singular, plural, n)
+
+
+def current_language() -> str:
+    """The language of the active catalogue ("en" when none is active)."""
+    info = _active.get(_SOURCE_LANGUAGE).info()
+    return str(info.get("language") or "en")

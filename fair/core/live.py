@@ -197,7 +197,11 @@ async def _dispatch(context: LiveContext, text: str) -> None:
         raise
     except Exception:
         logger.exception("live: command failed")
-        connection.push(error_frame(ref, {"code": "live.internal", "message": _("Something went wrong on our side.")}))
+        connection.push(
+            error_frame(
+                ref, {"code": "live.internal", "message": _("Something went wrong on our side.")}
+            )
+        )
 
 
 async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:

@@ -14,8 +14,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Index, Integer, String, Text, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import Executable
 
 from fair.core.events import Envelope, Event, event_frame
 from fair.core.tables import Base, UTCDateTime, iso, utcnow
@@ -61,10 +64,18 @@ async def append(
         for seq, event in enumerate(events, start=last - len(events) + 1):
             payload = event.payload()
             rows.append(
-                {"channel": channel, "seq": seq, "type": event.type, "data": payload,
-                 "actor_id": actor_id, "at": at}
+                {
+                    "channel": channel,
+                    "seq": seq,
+                    "type": event.type,
+                    "data": payload,
+                    "actor_id": actor_id,
+                    "at": at,
+                }
             )
-            envelopes.append(Envelope(channel, seq, event_frame(channel, seq, event.type, iso(at), payload)))
+            envelopes.append(
+                Envelope(channel, seq, event_frame(channel, seq, event.type, iso(at), payload))
+            )
     if rows:
         await session.execute(insert(LoggedEvent), rows)
     return envelopes
@@ -84,12 +95,12 @@ async def _advance_head(session: AsyncSession, channel: str, count: int) -> int:
     return (await session.execute(advance)).scalar_one()
 
 
-def _insert_head_if_missing(session: AsyncSession, channel: str):  # type: ignore[no-untyped-def]
-    if session.bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(ChannelHead).values(channel=channel, seq=0).on_conflict_do_nothing()
+def _insert_head_if_missing(session: AsyncSession, channel: str) -> Executable:
+    if session.get_bind().dialect.name == "postgresql":
+        return (
+            postgresql_insert(ChannelHead).values(channel=channel, seq=0).on_conflict_do_nothing()
+        )
+    return sqlite_insert(ChannelHead).values(channel=channel, seq=0).on_conflict_do_nothing()
 
 
 async def events_after(

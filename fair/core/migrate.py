@@ -20,5 +20,7 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the schema up to `revision`. Runs its own event loop: call it from a thread."""
     if database_url.startswith("sqlite+aiosqlite:///") and ":memory:" not in database_url:
-        Path(database_url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        Path(database_url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
     command.upgrade(alembic_config(database_url), revision)

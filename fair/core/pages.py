@@ -10,7 +10,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.viewers import Viewer
 from fair.core.errors import FairError, NotAuthenticated
-from fair.core.security import CSRF_FIELD, CSRF_HEADER, LOGIN_COOKIE, check_csrf, csrf_token, visitor_of
+from fair.core.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LOGIN_COOKIE,
+    check_csrf,
+    csrf_token,
+    visitor_of,
+)
 
 if TYPE_CHECKING:
     from fair.core.services import Services
@@ -25,12 +32,16 @@ async def viewer_of(request: Request) -> Viewer:
     cached = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    viewer = await viewer_for(services_of(request).db, request.cookies.get(LOGIN_COOKIE), visitor_of(request))
+    viewer = await viewer_for(
+        services_of(request).db, request.cookies.get(LOGIN_COOKIE), visitor_of(request)
+    )
     request.state.viewer = viewer
     return viewer
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
     services = services_of(request)
     viewer: Viewer = request.state.viewer
     full = {
@@ -47,18 +58,26 @@ async def form_data(request: Request) -> dict[str, str]:
     """The posted form as plain strings, after checking its CSRF token."""
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
-    check_csrf(services_of(request).settings.secret_key, visitor_of(request), data.pop(CSRF_FIELD, None))
+    check_csrf(
+        services_of(request).settings.secret_key, visitor_of(request), data.pop(CSRF_FIELD, None)
+    )
     return data
 
 
 async def json_body(request: Request) -> Any:
     """A posted JSON body, after checking the CSRF header."""
-    check_csrf(services_of(request).settings.secret_key, visitor_of(request), request.headers.get(CSRF_HEADER))
+    check_csrf(
+        services_of(request).settings.secret_key,
+        visitor_of(request),
+        request.headers.get(CSRF_HEADER),
+    )
     return await request.json()
 
 
 def wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "") or request.url.path.startswith("/api/")
+    return "application/json" in request.headers.get("accept", "") or request.url.path.startswith(
+        "/api/"
+    )
 
 
 async def handle_refusal(request: Request, exc: Exception) -> Response:

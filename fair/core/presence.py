@@ -171,7 +171,7 @@ class Presence:
         frame = self._frame(scope, count)
         previous = self._sent.get(scope)
         self._sent[scope] = count
-        for watcher in (watchers if previous is not None and previous != count else [follower]):
+        for watcher in watchers if previous is not None and previous != count else [follower]:
             watcher.push(frame)
         return count
 

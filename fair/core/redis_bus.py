@@ -93,7 +93,9 @@ class RedisBus:
                 self._outbox.put_nowait(envelope)
             except asyncio.QueueFull:
                 # The log has it; followers elsewhere catch up on the next head check.
-                logger.warning("bus: publish queue full, dropping %s#%s", envelope.channel, envelope.seq)
+                logger.warning(
+                    "bus: publish queue full, dropping %s#%s", envelope.channel, envelope.seq
+                )
 
     async def _publisher(self) -> None:
         client = self._client()
@@ -105,7 +107,9 @@ class RedisBus:
                 try:
                     async with client.pipeline(transaction=False) as pipe:
                         for envelope in batch:
-                            pipe.publish(self._prefix + envelope.channel, f"{envelope.seq} {envelope.frame}")
+                            pipe.publish(
+                                self._prefix + envelope.channel, f"{envelope.seq} {envelope.frame}"
+                            )
                         await pipe.execute()
                 except (RedisError, OSError):
                     logger.warning("bus: Redis unreachable, %d events left to the log", len(batch))
@@ -142,7 +146,7 @@ class RedisBus:
                         future.cancel()
                 self._confirmations.clear()
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
                 with contextlib.suppress(Exception):
                     await client.aclose()
             await asyncio.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto

@@ -51,7 +51,7 @@ def new_visitor_id() -> str:
 
 
 def origin_allowed(origin: str | None, allowed: Iterable[str]) -> bool:
-    """Browsers always send Origin on websockets and cross-site posts; absent means not a browser."""
+    """Browsers always send Origin on websockets and cross-site posts; none means no browser."""
     return origin is None or origin in set(allowed)
 
 
@@ -61,10 +61,12 @@ def csrf_token(secret: str, visitor: str) -> str:
 
 def check_csrf(secret: str, visitor: str | None, submitted: str | None) -> None:
     """Refuse a form or JSON post whose token does not belong to this browser."""
-    if not visitor or not submitted or not hmac.compare_digest(csrf_token(secret, visitor), submitted):
-        raise Forbidden(
-            "security.csrf", _("This form has expired. Reload the page and try again.")
-        )
+    if (
+        not visitor
+        or not submitted
+        or not hmac.compare_digest(csrf_token(secret, visitor), submitted)
+    ):
+        raise Forbidden("security.csrf", _("This form has expired. Reload the page and try again."))
 
 
 def visitor_of(connection: HTTPConnection) -> str:
@@ -101,7 +103,8 @@ class SecurityMiddleware:
                     secure = "; Secure" if self.cookie_secure else ""
                     headers.append(
                         "set-cookie",
-                        f"{VISITOR_COOKIE}={new_visitor}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}",
+                        f"{VISITOR_COOKIE}={new_visitor}; Path=/; Max-Age=31536000; HttpOnly; "
+                        f"SameSite=Lax{secure}",
                     )
             await send(message)
 
@@ -114,7 +117,7 @@ def _cookie(scope: Scope, name: str) -> str | None:
             cookie: SimpleCookie = SimpleCookie()
             try:
                 cookie.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie header is treated as absent
+            except Exception:
                 return None
             if name in cookie:
                 return cookie[name].value

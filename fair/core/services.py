@@ -46,19 +46,28 @@ def collect_commands(features: Sequence[Feature]) -> dict[str, Command]:
 async def open_services(settings: Settings, features: Sequence[Feature]) -> AsyncIterator[Services]:
     db = Database(create_engine(settings.database_url))
     hub = Hub(
-        db, create_bus(settings.redis_url, namespace=settings.namespace),
-        replay_limit=settings.replay_limit, head_check_seconds=settings.head_check_seconds,
+        db,
+        create_bus(settings.redis_url, namespace=settings.namespace),
+        replay_limit=settings.replay_limit,
+        head_check_seconds=settings.head_check_seconds,
     )
     presence = Presence(
         create_presence_store(settings.redis_url, namespace=settings.namespace),
-        ttl=settings.presence_ttl_seconds, heartbeat=settings.presence_heartbeat_seconds,
+        ttl=settings.presence_ttl_seconds,
+        heartbeat=settings.presence_heartbeat_seconds,
     )
     limits = create_limits(settings.redis_url, namespace=settings.namespace)
     rules = {prefix: rule for feature in features for prefix, rule in feature.channel_rules.items()}
     services = Services(
-        settings=settings, db=db, hub=hub, presence=presence, limits=limits,
-        access=ChannelAccess(rules), commands=collect_commands(features),
-        templates=create_templates(settings, features), features=features,
+        settings=settings,
+        db=db,
+        hub=hub,
+        presence=presence,
+        limits=limits,
+        access=ChannelAccess(rules),
+        commands=collect_commands(features),
+        templates=create_templates(settings, features),
+        features=features,
     )
     await hub.start()
     await presence.start()

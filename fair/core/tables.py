@@ -49,4 +49,6 @@ def utcnow() -> datetime:
 
 def iso(moment: datetime) -> str:
     """The wire form of a moment: ISO 8601 in UTC with milliseconds and a Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )

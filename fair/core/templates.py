@@ -19,9 +19,7 @@ CORE_TEMPLATES = Path(__file__).with_name("templates")
 
 
 def _current_language() -> str:
-    translations = i18n._active.get()
-    info = translations.info() if hasattr(translations, "info") else {}
-    return str(info.get("language", "en")) or "en"
+    return i18n.current_language()
 
 
 def format_day(value: date) -> str:

@@ -12,14 +12,34 @@ from markupsafe import Markup
 _SPACES = re.compile(r"\s+")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
 }
 
 
 def _drop_controls(value: str, keep: str = "") -> str:
     return "".join(
-        ch for ch in value
+        ch
+        for ch in value
         if ch in keep or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
     )
 
@@ -33,7 +53,9 @@ def clean_line(value: str) -> str:
 def clean_text(value: str) -> str:
     """Several lines of text: like `clean_line` per line, at most one blank line in a row."""
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_SPACES.sub(" ", _drop_controls(line, keep=" \t")).strip() for line in value.split("\n")]
+    lines = [
+        _SPACES.sub(" ", _drop_controls(line, keep=" \t")).strip() for line in value.split("\n")
+    ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 

@@ -12,7 +12,9 @@ from tests.support.servers import RunningServer
 pytestmark = pytest.mark.browser
 
 
-async def test_register_log_in_and_see_the_online_count_rise(browser: Browser, site: RunningServer) -> None:
+async def test_register_log_in_and_see_the_online_count_rise(
+    browser: Browser, site: RunningServer
+) -> None:
     """Registering lands on the home page; a second browser arriving moves the count from 1 to 2."""
     first = await browser.new_context()
     page = await first.new_page()
@@ -53,7 +55,7 @@ async def test_register_log_in_and_see_the_online_count_rise(browser: Browser, s
 async def test_registration_with_a_bad_e_mail_shows_the_error_and_keeps_the_form(
     browser: Browser, site: RunningServer
 ) -> None:
-    """A wrong e-mail is explained next to the form, the other fields are kept, no account is made."""
+    """A wrong e-mail is explained above the form, the other fields are kept."""
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(site.base_url + "/register")

@@ -30,9 +30,13 @@ async def test_concurrent_writers_get_seq_one_to_n_without_gaps(db: Database) ->
 
     await asyncio.gather(*(write(n) for n in range(40)))
     async with db.reading() as session:
-        seqs = (await session.scalars(
-            select(LoggedEvent.seq).where(LoggedEvent.channel == "fair").order_by(LoggedEvent.seq)
-        )).all()
+        seqs = (
+            await session.scalars(
+                select(LoggedEvent.seq)
+                .where(LoggedEvent.channel == "fair")
+                .order_by(LoggedEvent.seq)
+            )
+        ).all()
     assert seqs == list(range(1, 41))
     assert sorted(e.seq for e in committed) == list(range(1, 41))
 

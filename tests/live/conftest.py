@@ -1,4 +1,4 @@
-"""A real server on a loopback port, on SQLite with the in-process bus unless a test says otherwise."""
+"""A real server on a loopback port, on SQLite with the in-process bus."""
 
 from __future__ import annotations
 

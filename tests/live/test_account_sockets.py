@@ -18,7 +18,10 @@ async def test_logging_out_closes_that_logins_sockets_only(server: RunningServer
     db = server.services.db
     user = await person(db)
     first, second = await login_cookies(db, user), await login_cookies(db, user)
-    async with live_client(server.ws_url, cookies=first) as leaving, live_client(server.ws_url, cookies=second) as staying:
+    async with (
+        live_client(server.ws_url, cookies=first) as leaving,
+        live_client(server.ws_url, cookies=second) as staying,
+    ):
         await leaving.command("live.ping")
         await actions.log_out(db, first[LOGIN_COOKIE])
         assert await leaving.closed == CLOSE_LOGGED_OUT
@@ -28,7 +31,9 @@ async def test_logging_out_closes_that_logins_sockets_only(server: RunningServer
 async def test_suspension_closes_every_socket_of_the_person(server: RunningServer) -> None:
     """A banned person's sockets close with 4001 and their login no longer authenticates."""
     db = server.services.db
-    organiser = await viewer_for(db, (await login_cookies(db, await person(db, Role.ORGANISER)))[LOGIN_COOKIE], "v")
+    organiser = await viewer_for(
+        db, (await login_cookies(db, await person(db, Role.ORGANISER)))[LOGIN_COOKIE], "v"
+    )
     user = await person(db)
     cookies = await login_cookies(db, user)
     async with live_client(server.ws_url, cookies=cookies) as client:
@@ -38,10 +43,14 @@ async def test_suspension_closes_every_socket_of_the_person(server: RunningServe
     assert not (await viewer_for(db, cookies[LOGIN_COOKIE], "v")).authenticated
 
 
-async def test_role_change_asks_the_socket_to_reconnect_with_new_rights(server: RunningServer) -> None:
-    """After a role change the socket closes with 4002, and a new one follows organisers' channels."""
+async def test_role_change_asks_the_socket_to_reconnect_with_new_rights(
+    server: RunningServer,
+) -> None:
+    """After a role change the socket closes with 4002; a new one has the new rights."""
     db = server.services.db
-    organiser = await viewer_for(db, (await login_cookies(db, await person(db, Role.ORGANISER)))[LOGIN_COOKIE], "v")
+    organiser = await viewer_for(
+        db, (await login_cookies(db, await person(db, Role.ORGANISER)))[LOGIN_COOKIE], "v"
+    )
     user = await person(db)
     cookies = await login_cookies(db, user)
     async with live_client(server.ws_url, cookies=cookies) as client:

@@ -1,4 +1,4 @@
-"""Following channels over a real websocket: live events, replay on resume, reset when too far behind."""
+"""Following channels over a real websocket: live events, replay on resume, reset when far behind."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ async def test_client_too_far_behind_gets_reset(server: RunningServer) -> None:
     assert live["seq"] == 2002
 
 
-async def test_replay_and_live_events_interleave_without_gap_or_repeat(server: RunningServer) -> None:
+async def test_replay_and_live_events_interleave_without_gap_or_repeat(
+    server: RunningServer,
+) -> None:
     """Events committed while a replay is read are delivered after it, each exactly once."""
     await produce(server.services.db, "fair", range(300))
     async with live_client(server.ws_url) as client:

@@ -40,7 +40,9 @@ async def test_anonymous_follow_of_a_private_channel_needs_a_login(server: Runni
     await assert_healthy(server)
 
 
-async def test_malformed_json_gets_an_error_reply_and_the_socket_stays_open(server: RunningServer) -> None:
+async def test_malformed_json_gets_an_error_reply_and_the_socket_stays_open(
+    server: RunningServer,
+) -> None:
     """Text that is not JSON gets live.malformed; the next command still works."""
     async with live_client(server.ws_url) as client:
         await client.send_raw("{not json")
@@ -50,7 +52,9 @@ async def test_malformed_json_gets_an_error_reply_and_the_socket_stays_open(serv
         assert await client.command("live.ping") == {}
 
 
-async def test_command_with_unknown_fields_is_refused_naming_the_field(server: RunningServer) -> None:
+async def test_command_with_unknown_fields_is_refused_naming_the_field(
+    server: RunningServer,
+) -> None:
     """A follow with an extra field is refused with input.invalid and the field named."""
     async with live_client(server.ws_url) as client:
         reply = await client.request("live.follow", {"channel": "fair", "sinse": 3})
@@ -69,7 +73,9 @@ async def test_oversized_message_closes_the_socket_with_1009(server: RunningServ
     """A message over 64 KiB closes that socket with 1009; other clients are unaffected."""
     async with live_client(server.ws_url) as bystander:
         async with live_client(server.ws_url, max_size=None) as client:
-            big = json.dumps({"kind": "command", "ref": "x", "type": "live.ping", "data": {"pad": "x" * 70_000}})
+            big = json.dumps(
+                {"kind": "command", "ref": "x", "type": "live.ping", "data": {"pad": "x" * 70_000}}
+            )
             await client.send_raw(big)
             assert await client.closed == CLOSE_TOO_BIG
         assert await bystander.command("live.ping") == {}

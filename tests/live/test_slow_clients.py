@@ -12,7 +12,9 @@ PAD = 32_000
 EVENTS = 400  # about 13 MB: more than the kernel and transport buffers of one socket hold
 
 
-async def test_client_that_never_reads_is_closed_and_others_keep_receiving(server: RunningServer) -> None:
+async def test_client_that_never_reads_is_closed_and_others_keep_receiving(
+    server: RunningServer,
+) -> None:
     """The stalled socket is dropped from the channel while the reading client gets every event."""
     hub = server.services.hub
     async with live_client(server.ws_url) as reader:
@@ -25,7 +27,9 @@ async def test_client_that_never_reads_is_closed_and_others_keep_receiving(serve
             await reader.follow("fair")
             while hub.followers_of("fair") < 2:
                 await asyncio.sleep(0.01)
-            producing = asyncio.create_task(produce_padded(server.services.db, "fair", range(EVENTS), PAD))
+            producing = asyncio.create_task(
+                produce_padded(server.services.db, "fair", range(EVENTS), PAD)
+            )
             received = await reader.events("fair", EVENTS, timeout=120)
             await producing
             async with asyncio.timeout(30):

@@ -10,7 +10,11 @@ from tests.support.servers import RunningServer, serve
 
 
 @contextlib.asynccontextmanager
-async def two_instances(database_url: str, redis_url: str, namespace: str) -> AsyncIterator[tuple[RunningServer, RunningServer]]:
-    settings = make_settings(database_url, redis_url=redis_url, namespace=namespace, send_queue_frames=2048)
+async def two_instances(
+    database_url: str, redis_url: str, namespace: str
+) -> AsyncIterator[tuple[RunningServer, RunningServer]]:
+    settings = make_settings(
+        database_url, redis_url=redis_url, namespace=namespace, send_queue_frames=2048
+    )
     async with serve(settings) as first, serve(settings) as second:
         yield first, second

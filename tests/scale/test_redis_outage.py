@@ -23,7 +23,10 @@ async def test_clients_get_every_event_in_order_across_a_redis_outage(
     clean_postgres_url: str, namespace: str
 ) -> None:
     """Four clients on two instances each end with events 1..240, in order, none twice."""
-    async with redis_process() as redis_server, two_instances(clean_postgres_url, redis_server.url, namespace) as (a, b):
+    async with (
+        redis_process() as redis_server,
+        two_instances(clean_postgres_url, redis_server.url, namespace) as (a, b),
+    ):
         async with contextlib.AsyncExitStack() as stack:
             clients: list[LiveClient] = []
             for instance in (a, a, b, b):

@@ -1,4 +1,4 @@
-"""Real databases for tests: a migrated SQLite template copied per test, a PostgreSQL database per run."""
+"""Real databases for tests: a migrated SQLite template per test, a PostgreSQL database per run."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from sqlalchemy import text
 from fair.core.db import Database, create_engine
 from fair.core.migrate import upgrade
 
-POSTGRES_ADMIN_DSN = os.environ.get("FAIR_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "FAIR_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("FAIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -62,12 +64,25 @@ async def truncate_postgres(url: str) -> None:
     db = Database(create_engine(url, pool_size=1, max_overflow=0))
     try:
         async with db.engine.begin() as connection:
-            names = (await connection.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-            ))).scalars().all()
+            names = (
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT tablename FROM pg_tables "
+                            "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
             if names:
-                await connection.execute(text(
-                    "TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"
-                ))
+                await connection.execute(
+                    text(
+                        "TRUNCATE "
+                        + ", ".join(f'"{n}"' for n in names)
+                        + " RESTART IDENTITY CASCADE"
+                    )
+                )
     finally:
         await db.dispose()

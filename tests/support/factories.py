@@ -25,8 +25,13 @@ class Pinged(Event):
 
 async def person(db: Database, role: Role = Role.PARTICIPANT, name: str | None = None) -> User:
     n = next(_numbers)
-    form = Registration(display_name=name or f"Person {n}", email=f"person{n}@example.org",
-                        password=PASSWORD, country="SN", organisation="Test org")
+    form = Registration(
+        display_name=name or f"Person {n}",
+        email=f"person{n}@example.org",
+        password=PASSWORD,
+        country="SN",
+        organisation="Test org",
+    )
     return await register(db, form, role=role)
 
 

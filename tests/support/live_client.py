@@ -42,7 +42,7 @@ class LiveClient:
                         future.set_result(frame)
                         continue
                 await self.frames.put(frame)
-        except Exception:  # noqa: BLE001 - the close code tells the test what happened
+        except Exception:  # the close code tells the test what happened
             pass
         finally:
             if not self.closed.done():
@@ -59,7 +59,9 @@ class LiveClient:
         ref = f"t{next(self._refs)}"
         future = asyncio.get_running_loop().create_future()
         self._replies[ref] = future
-        await self.connection.send(json.dumps({"kind": "command", "ref": ref, "type": type_, "data": data or {}}))
+        await self.connection.send(
+            json.dumps({"kind": "command", "ref": ref, "type": type_, "data": data or {}})
+        )
         return await asyncio.wait_for(future, DEFAULT_TIMEOUT)
 
     async def command(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -108,8 +110,14 @@ async def live_client(
     headers = {}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    async with connect(ws_url, origin=origin, additional_headers=headers, compression=None,  # type: ignore[arg-type]
-                       open_timeout=10, **options) as connection:
+    async with connect(
+        ws_url,
+        origin=origin,
+        additional_headers=headers,
+        compression=None,  # type: ignore[arg-type]
+        open_timeout=10,
+        **options,
+    ) as connection:
         client = LiveClient(connection)
         try:
             yield client

@@ -28,8 +28,11 @@ def login_id_for(token: str) -> str:
 
 def person_view(user: User) -> events.PersonView:
     return events.PersonView(
-        id=user.id, display_name=user.display_name, country=user.country,
-        organisation=user.organisation, role=user.role,
+        id=user.id,
+        display_name=user.display_name,
+        country=user.country,
+        organisation=user.organisation,
+        role=user.role,
     )
 
 
@@ -39,11 +42,18 @@ async def register(db: Database, form: Registration, *, role: Role = Role.PARTIC
     async with db.transaction() as tx:
         taken = await tx.session.scalar(select(User.id).where(User.email == form.email))
         if taken is not None:
-            raise Conflict("account.email_taken", _("An account with this e-mail already exists."),
-                           fields={"email": _("Already registered; log in instead.")})
+            raise Conflict(
+                "account.email_taken",
+                _("An account with this e-mail already exists."),
+                fields={"email": _("Already registered; log in instead.")},
+            )
         user = User(
-            email=form.email, display_name=form.display_name, password_hash=password_hash,
-            country=form.country, organisation=form.organisation, role=role.value,
+            email=form.email,
+            display_name=form.display_name,
+            password_hash=password_hash,
+            country=form.country,
+            organisation=form.organisation,
+            role=role.value,
             created_at=utcnow(),
         )
         tx.session.add(user)
@@ -59,16 +69,25 @@ async def log_in(
     """Check the password and open a login; return the cookie token and the person."""
     async with db.reading() as session:
         user = await session.scalar(select(User).where(User.email == form.email))
-    if not await verify_password(user.password_hash if user else None, form.password) or user is None:
-        raise FairError("account.bad_credentials", _("That e-mail and password do not match."),
-                        status=401)
+    if (
+        not await verify_password(user.password_hash if user else None, form.password)
+        or user is None
+    ):
+        raise FairError(
+            "account.bad_credentials", _("That e-mail and password do not match."), status=401
+        )
     if user.banned:
         raise Forbidden("account.banned", _("This account has been suspended."))
     token = secrets.token_urlsafe(32)
     now = utcnow()
     async with db.transaction(actor_id=user.id) as tx:
-        login = Login(id=login_id_for(token), user_id=user.id, created_at=now,
-                      expires_at=now + timedelta(days=days), user_agent=user_agent[:200])
+        login = Login(
+            id=login_id_for(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+            user_agent=user_agent[:200],
+        )
         tx.session.add(login)
         tx.record(user_channel(user.id), events.LoginStarted(login_id=login.id))
     return token, user
@@ -121,5 +140,7 @@ async def ban(db: Database, viewer: Viewer, user_id: int) -> User:
 
 async def _end_logins(tx: Tx, user_id: int) -> None:
     await tx.session.execute(
-        update(Login).where(Login.user_id == user_id, Login.ended_at.is_(None)).values(ended_at=utcnow())
+        update(Login)
+        .where(Login.user_id == user_id, Login.ended_at.is_(None))
+        .values(ended_at=utcnow())
     )

@@ -20,7 +20,12 @@ from fair.core.security import LOGIN_COOKIE
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or urlsplit(target).netloc
+    ):
         return "/"
     return target
 
@@ -29,8 +34,12 @@ def _logged_in(request: Request, token: str, target: str) -> Response:
     settings = services_of(request).settings
     response = RedirectResponse(_safe_next(target), status_code=303)
     response.set_cookie(
-        LOGIN_COOKIE, token, max_age=settings.session_days * 86400, httponly=True,
-        secure=settings.cookie_secure, samesite="lax",
+        LOGIN_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
     )
     return response
 
@@ -49,20 +58,29 @@ async def register(request: Request) -> Response:
         registration = parse(Registration, data)
         await actions.register(services.db, registration)
         token, _user = await actions.log_in(
-            services.db, Credentials(email=registration.email, password=registration.password),
-            user_agent=request.headers.get("user-agent", ""), days=services.settings.session_days,
+            services.db,
+            Credentials(email=registration.email, password=registration.password),
+            user_agent=request.headers.get("user-agent", ""),
+            days=services.settings.session_days,
         )
     except FairError as refusal:
         data.pop("password", None)
-        return render(request, "accounts/register.html",
-                      {"form": data, "error": refusal, "countries": country_names()},
-                      status=refusal.status)
+        return render(
+            request,
+            "accounts/register.html",
+            {"form": data, "error": refusal, "countries": country_names()},
+            status=refusal.status,
+        )
     return _logged_in(request, token, "/")
 
 
 async def login_page(request: Request) -> Response:
     await viewer_of(request)
-    return render(request, "accounts/login.html", {"form": {}, "next": _safe_next(request.query_params.get("next"))})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": {}, "next": _safe_next(request.query_params.get("next"))},
+    )
 
 
 async def login(request: Request) -> Response:
@@ -75,13 +93,19 @@ async def login(request: Request) -> Response:
         credentials = parse(Credentials, data)
         await services.limits.check("account.login", credentials.email, 10, 300)
         token, _user = await actions.log_in(
-            services.db, credentials, user_agent=request.headers.get("user-agent", ""),
+            services.db,
+            credentials,
+            user_agent=request.headers.get("user-agent", ""),
             days=services.settings.session_days,
         )
     except FairError as refusal:
         data.pop("password", None)
-        return render(request, "accounts/login.html",
-                      {"form": data, "error": refusal, "next": target}, status=refusal.status)
+        return render(
+            request,
+            "accounts/login.html",
+            {"form": data, "error": refusal, "next": target},
+            status=refusal.status,
+        )
     return _logged_in(request, token, target)
 
 
@@ -92,7 +116,9 @@ async def logout(request: Request) -> Response:
     if token:
         await actions.log_out(services.db, token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(LOGIN_COOKIE, httponly=True, secure=services.settings.cookie_secure, samesite="lax")
+    response.delete_cookie(
+        LOGIN_COOKIE, httponly=True, secure=services.settings.cookie_secure, samesite="lax"
+    )
     return response
 
 
@@ -104,10 +130,18 @@ async def people_page(request: Request) -> Response:
     except ValueError:
         page = 1
     people, total = await queries.people(services.db, viewer, page=page)
-    return render(request, "accounts/people.html", {
-        "people": people, "total": total, "page": page, "per_page": 50, "roles": list(Role),
-        "countries": country_names(),
-    })
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "people": people,
+            "total": total,
+            "page": page,
+            "per_page": 50,
+            "roles": list(Role),
+            "countries": country_names(),
+        },
+    )
 
 
 async def change_role(request: Request) -> Response:

@@ -22,16 +22,27 @@ async def viewer_for(db: Database, token: str | None, visitor: str) -> Viewer:
     async with db.reading() as session:
         row = (
             await session.execute(
-                select(User.id, User.role, User.display_name, User.banned, Login.expires_at,
-                       Login.ended_at)
+                select(
+                    User.id,
+                    User.role,
+                    User.display_name,
+                    User.banned,
+                    Login.expires_at,
+                    Login.ended_at,
+                )
                 .join(Login, Login.user_id == User.id)
                 .where(Login.id == login_id)
             )
         ).first()
     if row is None or row.banned or row.ended_at is not None or row.expires_at <= utcnow():
         return anonymous(visitor)
-    return Viewer(user_id=row.id, role=Role(row.role), display_name=row.display_name,
-                  login_id=login_id, visitor=visitor)
+    return Viewer(
+        user_id=row.id,
+        role=Role(row.role),
+        display_name=row.display_name,
+        login_id=login_id,
+        visitor=visitor,
+    )
 
 
 async def login_is_live(db: Database, login_id: str) -> tuple[bool, str | None]:

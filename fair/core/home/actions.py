@@ -22,8 +22,15 @@ class FairDetailsChanged(Event):
 
 
 async def set_fair_details(
-    db: Database, *, name: str, tagline: str, starts_on: date, ends_on: date, timezone: str,
-    description: str, actor_id: int | None = None,
+    db: Database,
+    *,
+    name: str,
+    tagline: str,
+    starts_on: date,
+    ends_on: date,
+    timezone: str,
+    description: str,
+    actor_id: int | None = None,
 ) -> FairView:
     """Create or update the fair's details (the demo loader and, later, organisers' form)."""
     async with db.transaction(actor_id=actor_id) as tx:
@@ -31,9 +38,20 @@ async def set_fair_details(
         if info is None:
             info = FairInfo()
             tx.session.add(info)
-        info.name, info.tagline, info.timezone, info.description = name, tagline, timezone, description
+        info.name, info.tagline, info.timezone, info.description = (
+            name,
+            tagline,
+            timezone,
+            description,
+        )
         info.starts_on, info.ends_on = starts_on, ends_on
-        view = FairView(name=name, tagline=tagline, starts_on=starts_on, ends_on=ends_on,
-                        timezone=timezone, description=description)
+        view = FairView(
+            name=name,
+            tagline=tagline,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            timezone=timezone,
+            description=description,
+        )
         tx.record(FAIR_CHANNEL, FairDetailsChanged(fair=view))
     return view

@@ -27,6 +27,10 @@ async def current_fair(db: Database) -> FairView | None:
     if info is None:
         return None
     return FairView(
-        name=info.name, tagline=info.tagline, starts_on=info.starts_on, ends_on=info.ends_on,
-        timezone=info.timezone, description=info.description,
+        name=info.name,
+        tagline=info.tagline,
+        starts_on=info.starts_on,
+        ends_on=info.ends_on,
+        timezone=info.timezone,
+        description=info.description,
     )
