@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test services lint bench clean
+.PHONY: run test services lint bench clean messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -36,3 +36,7 @@ bench: $(VENV)/.installed-dev services
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Extract every user-facing string into the translation template fair/locale/fair.pot.
+messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location -o fair/locale/fair.pot .

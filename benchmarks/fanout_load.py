@@ -125,8 +125,8 @@ class Crowd:
         )
 
 
-async def join(target: Target, inbox: Inbox) -> FollowerConnection:
-    """Open one client and follow the channel, as a browser tab does."""
+async def join(target: Target, inbox: Inbox | None) -> FollowerConnection:
+    """Open one client and follow the channel, as a browser tab does; `inbox` counts its ticks."""
     connection = await connect(
         target.url, origin=Origin(target.origin), compression=None, open_timeout=OPEN_SECONDS,
         ping_interval=None, close_timeout=5, create_connection=FollowerConnection,
@@ -154,7 +154,7 @@ async def gather_crowd(
         async with gate:
             try:
                 connection = await join(targets[index % len(targets)], inbox)
-            except Exception as failure:  # noqa: BLE001 - counted and reported, not fatal
+            except Exception as failure:
                 crowd.failures[type(failure).__name__] += 1
                 return
         crowd.connections.append(connection)

@@ -1,4 +1,4 @@
-"""The producer of the Redis mode: commits ticks through the action path and publishes them to Redis.
+"""The Redis mode's producer: commits ticks through the action path and publishes them to Redis.
 
 It is a worker without a web server: a `Database` whose commits go to a `Hub`
 on the Redis bus, configured from FAIR_* variables like the servers it feeds.

@@ -39,7 +39,9 @@ class TickReport:
         return {"produced": self.produced, "seconds": self.seconds, "late_max_ms": self.late_max_ms}
 
 
-async def tick_at_rate(count: int, rate: float, tick: Callable[[int], Awaitable[None]]) -> TickReport:
+async def tick_at_rate(
+    count: int, rate: float, tick: Callable[[int], Awaitable[None]]
+) -> TickReport:
     """Call `tick(n)` for n in 0..count-1 on a fixed schedule; a late tick goes at once."""
     loop = asyncio.get_running_loop()
     start = loop.time()
