@@ -105,11 +105,15 @@ class Hub:
                 await self._open(state)
             except BaseException:
                 state.refs -= 1
-                self._forget_if_unused(state)
+                del self._channels[channel]
+                state.ready.set()
                 raise
         else:
             state.refs += 1
             await state.ready.wait()
+            if self._channels.get(channel) is not state:
+                state.refs -= 1
+                raise RuntimeError(f"could not open channel {channel}")
         if follower in state.followers:
             state.refs -= 1
         head = state.last_seq
@@ -202,7 +206,13 @@ class Hub:
         if state.refs > 0 or self._channels.get(state.name) is not state:
             return
         del self._channels[state.name]
-        self._spawn(self.bus.unsubscribe(state.name))
+        self._spawn(self._unsubscribe_if_unused(state.name))
+
+    async def _unsubscribe_if_unused(self, channel: str) -> None:
+        # A follow may have reopened the channel since; the check and the bus's own
+        # bookkeeping happen before the first await, so they cannot interleave with it.
+        if channel not in self._channels:
+            await self.bus.unsubscribe(channel)
 
     def _catch_up(self, state: _Channel) -> None:
         if state.catching_up:

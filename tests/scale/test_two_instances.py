@@ -10,9 +10,11 @@ from fair.core.accounts import actions
 from fair.core.connections import CLOSE_LOGGED_OUT
 from fair.core.security import LOGIN_COOKIE
 from tests.live.test_presence import next_count
+from tests.conftest import make_settings
 from tests.scale.conftest import two_instances
 from tests.support.factories import login_cookies, person, produce
 from tests.support.live_client import live_client
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.scale
 
@@ -76,3 +78,20 @@ async def test_logout_on_one_instance_closes_the_socket_on_the_other(
             await client.command("live.ping")
             await actions.log_out(a.services.db, cookies[LOGIN_COOKIE])
             assert await client.closed == CLOSE_LOGGED_OUT
+
+
+async def test_refollowing_at_once_keeps_the_redis_subscription(
+    clean_postgres_url: str, redis_url: str, namespace: str
+) -> None:
+    """Unfollow and follow again straight away: events still come through pub/sub alone."""
+    settings = make_settings(
+        clean_postgres_url, redis_url=redis_url, namespace=namespace, head_check_seconds=3600.0
+    )
+    async with serve(settings) as a, serve(settings) as b:
+        async with live_client(b.ws_url) as client:
+            await client.follow("fair")
+            await client.command("live.unfollow", {"channel": "fair"})
+            await client.follow("fair")
+            await produce(a.services.db, "fair", range(3))
+            frames = await client.events("fair", 3)
+    assert [f["seq"] for f in frames] == [1, 2, 3]
