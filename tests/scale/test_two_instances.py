@@ -90,8 +90,10 @@ async def test_refollowing_at_once_keeps_the_redis_subscription(
     async with serve(settings) as a, serve(settings) as b:
         async with live_client(b.ws_url) as client:
             await client.follow("fair")
-            await client.command("live.unfollow", {"channel": "fair"})
-            await client.follow("fair")
+            # Sent back to back, so the server handles both before its unsubscribe runs.
+            unfollow = client.request("live.unfollow", {"channel": "fair"})
+            follow = client.request("live.follow", {"channel": "fair"})
+            assert all(reply["ok"] for reply in await asyncio.gather(unfollow, follow))
             await produce(a.services.db, "fair", range(3))
             frames = await client.events("fair", 3)
     assert [f["seq"] for f in frames] == [1, 2, 3]
