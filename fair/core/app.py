@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -78,9 +79,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityMiddleware, cookie_secure=settings.cookie_secure),
+            # Inside the security middleware, so that its 413 carries the security headers too.
+            Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
         ],
         exception_handlers={FairError: handle_refusal, HTTPException: not_found},
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )

@@ -41,9 +41,9 @@ def _describe(error: Mapping[str, Any]) -> str:
         return _("This field is not accepted.")
     if kind == "missing":
         return _("This field is required.")
-    if kind == "string_too_short":
+    if kind in {"string_too_short", "too_short"}:
         return _("Must be at least %(n)s characters.") % {"n": context.get("min_length")}
-    if kind == "string_too_long":
+    if kind in {"string_too_long", "too_long"}:
         return _("Must be at most %(n)s characters.") % {"n": context.get("max_length")}
     if kind in {"literal_error", "enum"}:
         return _("Not one of the allowed values.")

@@ -9,13 +9,15 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.viewers import Viewer
-from fair.core.errors import FairError, NotAuthenticated
+from fair.core.errors import FairError, Forbidden, NotAuthenticated
+from fair.core.i18n import gettext as _
 from fair.core.security import (
     CSRF_FIELD,
     CSRF_HEADER,
     LOGIN_COOKIE,
     check_csrf,
     csrf_token,
+    origin_allowed,
     visitor_of,
 )
 
@@ -54,8 +56,15 @@ def render(
     return services.templates.TemplateResponse(request, template, full, status_code=status)
 
 
+def check_origin(request: Request) -> None:
+    """Refuse a post that a browser sent from another site (defence in depth beside CSRF)."""
+    if not origin_allowed(request.headers.get("origin"), services_of(request).settings.origins):
+        raise Forbidden("security.origin", _("This request came from another site."))
+
+
 async def form_data(request: Request) -> dict[str, str]:
-    """The posted form as plain strings, after checking its CSRF token."""
+    """The posted form as plain strings, after checking its origin and CSRF token."""
+    check_origin(request)
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
     check_csrf(
@@ -65,7 +74,8 @@ async def form_data(request: Request) -> dict[str, str]:
 
 
 async def json_body(request: Request) -> Any:
-    """A posted JSON body, after checking the CSRF header."""
+    """A posted JSON body, after checking its origin and the CSRF header."""
+    check_origin(request)
     check_csrf(
         services_of(request).settings.secret_key,
         visitor_of(request),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -77,24 +78,25 @@ class Settings:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
 
 
-def _coerce(name: str, raw: str, default: Any) -> Any:
-    if isinstance(default, bool):
+def _coerce(name: str, raw: str, kind: Any) -> Any:
+    """Turn the text of FAIR_<NAME> into the type the Settings field declares."""
+    if kind is bool:
         if raw.lower() in {"1", "true", "yes", "on"}:
             return True
         if raw.lower() in {"0", "false", "no", "off"}:
             return False
         raise SettingsError(f"FAIR_{name.upper()} must be true or false, not {raw!r}")
-    if isinstance(default, int):
+    if kind is int:
         try:
             return int(raw)
         except ValueError:
             raise SettingsError(f"FAIR_{name.upper()} must be a whole number") from None
-    if isinstance(default, float):
+    if kind is float:
         try:
             return float(raw)
         except ValueError:
             raise SettingsError(f"FAIR_{name.upper()} must be a number") from None
-    if isinstance(default, list | tuple):
+    if kind == tuple[str, ...]:
         return tuple(item.strip() for item in raw.split(",") if item.strip())
     return raw
 
@@ -105,17 +107,20 @@ def load_settings(
     """Read the defaults, then apply FAIR_* overrides; relative SQLite paths are made absolute."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    known = {field.name for field in dataclasses.fields(Settings)}
+    types = typing.get_type_hints(Settings)
+    known = set(types)
     unknown = set(values) - known
     if unknown:
         raise SettingsError(f"unknown settings in {config_file}: {', '.join(sorted(unknown))}")
     for name in known:
         raw = environ.get(f"FAIR_{name.upper()}")
         if raw is not None:
-            values[name] = _coerce(name, raw, values[name])
+            values[name] = _coerce(name, raw, types[name])
     for name, value in values.items():
         if isinstance(value, list):
             values[name] = tuple(value)
+        elif types[name] is float and isinstance(value, int):
+            values[name] = float(value)
     values["database_url"] = _absolute_sqlite_url(values["database_url"])
     return Settings(**values)
 

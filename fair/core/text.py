@@ -47,7 +47,7 @@ def _drop_controls(value: str, keep: str = "") -> str:
 def clean_line(value: str) -> str:
     """One line of text: NFC, no control or format characters, single spaces, trimmed."""
     value = unicodedata.normalize("NFC", value)
-    return _SPACES.sub(" ", _drop_controls(value, keep=" \t")).strip()
+    return _SPACES.sub(" ", _drop_controls(value, keep=" \t\n\r\x0b\x0c")).strip()
 
 
 def clean_text(value: str) -> str:

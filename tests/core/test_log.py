@@ -41,23 +41,6 @@ async def test_concurrent_writers_get_seq_one_to_n_without_gaps(db: Database) ->
     assert sorted(e.seq for e in committed) == list(range(1, 41))
 
 
-async def test_commit_order_matches_seq_order(db: Database) -> None:
-    """Envelopes reach the commit listener in the order of their sequence numbers."""
-    order: list[int] = []
-
-    async def remember(envelopes: list[Envelope]) -> None:
-        order.extend(e.seq for e in envelopes)
-
-    db.on_commit(remember)
-
-    async def write(n: int) -> None:
-        async with db.transaction() as tx:
-            tx.record("order", Pinged(n=n))
-
-    await asyncio.gather(*(write(n) for n in range(25)))
-    assert order == sorted(order)
-
-
 async def test_rolled_back_transaction_records_and_publishes_nothing(db: Database) -> None:
     """A transaction that raises leaves no event in the log and tells no listener."""
     published: list[Envelope] = []

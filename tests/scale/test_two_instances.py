@@ -9,8 +9,8 @@ import pytest
 from fair.core.accounts import actions
 from fair.core.connections import CLOSE_LOGGED_OUT
 from fair.core.security import LOGIN_COOKIE
-from tests.live.test_presence import next_count
 from tests.conftest import make_settings
+from tests.live.test_presence import next_count
 from tests.scale.conftest import two_instances
 from tests.support.factories import login_cookies, person, produce
 from tests.support.live_client import live_client

@@ -1,0 +1,238 @@
+"""Layering rules read from the source: fair never imports discussions, only the transaction
+appends to the event log, and no module builds an engine at import time."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fair.core.settings import PROJECT_ROOT
+
+FAIR = PROJECT_ROOT / "fair"
+LOG_MODULE = "fair.core.log"
+LOG_WRITERS = {"fair/core/db.py", "fair/core/log.py"}
+ENGINE_FACTORIES = {"create_engine", "create_async_engine", "engine_from_config"}
+
+
+def fair_modules() -> list[Path]:
+    return sorted(FAIR.rglob("*.py"))
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(PROJECT_ROOT).as_posix()
+
+
+def module_name(path: str) -> str:
+    """`fair/core/db.py` -> `fair.core.db`; a package's `__init__.py` names the package."""
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def resolve(path: str, node: ast.ImportFrom) -> str:
+    """The absolute module an `from ... import` names, resolving relative imports."""
+    if node.level == 0:
+        return node.module or ""
+    package = module_name(path).split(".")
+    if not path.endswith("__init__.py"):
+        package = package[:-1]
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def imported_modules(path: str, tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """Every module the source imports, with its line, including `from x import y` as `x.y`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            source = resolve(path, node)
+            yield node.lineno, source
+            for alias in node.names:
+                yield node.lineno, f"{source}.{alias.name}" if source else alias.name
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+            in {"import_module", "__import__"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            yield node.lineno, node.args[0].value
+
+
+def discussions_imports(path: str, source: str) -> list[str]:
+    tree = ast.parse(source, filename=path)
+    return [
+        f"{path}:{line} imports {name}"
+        for line, name in imported_modules(path, tree)
+        if name == "discussions" or name.startswith("discussions.")
+    ]
+
+
+def log_append_uses(path: str, source: str) -> list[str]:
+    """Every reference to `append` of fair.core.log, however the module or function was bound."""
+    tree = ast.parse(source, filename=path)
+    module_names = {LOG_MODULE}
+    function_names: set[str] = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == LOG_MODULE and alias.asname:
+                    module_names.add(alias.asname)
+        elif isinstance(node, ast.ImportFrom):
+            source_module = resolve(path, node)
+            for alias in node.names:
+                if f"{source_module}.{alias.name}" == LOG_MODULE:
+                    module_names.add(alias.asname or alias.name)
+                elif source_module == LOG_MODULE and alias.name in {"append", "*"}:
+                    function_names.add(alias.asname or alias.name)
+                    found.append(f"{path}:{node.lineno} imports {alias.name} from {LOG_MODULE}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "append":
+            if ast.unparse(node.value) in module_names:
+                found.append(f"{path}:{node.lineno} uses {ast.unparse(node)}")
+        elif isinstance(node, ast.Name) and node.id in function_names:
+            found.append(f"{path}:{node.lineno} uses {node.id} from {LOG_MODULE}")
+    return found
+
+
+def import_time_calls(tree: ast.AST) -> Iterator[ast.Call]:
+    """Calls that run when the module is imported: outside any function or lambda body."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            for default in [*node.args.defaults, *node.args.kw_defaults]:
+                if default is not None:
+                    yield from import_time_calls(ast.Expression(default))
+            if not isinstance(node, ast.Lambda):
+                for decorator in node.decorator_list:
+                    yield from import_time_calls(ast.Expression(decorator))
+            continue
+        if isinstance(node, ast.Call):
+            yield node
+        yield from import_time_calls(node)
+
+
+def engines_at_import(path: str, source: str) -> list[str]:
+    tree = ast.parse(source, filename=path)
+    found = []
+    for call in import_time_calls(tree):
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in ENGINE_FACTORIES:
+            found.append(f"{path}:{call.lineno} calls {ast.unparse(func)} at import time")
+    return found
+
+
+MODULES = [pytest.param(path, id=relative(path)) for path in fair_modules()]
+
+
+def test_the_fair_package_has_modules_to_check() -> None:
+    """The scan finds the core modules, so an empty glob cannot make the rules pass."""
+    names = {relative(path) for path in fair_modules()}
+    assert {"fair/core/db.py", "fair/core/log.py", "fair/core/app.py"} <= names
+    assert len(names) > 40
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_fair_never_imports_discussions(path: Path) -> None:
+    """No module under fair/ imports the discussions package, directly or by name."""
+    assert discussions_imports(relative(path), path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_only_the_transaction_appends_to_the_event_log(path: Path) -> None:
+    """Outside fair/core/db.py and fair/core/log.py nothing references fair.core.log.append."""
+    name = relative(path)
+    if name in LOG_WRITERS:
+        return
+    assert log_append_uses(name, path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_no_module_creates_an_engine_at_import(path: Path) -> None:
+    """Engines are created inside functions (the lifespan, a command), never at module level."""
+    assert engines_at_import(relative(path), path.read_text(encoding="utf-8")) == []
+
+
+def test_the_transaction_is_the_log_writer() -> None:
+    """The checker sees fair/core/db.py call log.append, so it would see any other caller."""
+    db = FAIR / "core" / "db.py"
+    assert log_append_uses("fair/core/db.py", db.read_text(encoding="utf-8")) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import discussions\n",
+        "import discussions.rounds as rounds\n",
+        "from discussions import feature\n",
+        "from discussions.rounds.actions import open_round\n",
+        "def load():\n    from discussions import feature\n",
+        "import importlib\nimportlib.import_module('discussions.feature')\n",
+    ],
+)
+def test_discussions_check_catches_every_import_form(source: str) -> None:
+    """The import check finds discussions however it is imported, even inside a function."""
+    assert discussions_imports("fair/core/example.py", source) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from fair.core import log\nasync def f(s):\n    await log.append(s, [], None)\n",
+        "from fair.core import log as event_log\nx = event_log.append\n",
+        "import fair.core.log\nasync def f(s):\n    await fair.core.log.append(s, [], None)\n",
+        "import fair.core.log as L\nasync def f(s):\n    await L.append(s, [], None)\n",
+        "from fair.core.log import append\nasync def f(s):\n    await append(s, [], None)\n",
+        "from fair.core.log import append as write\nasync def f(s):\n    await write(s, [], 1)\n",
+        "from .. import log\nasync def f(s):\n    await log.append(s, [], None)\n",
+        "from ..log import append\n",
+        "from fair.core.log import *\n",
+    ],
+)
+def test_log_append_check_catches_every_binding(source: str) -> None:
+    """The log check finds append however fair.core.log or its function is bound."""
+    assert log_append_uses("fair/core/hall/actions.py", source) != []
+
+
+def test_log_append_check_ignores_list_append() -> None:
+    """Appending to an ordinary list, or using other log functions, is not a log write."""
+    source = (
+        "from fair.core import log\nitems = []\nitems.append(1)\n"
+        "async def f(s):\n    return await log.heads(s, ['fair'])\n"
+    )
+    assert log_append_uses("fair/core/hub.py", source) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from fair.core.db import create_engine\nENGINE = create_engine('sqlite+aiosqlite://')\n",
+        "import sqlalchemy.ext.asyncio as sa\nengine = sa.create_async_engine('sqlite://')\n",
+        "class Store:\n    engine = create_async_engine('sqlite://')\n",
+        "if True:\n    engine = create_engine('sqlite://')\n",
+        "def f(engine=create_engine('sqlite://')):\n    return engine\n",
+        "DB = Database(create_engine('sqlite://'))\n",
+    ],
+)
+def test_engine_check_catches_module_level_creation(source: str) -> None:
+    """The engine check finds an engine built in a module body, class body or default value."""
+    assert engines_at_import("fair/core/example.py", source) != []
+
+
+def test_engine_check_allows_engines_built_in_functions() -> None:
+    """Building the engine inside a function or lambda is what the rule asks for."""
+    source = (
+        "def open_db(url):\n    return create_engine(url)\n"
+        "async def lifespan(app):\n    engine = create_async_engine(app.url)\n"
+        "make = lambda url: create_engine(url)\n"
+    )
+    assert engines_at_import("fair/core/example.py", source) == []
