@@ -18,11 +18,18 @@ import gc
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from fanout_deploy import Deployment, Plan, deploy, require_loopback
 from fanout_load import Crowd, LoopLag, disperse, gather_crowd, join, settle
-from fanout_process import LOAD_CORE, cores_available, cpu_seconds, prepare_process
+from fanout_process import (
+    LOAD_CORE,
+    cores_available,
+    cpu_seconds,
+    machine_cpu_seconds,
+    prepare_process,
+)
 from fanout_report import ModeResult, load_notes, percentiles, table, verdicts, write_json
 from fanout_ticks import tick_count
 
@@ -95,6 +102,35 @@ async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult
     return result
 
 
+@dataclass(frozen=True)
+class Clocks:
+    """Time so far: wall clock, and CPU of the servers, this process, the producer, the machine."""
+
+    wall: float
+    servers: float
+    load: float
+    producer: float
+    machine: float
+
+    @classmethod
+    def read(cls, deployment: Deployment) -> Clocks:
+        return cls(time.monotonic(), deployment.server_cpu(), cpu_seconds(os.getpid()),
+                   deployment.producer_cpu() or 0.0, machine_cpu_seconds())
+
+    @property
+    def ours(self) -> float:
+        return self.servers + self.load + self.producer
+
+    def record_since(self, start: Clocks, result: ModeResult) -> None:
+        wall = self.wall - start.wall
+        result.server_cpu_seconds = self.servers - start.servers
+        result.load_cpu_share = (self.load - start.load) / wall
+        if self.producer:
+            result.producer_cpu_seconds = self.producer - start.producer
+        ours = self.ours - start.ours
+        result.others_cpu_cores = (self.machine - start.machine - ours) / wall
+
+
 async def produce_and_count(deployment: Deployment, crowd: Crowd, plan: Plan,
                             result: ModeResult) -> None:
     """The measured phase: ticks go out, every client counts what arrives, CPU is read around it."""
@@ -102,17 +138,11 @@ async def produce_and_count(deployment: Deployment, crowd: Crowd, plan: Plan,
     gc.collect()
     gc.disable()  # a full collection over 5,000 connections would stall the clients mid-run
     lag.start()
-    server_cpu, own_cpu = deployment.server_cpu(), cpu_seconds(os.getpid())
-    producer_cpu = deployment.producer_cpu()
-    started = time.monotonic()
+    start = Clocks.read(deployment)
     try:
         result.produce = await deployment.produce(plan.count / plan.rate + PRODUCE_SLACK_SECONDS)
         result.settle_seconds = await settle(crowd, QUIET_SECONDS, DRAIN_LIMIT_SECONDS)
-        result.server_cpu_seconds = deployment.server_cpu() - server_cpu
-        wall = time.monotonic() - started
-        result.load_cpu_share = (cpu_seconds(os.getpid()) - own_cpu) / wall
-        if producer_cpu is not None:
-            result.producer_cpu_seconds = (deployment.producer_cpu() or 0.0) - producer_cpu
+        Clocks.read(deployment).record_since(start, result)
     finally:
         await lag.stop()
         gc.enable()

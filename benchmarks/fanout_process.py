@@ -65,6 +65,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def machine_cpu_seconds() -> float:
+    """CPU time every core of the machine spent busy (not idle, not waiting for I/O), from /proc."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of a process, from /proc."""
     with open(f"/proc/{pid}/status", encoding="ascii") as status:

@@ -17,6 +17,7 @@ P99_TARGET = 1.5  # the fair's p99 latency within this factor of the ceiling's
 CPU_TARGET = 1.5  # the fair's server CPU per delivery within this factor of the ceiling's
 LOAD_BUSY = 0.9  # share of a core above which the load generator is the bottleneck
 LAG_LIMIT_MS = 50.0  # event-loop lag above which the load generator delays what it records
+OTHERS_LIMIT = 0.25  # cores used by other processes above which the run was disturbed
 
 
 @dataclasses.dataclass
@@ -43,6 +44,7 @@ class ModeResult:
     produce: dict[str, float] = dataclasses.field(default_factory=dict)
     settle_seconds: float = 0.0
     load_cpu_share: float = 0.0
+    others_cpu_cores: float = 0.0
     loop_lag_ms: dict[str, float] = dataclasses.field(default_factory=dict)
     close_codes: dict[str, int] = dataclasses.field(default_factory=dict)
     connect_failures: dict[str, int] = dataclasses.field(default_factory=dict)
@@ -74,6 +76,11 @@ def load_notes(result: ModeResult) -> list[str]:
         notes.append(
             f"load generator's event loop lagged {result.loop_lag_ms['p99']:.0f} ms at p99: "
             "latencies are an upper bound"
+        )
+    if result.others_cpu_cores > OTHERS_LIMIT:
+        notes.append(
+            f"other processes kept {result.others_cpu_cores:.2f} cores busy while measuring "
+            "(PostgreSQL and Redis count here, and anything else running): numbers may be disturbed"
         )
     return notes
 
@@ -142,6 +149,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpu": model, "cores": os.cpu_count(), "python": sys.version.split()[0],
         "platform": platform.platform(), "websockets": websockets_version,
+        "load_average_at_end": os.getloadavg(),
     }
 
 

@@ -1,4 +1,4 @@
-"""Following channels over a real websocket: live events, replay on resume, reset when far behind."""
+"""Following channels over a real websocket: live events, replay on resume, reset."""
 
 from __future__ import annotations
 
