@@ -133,7 +133,7 @@ async def load_demo(settings: Settings) -> list[str]:
     try:
         for feature in load_features(settings.features):
             if feature.demo is not None:
-                lines.extend(await feature.demo(db, demo_dir, {}))
+                lines.extend(await feature.demo(db, demo_dir, settings))
     finally:
         await db.dispose()
     return lines

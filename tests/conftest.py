@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -66,7 +69,16 @@ def namespace() -> str:
     return f"test{uuid.uuid4().hex[:10]}"
 
 
+_UPLOADS = Path(tempfile.mkdtemp(prefix="fair-test-uploads-"))
+atexit.register(shutil.rmtree, _UPLOADS, True)
+
+
 def make_settings(database_url: str, **changes: object) -> Settings:
-    """Test settings: quick head checks, no extra origins (the server adds its own)."""
-    defaults: dict[str, object] = {"head_check_seconds": 0.5, "allowed_origins": ()}
+    """Test settings: quick head checks, no extra origins (the server adds its own), uploads
+    in a folder of their own."""
+    defaults: dict[str, object] = {
+        "head_check_seconds": 0.5,
+        "allowed_origins": (),
+        "upload_dir": str(Path(tempfile.mkdtemp(dir=_UPLOADS))),
+    }
     return load_settings(environ={}).replace(database_url=database_url, **{**defaults, **changes})

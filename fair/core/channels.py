@@ -22,16 +22,14 @@ class ChannelAccess:
     async def authorise(self, db: Database, viewer: Viewer, channel: str) -> None:
         """Allow `viewer` to follow `channel`, or refuse with a stable code.
 
-        `presence:<channel>` (the count of people at a place) is open to whoever
-        may follow `<channel>` itself.
+        `presence:<channel>` (the count of people at a place) is decided by the rule
+        of `<channel>`'s prefix, which is given the whole name.
         """
         if not CHANNEL_NAME.match(channel):
             raise Invalid("live.bad_channel", _("That is not a channel name."))
-        target = (
-            channel.removeprefix(f"{PRESENCE}:") if channel.startswith(f"{PRESENCE}:") else channel
-        )
+        target = channel.removeprefix(f"{PRESENCE}:")
         rule = self._rules.get(target.split(":", 1)[0])
-        if rule is not None and await rule(db, viewer, target):
+        if rule is not None and await rule(db, viewer, channel):
             return
         if not viewer.authenticated:
             raise NotAuthenticated("live.login_required", _("Log in to follow this."))

@@ -71,6 +71,7 @@ class Connection:
         self.limit = limit
         self.closing: tuple[int, str] | None = None
         self.follows: set[str] = set()
+        self.present_at: set[str] = set()
         self._queue: deque[str] = deque()
         self._in_flight: _Resume | None = None
         self._writing = False

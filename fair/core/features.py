@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from fair.core.accounts.viewers import Viewer
     from fair.core.db import Database
     from fair.core.live import Command
+    from fair.core.settings import Settings
 
 ChannelRule = Callable[["Database", "Viewer", str], Awaitable[bool]]
-DemoLoader = Callable[["Database", Path, dict[str, Any]], Awaitable[list[str]]]
+DemoLoader = Callable[["Database", Path, "Settings"], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)

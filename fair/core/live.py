@@ -59,6 +59,8 @@ class CommandFrame(Input):
 class FollowInput(Input):
     channel: str = Field(min_length=1, max_length=200)
     since: int | None = Field(default=None, ge=0)
+    present: bool = False
+    """Also count this person as present at the channel's place (a booth, a panel)."""
 
 
 class UnfollowInput(Input):
@@ -149,7 +151,8 @@ async def _serve(context: LiveContext) -> None:
         if watch is not None:
             services.hub.drop(watch)
         services.presence.drop(connection)
-        await services.presence.leave("fair", viewer.person)
+        for scope in ["fair", *connection.present_at]:
+            await services.presence.leave(scope, viewer.person)
 
 
 async def _read(context: LiveContext) -> None:
@@ -214,6 +217,9 @@ async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:
     if channel.startswith(f"{PRESENCE}:"):
         count = await services.presence.watch(channel.removeprefix(f"{PRESENCE}:"), connection)
         return {"channel": channel, "count": count}
+    if data.present and channel not in connection.present_at:
+        connection.present_at.add(channel)
+        await services.presence.join(channel, context.viewer.person)
     head = await services.hub.follow(connection, channel, data.since)
     return {"channel": channel, "head": head}
 
@@ -225,6 +231,9 @@ async def _unfollow(context: LiveContext, data: UnfollowInput) -> dict[str, Any]
         services.presence.unwatch(data.channel.removeprefix(f"{PRESENCE}:"), connection)
     else:
         services.hub.unfollow(connection, data.channel)
+    if data.channel in connection.present_at:
+        connection.present_at.discard(data.channel)
+        await services.presence.leave(data.channel, context.viewer.person)
     return {"channel": data.channel}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -62,11 +63,16 @@ def check_origin(request: Request) -> None:
         raise Forbidden("security.origin", _("This request came from another site."))
 
 
-async def form_data(request: Request) -> dict[str, str]:
-    """The posted form as plain strings, after checking its origin and CSRF token."""
+async def form_data(request: Request, lists: Iterable[str] = ()) -> dict[str, Any]:
+    """The posted form as strings (lists for the names in `lists`), after checking its origin
+    and CSRF token. Files are left out; read them from `await request.form()`."""
     check_origin(request)
     form = await request.form()
-    data = {key: value for key, value in form.items() if isinstance(value, str)}
+    data: dict[str, Any] = {
+        key: value for key, value in form.items() if isinstance(value, str) and key not in lists
+    }
+    for name in lists:
+        data[name] = [value for value in form.getlist(name) if isinstance(value, str)]
     check_csrf(
         services_of(request).settings.secret_key, visitor_of(request), data.pop(CSRF_FIELD, None)
     )
@@ -82,6 +88,21 @@ async def json_body(request: Request) -> Any:
         request.headers.get(CSRF_HEADER),
     )
     return await request.json()
+
+
+def form_rows(data: dict[str, Any], prefix: str, fields: Iterable[str]) -> list[dict[str, str]]:
+    """Rows of a repeated group of fields posted as lists (`member_name`, `member_kind`, ...);
+    rows left entirely blank are dropped."""
+    columns = {name: data.pop(f"{prefix}_{name}", []) for name in fields}
+    length = max((len(values) for values in columns.values()), default=0)
+    rows = []
+    for index in range(length):
+        row = {
+            name: (values[index] if index < len(values) else "") for name, values in columns.items()
+        }
+        if any(value.strip() for value in row.values()):
+            rows.append(row)
+    return rows
 
 
 def wants_json(request: Request) -> bool:

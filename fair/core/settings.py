@@ -42,6 +42,12 @@ class Settings:
     presence_ttl_seconds: float
     presence_heartbeat_seconds: float
     max_body_bytes: int
+    upload_dir: str
+
+    @property
+    def upload_path(self) -> Path:
+        path = Path(self.upload_dir)
+        return path if path.is_absolute() else PROJECT_ROOT / path
 
     @property
     def production(self) -> bool:

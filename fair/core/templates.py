@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
 from fair.core import i18n
+from fair.core.accounts.countries import country_names
 from fair.core.features import Feature
 from fair.core.settings import Settings
 from fair.core.text import render_markdown
@@ -22,12 +24,27 @@ def _current_language() -> str:
     return i18n.current_language()
 
 
+def country_name(code: str) -> str:
+    return country_names(_current_language()).get(code, code)
+
+
 def format_day(value: date) -> str:
     return format_date(value, format="long", locale=_current_language())
 
 
-def format_moment(value: datetime) -> str:
-    return format_datetime(value, format="medium", locale=_current_language())
+def format_moment(value: datetime, zone: str = "UTC") -> str:
+    """A moment in the given time zone, named: the page script rewrites it in the viewer's."""
+    return format_datetime(
+        value, format="EEE d MMM, HH:mm zzz", tzinfo=ZoneInfo(zone), locale=_current_language()
+    )
+
+
+def format_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size = size / 1024  # type: ignore[assignment]
+    return f"{size} bytes"
 
 
 def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2Templates:
@@ -41,7 +58,10 @@ def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2T
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = render_markdown
+    env.filters["country"] = country_name
+    env.filters["countries"] = lambda codes: ", ".join(country_name(code) for code in codes)
     env.filters["day"] = format_day
     env.filters["moment"] = format_moment
+    env.filters["size"] = format_size
     env.globals["production"] = settings.production
     return Jinja2Templates(env=env)

@@ -29,11 +29,11 @@ class Live {
     this.connect();
   }
 
-  follow(channel, { since = null, onEvent = () => {}, onReset = null } = {}) {
+  follow(channel, { since = null, present = false, onEvent = () => {}, onReset = null } = {}) {
     let entry = this.follows.get(channel);
     const handler = { onEvent, onReset };
     if (!entry) {
-      entry = { since: since === null ? null : Number(since), handlers: new Set() };
+      entry = { since: since === null ? null : Number(since), present, handlers: new Set() };
       this.follows.set(channel, entry);
       entry.handlers.add(handler);
       if (this.isOpen()) this.sendFollow(channel, entry);
@@ -94,6 +94,7 @@ class Live {
   sendFollow(channel, entry) {
     const data = { channel };
     if (entry.since !== null) data.since = entry.since;
+    if (entry.present) data.present = true;
     this.command("live.follow", data).then((reply) => {
       if (entry.since === null && typeof reply.head === "number") entry.since = reply.head;
     }).catch((error) => {
@@ -163,3 +164,44 @@ function followDeclared() {
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", followDeclared);
 else followDeclared();
+
+// Re-reads the page and swaps in the named sections ([data-section="..."]), so that after a
+// live change the page equals a fresh load. Requests are coalesced while one is in flight.
+let refreshing = null;
+const pendingSections = new Set();
+
+function isBeingEdited(section) {
+  if (section.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) return true;
+  return [...section.querySelectorAll("textarea, input[type=text]")].some((field) => field.value.trim() !== "");
+}
+
+export function refreshSections(names) {
+  for (const name of names) pendingSections.add(name);
+  if (refreshing) return refreshing;
+  refreshing = (async () => {
+    try {
+      while (pendingSections.size) {
+        const wanted = [...pendingSections];
+        pendingSections.clear();
+        const response = await fetch(location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+        if (!response.ok) return;
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+        for (const name of wanted) {
+          const current = document.querySelector(`[data-section="${name}"]`);
+          const replacement = fresh.querySelector(`[data-section="${name}"]`);
+          if (!current || !replacement) continue;
+          if (isBeingEdited(current)) {
+            // Never throw away what someone is typing: try again once they are done.
+            window.setTimeout(() => refreshSections([name]), 3000);
+            continue;
+          }
+          current.replaceWith(document.importNode(replacement, true));
+        }
+        document.dispatchEvent(new CustomEvent("fair:sections-refreshed", { detail: wanted }));
+      }
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}

@@ -535,7 +535,7 @@ async def test_ban_without_csrf_token_is_refused(server: RunningServer) -> None:
 async def test_unknown_url_gets_an_html_404_with_the_error_code(server: RunningServer) -> None:
     """An address with nothing behind it gets an HTML page with status 404 and http.not_found."""
     async with browser(server) as http:
-        response = await http.get("/booths/nowhere")
+        response = await http.get("/no/such/page")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "<code>http.not_found</code>" in response.text

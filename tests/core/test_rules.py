@@ -323,7 +323,11 @@ def test_defaults_load_without_environment() -> None:
     assert settings.env == "development"
     assert settings.port == 8000
     assert settings.cookie_secure is False
-    assert settings.features == ("fair.core.accounts.feature", "fair.core.home.feature")
+    assert settings.features == (
+        "fair.core.accounts.feature",
+        "fair.core.home.feature",
+        "fair.hall.feature",
+    )
 
 
 @pytest.mark.parametrize(

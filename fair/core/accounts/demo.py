@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -13,9 +12,10 @@ from fair.core.accounts.inputs import Registration
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
 from fair.core.db import Database
+from fair.core.settings import Settings
 
 
-async def load_demo(db: Database, demo_dir: Path, options: dict[str, Any]) -> list[str]:
+async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[str]:
     data = tomllib.loads((demo_dir / "accounts.toml").read_text(encoding="utf-8"))
     lines = ["Demo accounts (e-mail / password / role):"]
     for account in data["accounts"]:

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from fair.core.accounts.countries import is_country
 from fair.core.accounts.roles import Role
-from fair.core.i18n import gettext as _
+from fair.core.fields import Country, Email, Line
 from fair.core.inputs import Input
-from fair.core.text import clean_line
-
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
-
-
-def _email(value: str) -> str:
-    value = value.strip().lower()
-    if not _EMAIL.match(value) or len(value) > 254:
-        raise ValueError(_("Enter an e-mail address like name@example.org."))
-    return value
-
-
-def _country(value: str) -> str:
-    value = value.strip().upper()
-    if not is_country(value):
-        raise ValueError(_("Choose a country from the list."))
-    return value
-
-
-Email = Annotated[str, AfterValidator(_email)]
-Line = Annotated[str, AfterValidator(clean_line)]
 
 
 class Registration(Input):
     display_name: Annotated[Line, Field(min_length=2, max_length=80)]
     email: Email
     password: str = Field(min_length=10, max_length=200)
-    country: Annotated[str, AfterValidator(_country)]
+    country: Country
     organisation: Annotated[Line, Field(max_length=120)] = ""
 
 

@@ -1,57 +1,107 @@
-"""Setting up the fair's own details."""
+"""Setting up the fair: its details, its themes and the countries in play."""
 
 from __future__ import annotations
 
-from datetime import date
+from sqlalchemy import delete, select
 
-from sqlalchemy import select
-
-from fair.core.db import Database
-from fair.core.events import Event
-from fair.core.home.models import FairInfo
-from fair.core.home.queries import FairView
+from fair.core.accounts.access import require
+from fair.core.accounts.roles import Capability
+from fair.core.accounts.viewers import Viewer
+from fair.core.db import Database, Tx
+from fair.core.errors import Invalid
+from fair.core.events import Event, View
+from fair.core.home.inputs import Countries, FairDetails, Themes
+from fair.core.home.models import FairCountry, FairInfo, Theme
+from fair.core.home.queries import FairView, fair_view
+from fair.core.i18n import gettext as _
 
 FAIR_CHANNEL = "fair"
 
 
+class ThemeView(View):
+    slug: str
+    name: str
+    description: str
+
+
 class FairDetailsChanged(Event):
-    """The fair's name, dates or description changed. Seen by everyone on `fair`."""
+    """The fair's name, dates, time zone or description changed. Seen by everyone on `fair`."""
 
     type = "fair.details.changed"
     fair: FairView
 
 
-async def set_fair_details(
-    db: Database,
-    *,
-    name: str,
-    tagline: str,
-    starts_on: date,
-    ends_on: date,
-    timezone: str,
-    description: str,
-    actor_id: int | None = None,
-) -> FairView:
-    """Create or update the fair's details (the demo loader and, later, organisers' form)."""
-    async with db.transaction(actor_id=actor_id) as tx:
-        info = await tx.session.scalar(select(FairInfo).order_by(FairInfo.id).limit(1))
+class FairThemesChanged(Event):
+    """The fair's themes (priority areas) changed. Seen by everyone on `fair`."""
+
+    type = "fair.themes.changed"
+    themes: list[ThemeView]
+
+
+class FairCountriesChanged(Event):
+    """The list of countries in play changed. Seen by everyone on `fair`."""
+
+    type = "fair.countries.changed"
+    countries: list[str]
+
+
+async def _fair_row(tx: Tx) -> FairInfo | None:
+    return await tx.session.scalar(select(FairInfo).order_by(FairInfo.id).limit(1))
+
+
+async def set_fair_details(db: Database, viewer: Viewer | None, form: FairDetails) -> FairView:
+    """An organiser (or the demo loader, with no viewer) sets the fair's details."""
+    if viewer is not None:
+        require(viewer, Capability.EDIT_FAIR)
+    async with db.transaction(actor_id=viewer.user_id if viewer else None) as tx:
+        info = await _fair_row(tx)
         if info is None:
             info = FairInfo()
             tx.session.add(info)
-        info.name, info.tagline, info.timezone, info.description = (
-            name,
-            tagline,
-            timezone,
-            description,
+        info.name, info.tagline, info.timezone = form.name, form.tagline, form.timezone
+        info.starts_on, info.ends_on, info.description = (
+            form.starts_on,
+            form.ends_on,
+            form.description,
         )
-        info.starts_on, info.ends_on = starts_on, ends_on
-        view = FairView(
-            name=name,
-            tagline=tagline,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            timezone=timezone,
-            description=description,
-        )
+        view = fair_view(info)
         tx.record(FAIR_CHANNEL, FairDetailsChanged(fair=view))
     return view
+
+
+async def set_themes(db: Database, viewer: Viewer | None, form: Themes) -> list[ThemeView]:
+    """An organiser sets the themes, in order; themes kept by slug keep their booths."""
+    if viewer is not None:
+        require(viewer, Capability.EDIT_FAIR)
+    slugs = [theme.slug for theme in form.themes]
+    if len(set(slugs)) != len(slugs):
+        raise Invalid(
+            "input.invalid",
+            _("Two themes have the same short name."),
+            fields={"themes": _("Short names must differ.")},
+        )
+    async with db.transaction(actor_id=viewer.user_id if viewer else None) as tx:
+        existing = {t.slug: t for t in await tx.session.scalars(select(Theme))}
+        for position, theme in enumerate(form.themes):
+            row = existing.pop(theme.slug, None) or Theme(slug=theme.slug)
+            row.name, row.description, row.position = theme.name, theme.description, position
+            tx.session.add(row)
+        for row in existing.values():
+            await tx.session.delete(row)
+        views = [
+            ThemeView(slug=t.slug, name=t.name, description=t.description) for t in form.themes
+        ]
+        tx.record(FAIR_CHANNEL, FairThemesChanged(themes=views))
+    return views
+
+
+async def set_countries(db: Database, viewer: Viewer | None, form: Countries) -> list[str]:
+    """An organiser sets the countries in play (the hall's country filter offers these)."""
+    if viewer is not None:
+        require(viewer, Capability.EDIT_FAIR)
+    codes = sorted(set(form.countries))
+    async with db.transaction(actor_id=viewer.user_id if viewer else None) as tx:
+        await tx.session.execute(delete(FairCountry))
+        tx.session.add_all([FairCountry(code=code) for code in codes])
+        tx.record(FAIR_CHANNEL, FairCountriesChanged(countries=codes))
+    return codes

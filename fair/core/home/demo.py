@@ -1,25 +1,22 @@
-"""Loads the demo fair's details from config/demo/fair.toml."""
+"""Loads the demo fair's details, themes and countries from config/demo/fair.toml."""
 
 from __future__ import annotations
 
 import tomllib
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from fair.core.db import Database
-from fair.core.home.actions import set_fair_details
+from fair.core.home.actions import set_countries, set_fair_details, set_themes
+from fair.core.home.inputs import Countries, FairDetails, Themes
+from fair.core.settings import Settings
 
 
-async def load_demo(db: Database, demo_dir: Path, options: dict[str, Any]) -> list[str]:
-    data = tomllib.loads((demo_dir / "fair.toml").read_text(encoding="utf-8"))["fair"]
-    view = await set_fair_details(
-        db,
-        name=data["name"],
-        tagline=data.get("tagline", ""),
-        starts_on=date.fromisoformat(str(data["starts_on"])),
-        ends_on=date.fromisoformat(str(data["ends_on"])),
-        timezone=data.get("timezone", "UTC"),
-        description=data.get("description", ""),
-    )
-    return [f"Fair: {view.name} ({view.starts_on} to {view.ends_on})"]
+async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[str]:
+    data = tomllib.loads((demo_dir / "fair.toml").read_text(encoding="utf-8"))
+    view = await set_fair_details(db, None, FairDetails(**data["fair"]))
+    themes = await set_themes(db, None, Themes(themes=data.get("themes", [])))
+    countries = await set_countries(db, None, Countries(countries=data.get("countries", [])))
+    return [
+        f"Fair: {view.name} ({view.starts_on} to {view.ends_on}), "
+        f"{len(themes)} themes, {len(countries)} countries in play"
+    ]

@@ -1,17 +1,93 @@
-"""The home page: the fair's details and how many people are online now."""
+"""The home page, and the organisers' set-up of the fair."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
+from typing import Any
 
-from fair.core.home.queries import current_fair
-from fair.core.pages import render, services_of, viewer_of
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fair.core.accounts.access import require
+from fair.core.accounts.countries import country_names
+from fair.core.accounts.roles import Capability
+from fair.core.errors import FairError
+from fair.core.home import actions, queries
+from fair.core.home.inputs import Countries, FairDetails, Themes
+from fair.core.inputs import parse
+from fair.core.pages import form_data, form_rows, render, services_of, viewer_of
+
+EXTRA_THEME_ROWS = 2
 
 
 async def home(request: Request) -> Response:
     services = services_of(request)
     await viewer_of(request)
-    fair = await current_fair(services.db)
+    fair = await queries.current_fair(services.db)
     online = await services.presence.count("fair")
     return render(request, "home.html", {"fair": fair, "online": online})
+
+
+async def _setup_page(
+    request: Request,
+    *,
+    error: FairError | None = None,
+    form: dict[str, Any] | None = None,
+    section: str = "",
+    status: int = 200,
+) -> Response:
+    db = services_of(request).db
+    fair = await queries.current_fair(db)
+    themes = await queries.themes(db)
+    return render(
+        request,
+        "organise/fair.html",
+        {
+            "fair": fair,
+            "themes": themes,
+            "extra_rows": range(EXTRA_THEME_ROWS),
+            "in_play": set(await queries.countries_in_play(db)),
+            "countries": country_names(),
+            "error": error,
+            "form": form or {},
+            "section": section,
+        },
+        status=status,
+    )
+
+
+async def setup_page(request: Request) -> Response:
+    require(await viewer_of(request), Capability.EDIT_FAIR)
+    return await _setup_page(request)
+
+
+async def save_details(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    try:
+        await actions.set_fair_details(services_of(request).db, viewer, parse(FairDetails, data))
+    except FairError as refusal:
+        return await _setup_page(
+            request, error=refusal, form=data, section="details", status=refusal.status
+        )
+    return RedirectResponse("/organise?saved=details#details", status_code=303)
+
+
+async def save_themes(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    data = await form_data(request, lists=("theme_slug", "theme_name", "theme_description"))
+    rows = form_rows(data, "theme", ("slug", "name", "description"))
+    try:
+        await actions.set_themes(services_of(request).db, viewer, parse(Themes, {"themes": rows}))
+    except FairError as refusal:
+        return await _setup_page(request, error=refusal, section="themes", status=refusal.status)
+    return RedirectResponse("/organise?saved=themes#themes", status_code=303)
+
+
+async def save_countries(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    data = await form_data(request, lists=("countries",))
+    try:
+        await actions.set_countries(services_of(request).db, viewer, parse(Countries, data))
+    except FairError as refusal:
+        return await _setup_page(request, error=refusal, section="countries", status=refusal.status)
+    return RedirectResponse("/organise?saved=countries#countries", status_code=303)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fair.core.db import Database
 from fair.core.events import View
-from fair.core.home.models import FairInfo
+from fair.core.home.models import FairCountry, FairInfo, Theme
 
 
 class FairView(View):
@@ -20,12 +20,7 @@ class FairView(View):
     description: str
 
 
-async def current_fair(db: Database) -> FairView | None:
-    """The fair being held, or None before an organiser (or the demo) has set one up."""
-    async with db.reading() as session:
-        info = await session.scalar(select(FairInfo).order_by(FairInfo.id).limit(1))
-    if info is None:
-        return None
+def fair_view(info: FairInfo) -> FairView:
     return FairView(
         name=info.name,
         tagline=info.tagline,
@@ -34,3 +29,22 @@ async def current_fair(db: Database) -> FairView | None:
         timezone=info.timezone,
         description=info.description,
     )
+
+
+async def current_fair(db: Database) -> FairView | None:
+    """The fair being held, or None before an organiser (or the demo) has set one up."""
+    async with db.reading() as session:
+        info = await session.scalar(select(FairInfo).order_by(FairInfo.id).limit(1))
+    return None if info is None else fair_view(info)
+
+
+async def themes(db: Database) -> list[tuple[str, str, str]]:
+    """The fair's themes in order, as (slug, name, description)."""
+    async with db.reading() as session:
+        rows = await session.scalars(select(Theme).order_by(Theme.position))
+        return [(t.slug, t.name, t.description) for t in rows]
+
+
+async def countries_in_play(db: Database) -> list[str]:
+    async with db.reading() as session:
+        return sorted(await session.scalars(select(FairCountry.code)))

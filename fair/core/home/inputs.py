@@ -1,0 +1,57 @@
+"""What organisers type into the fair's set-up form."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, Field, model_validator
+
+from fair.core.fields import Country, Line, Text
+from fair.core.i18n import gettext as _
+from fair.core.inputs import Input
+
+
+def _zone(value: str) -> str:
+    value = value.strip()
+    if value not in available_timezones():
+        raise ValueError(_("Choose a time zone like Europe/Brussels or Africa/Dakar."))
+    return value
+
+
+def _theme_slug(value: str) -> str:
+    value = value.strip().lower()
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        raise ValueError(_("Use lower-case letters, digits and dashes only."))
+    return value
+
+
+class FairDetails(Input):
+    name: Annotated[Line, Field(min_length=3, max_length=120)]
+    tagline: Annotated[Line, Field(max_length=200)] = ""
+    starts_on: date
+    ends_on: date
+    timezone: Annotated[str, AfterValidator(_zone)]
+    description: Annotated[Text, Field(max_length=20_000)] = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FairDetails:
+        if self.ends_on < self.starts_on:
+            raise ValueError(_("The fair must end on or after its first day."))
+        return self
+
+
+class ThemeInput(Input):
+    slug: Annotated[str, AfterValidator(_theme_slug), Field(max_length=40)]
+    name: Annotated[Line, Field(min_length=2, max_length=80)]
+    description: Annotated[Text, Field(max_length=2000)] = ""
+
+
+class Themes(Input):
+    themes: Annotated[list[ThemeInput], Field(max_length=20)]
+
+
+class Countries(Input):
+    countries: Annotated[list[Country], Field(max_length=250)]

@@ -1,0 +1,1 @@
+"""The exhibition hall: booths of civil-society projects that participants visit live."""

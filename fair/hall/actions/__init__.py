@@ -1,0 +1,1 @@
+"""Hall actions: each changes state and records its events in one transaction."""

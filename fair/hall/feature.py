@@ -1,0 +1,62 @@
+"""The hall feature: its pages, commands, channel rules, templates and demo content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import Route
+
+from fair.core.features import Feature
+from fair.hall import demo, live, organise_pages, pages, team_pages
+from fair.hall.uploads import MAX_UPLOAD_BODY
+
+feature = Feature(
+    name="hall",
+    routes=[
+        Route("/hall", pages.hall),
+        Route("/me/bookmarks", pages.bookmarks),
+        Route("/me/booths", pages.my_booths),
+        Route("/booths/{slug:str}", pages.booth),
+        Route("/booths/{slug:str}/chat", pages.chat_history),
+        Route("/booths/{slug:str}/chat", pages.post_chat, methods=["POST"]),
+        Route(
+            "/booths/{slug:str}/chat/{message_id:int}/remove", pages.remove_chat, methods=["POST"]
+        ),
+        Route("/booths/{slug:str}/card", pages.leave_card, methods=["POST"]),
+        Route("/booths/{slug:str}/keep", pages.keep, methods=["POST"]),
+        Route("/media/{media_id:int}", pages.media_file),
+        Route("/booths/{booth_id:int}/edit", team_pages.edit_page),
+        Route("/booths/{booth_id:int}/details", team_pages.save_details, methods=["POST"]),
+        Route("/booths/{booth_id:int}/consortium", team_pages.save_consortium, methods=["POST"]),
+        Route(
+            "/booths/{booth_id:int}/media",
+            team_pages.upload_media,
+            methods=["POST"],
+            max_body_size=MAX_UPLOAD_BODY,
+        ),
+        Route("/media/{media_id:int}/remove", team_pages.remove_media, methods=["POST"]),
+        Route("/booths/{booth_id:int}/hours", team_pages.add_hour, methods=["POST"]),
+        Route(
+            "/booths/{booth_id:int}/hours/{hour_id:int}/remove",
+            team_pages.remove_hour,
+            methods=["POST"],
+        ),
+        Route("/booths/{booth_id:int}/dashboard", team_pages.dashboard),
+        Route("/booths/{booth_id:int}/dashboard.csv", team_pages.dashboard_csv),
+        Route("/cards/{card_id:int}/answer", team_pages.answer_card, methods=["POST"]),
+        Route("/organise/booths", organise_pages.booths_page),
+        Route("/organise/booths", organise_pages.create, methods=["POST"]),
+        Route("/organise/booths/import", organise_pages.import_file, methods=["POST"]),
+        Route("/booths/{booth_id:int}/state", organise_pages.change_state, methods=["POST"]),
+        Route("/booths/{booth_id:int}/team", organise_pages.add_member, methods=["POST"]),
+        Route(
+            "/booths/{booth_id:int}/team/{user_id:int}/remove",
+            organise_pages.remove_member,
+            methods=["POST"],
+        ),
+    ],
+    commands=live.COMMANDS,
+    channel_rules={"hall": live.hall_rule, "booth": live.booth_rule},
+    templates=Path(__file__).with_name("templates"),
+    demo=demo.load_demo,
+)

@@ -1,0 +1,206 @@
+"""Bulk import of booths from CSV or JSON, with a report of what was refused per row and why.
+
+Each row is checked completely (fields, theme, team accounts) before anything is written,
+so a refused row changes nothing; accepted rows become draft booths.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from fair.core.accounts.access import require
+from fair.core.accounts.models import User
+from fair.core.accounts.roles import Capability
+from fair.core.accounts.viewers import Viewer
+from fair.core.db import Database
+from fair.core.errors import FairError, Invalid
+from fair.core.home.models import Theme
+from fair.core.i18n import gettext as _
+from fair.core.inputs import parse
+from fair.hall.actions import booths
+from fair.hall.inputs import BoothCreation, BoothDetails, Consortium, TeamInvitation
+
+MAX_ROWS = 500
+LIST_FIELDS = ("origin_countries", "destination_countries", "team")
+COLUMNS = (
+    "title",
+    "slug",
+    "theme",
+    "tagline",
+    "description",
+    "origin_countries",
+    "destination_countries",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "team",
+    "organisations",
+)
+
+
+@dataclass
+class RowReport:
+    row: int
+    title: str
+    created: bool = False
+    booth_id: int | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    creation: BoothCreation
+    details: BoothDetails
+    consortium: Consortium
+    team: list[TeamInvitation]
+
+
+def read_rows(filename: str, content: bytes) -> list[dict[str, Any]]:
+    """Rows from a .json file (a list of objects) or a .csv file (a header row, then rows)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid("hall.import_encoding", _("The file must be UTF-8 text.")) from None
+    if filename.lower().endswith(".json"):
+        try:
+            rows = json.loads(text)
+        except ValueError:
+            raise Invalid("hall.import_format", _("The JSON file cannot be read.")) from None
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise Invalid("hall.import_format", _("The JSON file must hold a list of booths."))
+    elif filename.lower().endswith(".csv"):
+        rows = [dict(row) for row in csv.DictReader(io.StringIO(text))]
+    else:
+        raise Invalid("hall.import_format", _("Import a .csv or a .json file."))
+    if len(rows) > MAX_ROWS:
+        raise Invalid(
+            "hall.import_too_many", _("At most %(n)s booths at a time.") % {"n": MAX_ROWS}
+        )
+    return rows
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value or "").split(";") if part.strip()]
+
+
+def _organisations(value: Any) -> list[dict[str, str]]:
+    """`Name|kind|country; ...` in CSV, or a list of {name, kind, country} in JSON."""
+    if isinstance(value, list):
+        return [dict(v) for v in value if isinstance(v, dict)]
+    members = []
+    for entry in _split(value):
+        name, _sep, rest = entry.partition("|")
+        kind, _sep, country = rest.partition("|")
+        members.append({"name": name.strip(), "kind": kind.strip(), "country": country.strip()})
+    return members
+
+
+def _plan(raw: dict[str, Any]) -> _Plan:
+    unknown = set(raw) - set(COLUMNS)
+    if unknown:
+        raise Invalid(
+            "input.invalid",
+            _("Some fields are missing or not valid."),
+            fields={name: _("This field is not accepted.") for name in sorted(unknown)},
+        )
+    value = {key: raw.get(key, "") for key in COLUMNS}
+    for key in LIST_FIELDS:
+        value[key] = _split(value[key])
+    problems: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    checks: list[tuple[str, Any]] = [
+        (
+            "creation",
+            lambda: parse(
+                BoothCreation, {k: value[k] for k in ("title", "slug", "theme", "tagline")}
+            ),
+        ),
+        (
+            "details",
+            lambda: parse(
+                BoothDetails,
+                {
+                    k: value[k]
+                    for k in (
+                        "title",
+                        "tagline",
+                        "description",
+                        "theme",
+                        "origin_countries",
+                        "destination_countries",
+                        "contact_email",
+                        "contact_phone",
+                        "website",
+                    )
+                },
+            ),
+        ),
+        (
+            "consortium",
+            lambda: parse(Consortium, {"members": _organisations(value["organisations"])}),
+        ),
+        ("team", lambda: [parse(TeamInvitation, {"email": email}) for email in value["team"]]),
+    ]
+    for name, check in checks:
+        try:
+            parsed[name] = check()
+        except FairError as refusal:
+            problems.update(
+                {
+                    f"{name}.{k}" if name == "consortium" else k: v
+                    for k, v in (refusal.fields or {"_": refusal.message}).items()
+                }
+            )
+    if problems:
+        raise Invalid("input.invalid", _("Some fields are missing or not valid."), fields=problems)
+    return _Plan(parsed["creation"], parsed["details"], parsed["consortium"], parsed["team"])
+
+
+async def import_booths(
+    db: Database, viewer: Viewer, rows: list[dict[str, Any]]
+) -> list[RowReport]:
+    """Create a draft booth for every valid row; report each row's outcome."""
+    require(viewer, Capability.EDIT_FAIR)
+    async with db.reading() as session:
+        theme_slugs = set(await session.scalars(select(Theme.slug)))
+    reports: list[RowReport] = []
+    for number, raw in enumerate(rows, start=1):
+        report = RowReport(row=number, title=str(raw.get("title", ""))[:120])
+        reports.append(report)
+        try:
+            plan = _plan(raw)
+            if plan.details.theme and plan.details.theme not in theme_slugs:
+                raise Invalid(
+                    "input.invalid", "", fields={"theme": _("Choose a theme from the list.")}
+                )
+            async with db.reading() as session:
+                emails = [invitation.email for invitation in plan.team]
+                known = set(await session.scalars(select(User.email).where(User.email.in_(emails))))
+            missing = [email for email in emails if email not in known]
+            if missing:
+                raise Invalid(
+                    "input.invalid",
+                    "",
+                    fields={
+                        "team": _("No account with these e-mails: %(list)s")
+                        % {"list": ", ".join(missing)}
+                    },
+                )
+            booth = await booths.create_booth(db, viewer, plan.creation)
+            report.booth_id = booth.id
+            await booths.edit_booth(db, viewer, booth.id, plan.details)
+            await booths.set_consortium(db, viewer, booth.id, plan.consortium)
+            for invitation in plan.team:
+                await booths.add_team_member(db, viewer, booth.id, invitation)
+            report.created = True
+        except FairError as refusal:
+            report.problems = refusal.fields or {"_": refusal.message}
+    return reports

@@ -1,0 +1,118 @@
+"""What organisers, exhibitors and participants send to the hall."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+
+from fair.core.fields import Country, Email, Line, OptionalCountry, OptionalEmail, Text, WebAddress
+from fair.core.i18n import gettext as _
+from fair.core.inputs import Input
+from fair.hall.rules import BoothState, MediaKind, OrganisationKind
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+Title = Annotated[Line, Field(min_length=3, max_length=120)]
+Slug = Annotated[str, Field(max_length=80)]
+Countries = Annotated[list[Country], Field(max_length=60)]
+
+
+def _slug(value: str) -> str:
+    value = value.strip().lower()
+    if value and not _SLUG.match(value):
+        raise ValueError(_("Use lower-case letters, digits and dashes only."))
+    return value
+
+
+class BoothCreation(Input):
+    title: Title
+    slug: Slug = ""
+    theme: Annotated[str, Field(max_length=40)] = ""
+    tagline: Annotated[Line, Field(max_length=200)] = ""
+
+    _check_slug = field_validator("slug")(_slug)
+
+
+class Link(Input):
+    label: Annotated[Line, Field(min_length=1, max_length=80)]
+    url: WebAddress
+
+
+class BoothDetails(Input):
+    title: Title
+    tagline: Annotated[Line, Field(max_length=200)] = ""
+    description: Annotated[Text, Field(max_length=20_000)] = ""
+    theme: Annotated[str, Field(max_length=40)] = ""
+    origin_countries: Countries = Field(default_factory=list)
+    destination_countries: Countries = Field(default_factory=list)
+    contact_email: OptionalEmail = ""
+    contact_phone: Annotated[Line, Field(max_length=40)] = ""
+    website: WebAddress = ""
+    links: Annotated[list[Link], Field(max_length=10)] = Field(default_factory=list)
+
+
+class ConsortiumMemberInput(Input):
+    name: Annotated[Line, Field(min_length=2, max_length=160)]
+    kind: OrganisationKind
+    country: OptionalCountry = ""
+
+
+class Consortium(Input):
+    members: Annotated[list[ConsortiumMemberInput], Field(max_length=40)]
+
+
+class TeamInvitation(Input):
+    email: Email
+
+
+class StateChange(Input):
+    state: BoothState
+
+
+class ChatPost(Input):
+    booth_id: int = Field(ge=1)
+    body: Annotated[Text, Field(min_length=1, max_length=1000)]
+
+
+class ChatRemoval(Input):
+    message_id: int = Field(ge=1)
+
+
+class ChatPage(Input):
+    booth_id: int = Field(ge=1)
+    before: int | None = Field(default=None, ge=1)
+
+
+class CardInput(Input):
+    message: Annotated[Text, Field(min_length=1, max_length=2000)]
+    share_details: bool = False
+
+
+class CardAnswer(Input):
+    answer: Annotated[Text, Field(min_length=1, max_length=4000)]
+
+
+class OfficeHourInput(Input):
+    """A slot in the fair's own time zone, as a datetime-local field gives it."""
+
+    starts_at: datetime
+    ends_at: datetime
+    note: Annotated[Line, Field(max_length=120)] = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OfficeHourInput:
+        if self.ends_at <= self.starts_at:
+            raise ValueError(_("The end must be after the start."))
+        if (self.ends_at - self.starts_at).total_seconds() > 24 * 3600:
+            raise ValueError(_("A slot lasts at most 24 hours."))
+        return self
+
+
+class MediaDetails(Input):
+    kind: MediaKind
+    title: Annotated[Line, Field(min_length=1, max_length=160)]
+    transcript: Annotated[Text, Field(max_length=50_000)] = ""
+    external_url: WebAddress = ""

@@ -1,0 +1,236 @@
+"""The visitor's pages: the hall, a booth, its chat history, cards, bookmarks, media files."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from fair.core.accounts.access import require
+from fair.core.accounts.countries import country_names
+from fair.core.accounts.roles import Capability
+from fair.core.errors import FairError, Invalid, NotFound
+from fair.core.home.queries import current_fair
+from fair.core.i18n import gettext as _
+from fair.core.inputs import parse
+from fair.core.pages import form_data, render, services_of, viewer_of
+from fair.core.tables import utcnow
+from fair.hall import queries
+from fair.hall.actions import visits
+from fair.hall.channels import booth_channel, staff_channel
+from fair.hall.inputs import CardInput, ChatPost
+from fair.hall.queries import SORTS, HallFilters
+from fair.hall.rules import MediaKind
+from fair.hall.uploads import Storage
+
+
+def path_int(request: Request, name: str) -> int:
+    value = request.path_params[name]
+    if not isinstance(value, int):
+        raise Invalid("input.invalid", _("Not a valid address."))
+    return value
+
+
+def _filters(request: Request) -> HallFilters:
+    params = request.query_params
+    try:
+        page = max(1, int(params.get("page", "1")))
+    except ValueError:
+        page = 1
+    sort = params.get("sort", "title")
+    return HallFilters(
+        theme=params.get("theme", "")[:40],
+        country=params.get("country", "")[:2].upper(),
+        kind=params.get("kind", "")[:40],
+        q=params.get("q", "")[:120],
+        sort=sort if sort in SORTS else "title",
+        page=page,
+        bookmarked=params.get("kept") == "1",
+    )
+
+
+async def hall(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    filters = _filters(request)
+    page = await queries.hall_page(services.db, viewer, filters)
+    others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    return render(
+        request,
+        "hall/hall.html",
+        {
+            "hall": page,
+            "filters": filters,
+            "countries": country_names(),
+            "sorts": SORTS,
+            "base_query": urlencode(others) + "&" if others else "",
+        },
+    )
+
+
+async def _booth_id(request: Request) -> int:
+    booth_id = await queries.booth_id_for(services_of(request).db, request.path_params["slug"])
+    if booth_id is None:
+        raise NotFound("hall.booth_not_found", _("There is no such booth."))
+    return booth_id
+
+
+async def booth(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = await _booth_id(request)
+    response = await _booth_response(request, booth_id)
+    await visits.record_visit(services.db, viewer, booth_id)
+    return response
+
+
+async def _booth_response(
+    request: Request, booth_id: int, *, status: int = 200, **extra: Any
+) -> Response:
+    """The booth page, with the presence counts and the fair's time zone."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    page = await queries.booth_page(services.db, viewer, booth_id)
+    fair = await current_fair(services.db)
+    now = utcnow()
+    on_duty = next((h for h in page.hours if h.starts_at <= now < h.ends_at), None)
+    return render(
+        request,
+        "hall/booth.html",
+        {
+            "booth": page,
+            "zone": fair.timezone if fair else "UTC",
+            "on_duty": on_duty,
+            "transcripts": page.transcripts,
+            "visitors": await services.presence.count(booth_channel(booth_id)),
+            "staff": await services.presence.count(staff_channel(booth_id)),
+            **extra,
+        },
+        status=status,
+    )
+
+
+async def chat_history(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = await _booth_id(request)
+    try:
+        before = int(request.query_params["before"]) if "before" in request.query_params else None
+    except ValueError:
+        before = None
+    page = await queries.booth_page(services.db, viewer, booth_id)
+    messages, has_more = await queries.chat_history(services.db, viewer, booth_id, before)
+    return render(
+        request,
+        "hall/chat_history.html",
+        {
+            "booth": page,
+            "messages": messages,
+            "has_more": has_more,
+        },
+    )
+
+
+async def post_chat(request: Request) -> Response:
+    """The no-JavaScript way to chat; the page's script sends `hall.chat.post` instead."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = await _booth_id(request)
+    data = await form_data(request)
+    await visits.post_chat_message(
+        services.db, viewer, parse(ChatPost, {**data, "booth_id": booth_id})
+    )
+    return RedirectResponse(f"/booths/{request.path_params['slug']}#chat", status_code=303)
+
+
+async def remove_chat(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    await form_data(request)
+    await visits.remove_chat_message(services.db, viewer, path_int(request, "message_id"))
+    return RedirectResponse(f"/booths/{request.path_params['slug']}#chat", status_code=303)
+
+
+async def leave_card(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = await _booth_id(request)
+    data = await form_data(request)
+    data["share_details"] = data.get("share_details") == "on"
+    try:
+        await visits.leave_card(services.db, viewer, booth_id, parse(CardInput, data))
+    except FairError as refusal:
+        return await _booth_response(
+            request, booth_id, status=refusal.status, card_error=refusal, card_form=data
+        )
+    return RedirectResponse(
+        f"/booths/{request.path_params['slug']}?card=sent#card", status_code=303
+    )
+
+
+async def keep(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    await visits.keep_booth(services.db, viewer, await _booth_id(request), data.get("keep") == "1")
+    back = data.get("back", "")
+    return RedirectResponse(
+        back if back.startswith("/") and not back.startswith("//") else "/hall", status_code=303
+    )
+
+
+async def my_booths(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    require(viewer, Capability.TAKE_PART)
+    return render(
+        request,
+        "hall/my_booths.html",
+        {
+            "booths": await queries.my_booths(services.db, viewer),
+        },
+    )
+
+
+async def bookmarks(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    require(viewer, Capability.TAKE_PART)
+    return render(
+        request,
+        "hall/bookmarks.html",
+        {
+            "booths": await queries.my_bookmarks(services.db, viewer),
+            "countries": country_names(),
+        },
+    )
+
+
+async def media_file(request: Request) -> Response:
+    """A stored file, with ranges for seeking; documents download, nothing runs as a page."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    media = await queries.media_for_download(services.db, viewer, path_int(request, "media_id"))
+    assert media.stored_name is not None
+    path = Storage(services.settings.upload_path).path_of(media.stored_name)
+    if not path.is_file():
+        raise NotFound("hall.no_such_media", _("There is no such file."))
+    requested = request.headers.get("range", "")
+    starts_at_beginning = not requested or requested.replace(" ", "").startswith("bytes=0-")
+    if media.kind == MediaKind.DOCUMENT and starts_at_beginning:
+        await visits.record_media_hit(services.db, viewer, media, "download")
+    elif media.kind == MediaKind.INTERVIEW and requested.replace(" ", "").startswith("bytes=0-"):
+        await visits.record_media_hit(services.db, viewer, media, "play")
+    disposition = "attachment" if media.kind == MediaKind.DOCUMENT else "inline"
+    name = quote(media.original_name or f"file{path.suffix}")
+    return FileResponse(
+        path,
+        media_type=media.content_type,
+        headers={
+            "content-disposition": f"{disposition}; filename*=UTF-8''{name}",
+            "content-security-policy": "default-src 'none'; sandbox",
+            "cache-control": "private, max-age=3600",
+        },
+    )

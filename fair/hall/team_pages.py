@@ -1,0 +1,210 @@
+"""Pages for a booth's team: edit the booth, its media and office hours; the dashboard."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fair.core.accounts.countries import country_names
+from fair.core.errors import FairError
+from fair.core.home.models import Theme
+from fair.core.home.queries import current_fair, themes
+from fair.core.inputs import parse
+from fair.core.pages import check_origin, form_data, form_rows, render, services_of, viewer_of
+from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
+from fair.hall import dashboard as boards
+from fair.hall import queries
+from fair.hall.access import Purpose, access_booth
+from fair.hall.actions import booths, media, visits
+from fair.hall.inputs import BoothDetails, CardAnswer, Consortium, MediaDetails, OfficeHourInput
+from fair.hall.models import Booth, ConsortiumMember
+from fair.hall.pages import path_int
+from fair.hall.rules import MediaKind, OrganisationKind
+from fair.hall.uploads import Storage, safe_original_name
+
+EXTRA_MEMBER_ROWS = 3
+
+
+async def _edit_page(
+    request: Request,
+    booth_id: int,
+    *,
+    error: FairError | None = None,
+    section: str = "",
+    form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    async with services.db.reading() as session:
+        booth: Booth = (await access_booth(session, viewer, booth_id, Purpose.RUN)).booth
+        members = list(
+            await session.scalars(
+                select(ConsortiumMember)
+                .where(ConsortiumMember.booth_id == booth_id)
+                .order_by(ConsortiumMember.position)
+            )
+        )
+        theme = await session.get(Theme, booth.theme_id) if booth.theme_id else None
+    page = await queries.booth_page(services.db, viewer, booth_id)
+    fair = await current_fair(services.db)
+    return render(
+        request,
+        "hall/edit.html",
+        {
+            "booth": page,
+            "row": booth,
+            "links": json.loads(booth.links or "[]"),
+            "members": members,
+            "extra_rows": range(EXTRA_MEMBER_ROWS),
+            "themes": await themes(services.db),
+            "countries": country_names(),
+            "kinds": list(OrganisationKind),
+            "media_kinds": list(MediaKind),
+            "zone": fair.timezone if fair else "UTC",
+            "error": error,
+            "section": section,
+            "form": form or {},
+            "theme_slug": theme.slug if theme else "",
+        },
+        status=status,
+    )
+
+
+async def edit_page(request: Request) -> Response:
+    return await _edit_page(request, path_int(request, "booth_id"))
+
+
+async def save_details(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = path_int(request, "booth_id")
+    data = await form_data(
+        request, lists=("origin_countries", "destination_countries", "link_label", "link_url")
+    )
+    data["links"] = form_rows(data, "link", ("label", "url"))
+    try:
+        await booths.edit_booth(services.db, viewer, booth_id, parse(BoothDetails, data))
+    except FairError as refusal:
+        return await _edit_page(
+            request, booth_id, error=refusal, section="details", form=data, status=refusal.status
+        )
+    return RedirectResponse(f"/booths/{booth_id}/edit?saved=details#details", status_code=303)
+
+
+async def save_consortium(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = path_int(request, "booth_id")
+    data = await form_data(request, lists=("member_name", "member_kind", "member_country"))
+    rows = form_rows(data, "member", ("name", "kind", "country"))
+    try:
+        await booths.set_consortium(
+            services.db, viewer, booth_id, parse(Consortium, {"members": rows})
+        )
+    except FairError as refusal:
+        return await _edit_page(
+            request, booth_id, error=refusal, section="consortium", status=refusal.status
+        )
+    return RedirectResponse(f"/booths/{booth_id}/edit?saved=consortium#consortium", status_code=303)
+
+
+async def upload_media(request: Request) -> Response:
+    """Add a media item (the route's body limit is MAX_UPLOAD_BODY)."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = path_int(request, "booth_id")
+    check_origin(request)
+    storage = Storage(services.settings.upload_path)
+    async with request.form(max_files=1, max_fields=10) as form:
+        check_csrf(services.settings.secret_key, visitor_of(request), _text(form.get(CSRF_FIELD)))
+        data = {
+            key: _text(form.get(key)) for key in ("kind", "title", "transcript", "external_url")
+        }
+        upload = form.get("file")
+        try:
+            details = parse(MediaDetails, data)
+            stored = None
+            if isinstance(upload, UploadFile) and upload.filename:
+                stored = await storage.save(
+                    details.kind, upload.file, safe_original_name(upload.filename)
+                )
+            await media.add_media(services.db, viewer, booth_id, details, stored, storage)
+        except FairError as refusal:
+            return await _edit_page(
+                request, booth_id, error=refusal, section="media", form=data, status=refusal.status
+            )
+    return RedirectResponse(f"/booths/{booth_id}/edit?saved=media#media", status_code=303)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+async def remove_media(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    booth_id = int(data.get("booth_id", "0") or 0)
+    await media.remove_media(
+        services.db, viewer, path_int(request, "media_id"), Storage(services.settings.upload_path)
+    )
+    return RedirectResponse(f"/booths/{booth_id}/edit?saved=media#media", status_code=303)
+
+
+async def add_hour(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = path_int(request, "booth_id")
+    data = await form_data(request)
+    try:
+        await booths.add_office_hour(services.db, viewer, booth_id, parse(OfficeHourInput, data))
+    except FairError as refusal:
+        return await _edit_page(
+            request, booth_id, error=refusal, section="hours", form=data, status=refusal.status
+        )
+    return RedirectResponse(f"/booths/{booth_id}/edit?saved=hours#hours", status_code=303)
+
+
+async def remove_hour(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    booth_id = path_int(request, "booth_id")
+    await form_data(request)
+    await booths.remove_office_hour(services.db, viewer, booth_id, path_int(request, "hour_id"))
+    return RedirectResponse(f"/booths/{booth_id}/edit?saved=hours#hours", status_code=303)
+
+
+async def dashboard(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
+    return render(request, "hall/dashboard.html", {"board": board, "countries": country_names()})
+
+
+async def dashboard_csv(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
+    return Response(
+        boards.dashboard_csv(board),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "content-disposition": f'attachment; filename="{board.summary.slug}-dashboard.csv"',
+        },
+    )
+
+
+async def answer_card(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    card = await visits.answer_card(
+        services.db, viewer, path_int(request, "card_id"), parse(CardAnswer, data)
+    )
+    return RedirectResponse(f"/booths/{card.booth_id}/dashboard#cards", status_code=303)

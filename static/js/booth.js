@@ -1,0 +1,99 @@
+// A booth page: live chat, visitor and staff counts, and fresh sections when the team edits.
+import { live, refreshSections } from "/static/js/live.js";
+import { localiseTimes } from "/static/js/times.js";
+
+const root = document.querySelector("[data-booth-id]");
+
+if (root) {
+  const boothId = Number(root.dataset.boothId);
+  const channel = `booth:${boothId}`;
+  const list = document.querySelector("[data-chat-list]");
+  const form = document.querySelector("[data-chat-form]");
+  const errorBox = document.querySelector("[data-chat-error]");
+  const sections = {
+    "hall.booth.changed": ["head", "about"],
+    "hall.booth.state_changed": ["head", "about"],
+    "hall.media.added": ["media"],
+    "hall.media.removed": ["media", "head"],
+    "hall.office_hours.changed": ["hours"],
+  };
+
+  const addMessage = (message) => {
+    if (!list || document.getElementById(`message-${message.id}`)) return;
+    const item = document.createElement("li");
+    item.className = "message";
+    item.id = `message-${message.id}`;
+    item.dataset.messageId = String(message.id);
+    const who = document.createElement("p");
+    who.className = "who";
+    const name = document.createElement("strong");
+    name.textContent = message.author_name;
+    const time = document.createElement("time");
+    time.setAttribute("datetime", message.at);
+    time.dataset.local = "";
+    who.append(name, " ", time);
+    const body = document.createElement("p");
+    body.className = "body";
+    body.textContent = message.body;
+    item.append(who, body);
+    const template = document.querySelector("[data-remove-template]");
+    if (template) {
+      const remover = template.content.firstElementChild.cloneNode(true);
+      remover.dataset.removeMessage = String(message.id);
+      remover.action = remover.action.replace("/0/remove", `/${message.id}/remove`);
+      item.append(remover);
+    }
+    list.append(item);
+    localiseTimes(item);
+    document.querySelector("[data-chat-empty]")?.remove();
+    live.announce(`${message.author_name}: ${message.body}`);
+  };
+
+  live.follow(channel, {
+    since: root.dataset.since,
+    present: true,
+    onEvent(frame) {
+      if (frame.type === "hall.chat.posted") addMessage(frame.data.message);
+      else if (frame.type === "hall.chat.removed") document.getElementById(`message-${frame.data.message_id}`)?.remove();
+      else if (sections[frame.type]) refreshSections(sections[frame.type]);
+    },
+    onReset() { location.reload(); },
+  });
+  live.follow(`presence:${channel}`, {
+    onEvent(frame) { document.querySelector("[data-visitors]").textContent = String(frame.data.count); },
+  });
+  live.follow(`presence:${channel}:staff`, {
+    onEvent(frame) { document.querySelector("[data-staff]").textContent = String(frame.data.count); },
+  });
+  if (root.dataset.onTeam === "yes") live.follow(`${channel}:staff`, { present: true });
+
+  if (form) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const field = form.querySelector("textarea");
+      const body = field.value.trim();
+      if (!body) return;
+      errorBox.hidden = true;
+      try {
+        await live.command("hall.chat.post", { booth_id: boothId, body });
+        field.value = "";
+        field.focus();
+      } catch (error) {
+        if (error.code === "live.offline") { form.submit(); return; }
+        errorBox.textContent = error.message;
+        errorBox.hidden = false;
+      }
+    });
+  }
+
+  document.addEventListener("submit", async (event) => {
+    const remover = event.target.closest("[data-remove-message]");
+    if (!remover) return;
+    event.preventDefault();
+    try {
+      await live.command("hall.chat.remove", { message_id: Number(remover.dataset.removeMessage) });
+    } catch (error) {
+      if (error.code === "live.offline") remover.submit();
+    }
+  });
+}
