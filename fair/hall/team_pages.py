@@ -184,7 +184,9 @@ async def dashboard(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
-    return render(request, "hall/dashboard.html", {"board": board, "countries": country_names()})
+    fair = await current_fair(services.db)
+    zone = fair.timezone if fair else "UTC"
+    return render(request, "hall/dashboard.html", {"board": board, "zone": zone})
 
 
 async def dashboard_csv(request: Request) -> Response:

@@ -3,6 +3,11 @@ import { live, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
 
 const root = document.querySelector("[data-booth-id]");
+const regions = new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" });
+
+function countryName(code) {
+  try { return regions.of(code) || code; } catch { return code; }
+}
 
 if (root) {
   const boothId = Number(root.dataset.boothId);
@@ -28,10 +33,13 @@ if (root) {
     who.className = "who";
     const name = document.createElement("strong");
     name.textContent = message.author_name;
+    const country = document.createElement("span");
+    country.className = "country";
+    country.textContent = countryName(message.author_country);
     const time = document.createElement("time");
     time.setAttribute("datetime", message.at);
     time.dataset.local = "";
-    who.append(name, " ", time);
+    who.append(name, " ", country, " ", time);
     const body = document.createElement("p");
     body.className = "body";
     body.textContent = message.body;

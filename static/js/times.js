@@ -15,3 +15,5 @@ export function localiseTimes(root = document) {
 }
 
 localiseTimes();
+// Sections swapped in after a live change come from the server in the fair's zone.
+document.addEventListener("fair:sections-refreshed", () => localiseTimes());
