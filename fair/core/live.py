@@ -81,13 +81,31 @@ class LiveContext:
     websocket: WebSocket
 
 
+Reply = dict[str, Any] | None
+PlainHandler = Callable[["Services", Viewer, Any], Awaitable[Reply]]
+
+
 @dataclass(frozen=True)
 class Command:
-    """A websocket command: its name, its strict input model and the async handler."""
+    """A websocket command: its name, its strict input model and the async handler.
+
+    `plain` is set for commands that need only who is asking, not the socket: pages can
+    run those from an HTML form too (see `viewer_command`).
+    """
 
     name: str
     input: type[Input]
-    handle: Callable[[LiveContext, Any], Awaitable[dict[str, Any] | None]]
+    handle: Callable[[LiveContext, Any], Awaitable[Reply]]
+    plain: PlainHandler | None = None
+
+
+def viewer_command(name: str, input_model: type[Input], handler: PlainHandler) -> Command:
+    """A command that acts for the viewer, with no need of their socket."""
+
+    async def run(context: LiveContext, data: Any) -> Reply:
+        return await handler(context.services, context.viewer, data)
+
+    return Command(name, input_model, run, plain=handler)
 
 
 class AccountWatch:

@@ -7,7 +7,8 @@ from typing import Any
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import FairError
-from fair.core.live import Command, LiveContext
+from fair.core.live import viewer_command
+from fair.core.services import Services
 from fair.hall import rules
 from fair.hall.access import Purpose, access_booth
 from fair.hall.actions import visits
@@ -15,20 +16,20 @@ from fair.hall.channels import HALL
 from fair.hall.inputs import ChatPost, ChatRemoval
 
 
-async def _post(context: LiveContext, data: ChatPost) -> dict[str, Any]:
-    await context.services.limits.check("hall.chat", context.viewer.person, 20, 60)
-    message = await visits.post_chat_message(context.services.db, context.viewer, data)
+async def _post(services: Services, viewer: Viewer, data: ChatPost) -> dict[str, Any]:
+    await services.limits.check("hall.chat", viewer.person, 20, 60)
+    message = await visits.post_chat_message(services.db, viewer, data)
     return {"message_id": message.id}
 
 
-async def _remove(context: LiveContext, data: ChatRemoval) -> dict[str, Any]:
-    await visits.remove_chat_message(context.services.db, context.viewer, data.message_id)
+async def _remove(services: Services, viewer: Viewer, data: ChatRemoval) -> dict[str, Any]:
+    await visits.remove_chat_message(services.db, viewer, data.message_id)
     return {"message_id": data.message_id}
 
 
 COMMANDS = [
-    Command("hall.chat.post", ChatPost, _post),
-    Command("hall.chat.remove", ChatRemoval, _remove),
+    viewer_command("hall.chat.post", ChatPost, _post),
+    viewer_command("hall.chat.remove", ChatRemoval, _remove),
 ]
 
 

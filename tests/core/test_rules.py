@@ -327,6 +327,7 @@ def test_defaults_load_without_environment() -> None:
         "fair.core.accounts.feature",
         "fair.core.home.feature",
         "fair.hall.feature",
+        "fair.qa.feature",
     )
 
 

@@ -1,0 +1,1 @@
+"""Live Q&A panels: participants ask and upvote, moderators curate, panelists answer."""

@@ -1,0 +1,164 @@
+"""What happens at a panel. Each docstring says what happened and on which channel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fair.core.events import Event, View
+
+
+class PanelView(View):
+    id: int
+    slug: str
+    title: str
+    state: str
+    moderation: str
+    starts_at: datetime
+    ends_at: datetime
+    answering_id: int | None
+
+
+class PublicQuestion(View):
+    """A question as every follower of the panel sees it: the asker unnamed if they chose so."""
+
+    id: int
+    panel_id: int
+    text: str
+    asker_name: str
+    asker_country: str
+    state: str
+    votes: int
+    tags: list[str]
+    answer: str
+    answered_live: bool
+    at: datetime
+
+
+class ModeratedQuestion(View):
+    """A question as moderators see it: always with who asked, and its moderation state."""
+
+    id: int
+    panel_id: int
+    text: str
+    asker_id: int
+    asker_name: str
+    anonymous: bool
+    state: str
+    reject_reason: str
+    merged_into_id: int | None
+    votes: int
+    tags: list[str]
+    edited: bool
+    at: datetime
+
+
+class OwnQuestion(View):
+    """A question as its asker sees it, whatever its state."""
+
+    id: int
+    panel_id: int
+    panel_title: str
+    text: str
+    state: str
+    reject_reason: str
+    merged_into_id: int | None
+    answer: str
+
+
+class NoteView(View):
+    id: int
+    author_name: str
+    text: str
+    at: datetime
+
+
+class QuestionAsked(Event):
+    """Someone asked a question. On `qa:<id>:moderation`."""
+
+    type = "qa.question.asked"
+    question: ModeratedQuestion
+
+
+class QuestionPublished(Event):
+    """A question became visible to everyone (approved, or asked under post-moderation).
+    On `qa:<id>`."""
+
+    type = "qa.question.published"
+    question: PublicQuestion
+
+
+class QuestionWithdrawn(Event):
+    """A published question was hidden or merged into another. On `qa:<id>`."""
+
+    type = "qa.question.withdrawn"
+    question_id: int
+    merged_into_id: int | None
+
+
+class QuestionModerated(Event):
+    """A moderator approved, rejected, edited, tagged, merged or hid a question.
+    On `qa:<id>:moderation`."""
+
+    type = "qa.question.moderated"
+    action: str
+    question: ModeratedQuestion
+
+
+class QuestionChanged(Event):
+    """A published question's wording, tags or vote count changed. On `qa:<id>`."""
+
+    type = "qa.question.changed"
+    question: PublicQuestion
+
+
+class VotesCounted(Event):
+    """Someone voted for a published question or took their vote back; the new count.
+    On `qa:<id>` (and `qa:<id>:moderation`)."""
+
+    type = "qa.votes.counted"
+    question_id: int
+    votes: int
+
+
+class NowAnswering(Event):
+    """The panel is now answering this question (or none). On `qa:<id>`."""
+
+    type = "qa.answering.changed"
+    panel_id: int
+    question_id: int | None
+
+
+class QuestionAnswered(Event):
+    """A question was answered, live or in writing. On `qa:<id>`."""
+
+    type = "qa.question.answered"
+    question: PublicQuestion
+
+
+class YourQuestionChanged(Event):
+    """Something happened to your question (asked, approved, rejected, merged, answered).
+    On the asker's `user:<id>`."""
+
+    type = "qa.your_question.changed"
+    question: OwnQuestion
+
+
+class PanelStateChanged(Event):
+    """The panel opened for questions, went live, closed or was archived. On `qa:<id>`."""
+
+    type = "qa.panel.state_changed"
+    panel: PanelView
+
+
+class BackstageNoted(Event):
+    """A moderator or panelist left a note backstage. On `qa:<id>:backstage`."""
+
+    type = "qa.backstage.noted"
+    note: NoteView
+
+
+class PanelScheduled(Event):
+    """An organiser put a panel on the programme. On `programme` and `qa:<id>`."""
+
+    type = "qa.panel.scheduled"
+    panel: PanelView

@@ -1,0 +1,30 @@
+"""The Q&A feature: the programme, panel pages, the moderators' and panelists' views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import Route
+
+from fair.core.features import Feature
+from fair.qa import demo, live, pages
+
+feature = Feature(
+    name="qa",
+    routes=[
+        Route("/panels", pages.agenda),
+        Route("/panels/{slug:str}", pages.panel),
+        Route("/panels/{slug:str}/calendar.ics", pages.calendar),
+        Route("/panels/{slug:str}/moderate", pages.moderate),
+        Route("/panels/{slug:str}/stage", pages.stage),
+        Route("/panels/{slug:str}/screen", pages.screen),
+        Route("/panels/{slug:str}/questions.csv", pages.archive_csv),
+        Route("/qa/act", pages.act, methods=["POST"]),
+        Route("/organise/panels", pages.organise),
+        Route("/organise/panels", pages.create, methods=["POST"]),
+    ],
+    commands=live.COMMANDS,
+    channel_rules={"programme": live.programme_rule, "qa": live.panel_rule},
+    templates=Path(__file__).with_name("templates"),
+    demo=demo.load_demo,
+)

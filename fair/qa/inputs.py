@@ -1,0 +1,106 @@
+"""What people send to a panel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from fair.core.fields import Email, Line, Text, WebAddress
+from fair.core.i18n import gettext as _
+from fair.core.inputs import Input
+from fair.qa.rules import Moderation, PanelState, RejectReason
+
+
+def _tags(values: list[str]) -> list[str]:
+    cleaned = []
+    for value in values:
+        tag = value.strip().lower()
+        if tag and tag not in cleaned:
+            if len(tag) > 30:
+                raise ValueError(_("A tag has at most 30 characters."))
+            cleaned.append(tag)
+    return cleaned
+
+
+class Ask(Input):
+    panel_id: int = Field(ge=1)
+    text: Annotated[Text, Field(min_length=5, max_length=500)]
+    anonymous: bool = False
+
+
+class VoteInput(Input):
+    question_id: int = Field(ge=1)
+    up: bool = True
+
+
+class Decision(Input):
+    question_id: int = Field(ge=1)
+    approve: bool
+    reason: RejectReason | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_rejection(self) -> Decision:
+        if not self.approve and self.reason is None:
+            raise ValueError(_("Say why the question is rejected."))
+        return self
+
+
+class Correction(Input):
+    question_id: int = Field(ge=1)
+    text: Annotated[Text, Field(min_length=5, max_length=500)]
+
+
+class Merge(Input):
+    question_id: int = Field(ge=1)
+    into_id: int = Field(ge=1)
+
+
+class Tagging(Input):
+    question_id: int = Field(ge=1)
+    tags: Annotated[list[str], Field(max_length=5), AfterValidator(_tags)]
+
+
+class QuestionRef(Input):
+    question_id: int = Field(ge=1)
+
+
+class Answering(Input):
+    panel_id: int = Field(ge=1)
+    question_id: int | None = Field(default=None, ge=1)
+
+
+class AnswerInput(Input):
+    question_id: int = Field(ge=1)
+    text: Annotated[Text, Field(max_length=5000)] = ""
+    live: bool = False
+
+
+class PanelStateInput(Input):
+    panel_id: int = Field(ge=1)
+    state: PanelState
+
+
+class Note(Input):
+    panel_id: int = Field(ge=1)
+    text: Annotated[Line, Field(min_length=1, max_length=500)]
+
+
+class PanelCreation(Input):
+    title: Annotated[Line, Field(min_length=3, max_length=160)]
+    slug: Annotated[str, Field(max_length=80)] = ""
+    description: Annotated[Text, Field(max_length=10_000)] = ""
+    starts_at: datetime
+    ends_at: datetime
+    moderation: Moderation = Moderation.PRE
+    stream_url: WebAddress = ""
+    panelists: Annotated[list[Email], Field(max_length=10)] = Field(default_factory=list)
+    moderators: Annotated[list[Email], Field(max_length=10)] = Field(default_factory=list)
+    booths: Annotated[list[str], Field(max_length=10)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PanelCreation:
+        if self.ends_at <= self.starts_at:
+            raise ValueError(_("The panel must end after it starts."))
+        return self

@@ -1,0 +1,126 @@
+"""The Q&A websocket commands (also reachable from plain forms) and who may follow what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fair.core.accounts.viewers import Viewer
+from fair.core.db import Database
+from fair.core.errors import FairError
+from fair.core.live import viewer_command
+from fair.core.services import Services
+from fair.qa import actions, rules
+from fair.qa.access import Purpose, access_panel
+from fair.qa.inputs import (
+    Answering,
+    AnswerInput,
+    Ask,
+    Correction,
+    Decision,
+    Merge,
+    Note,
+    PanelStateInput,
+    QuestionRef,
+    Tagging,
+    VoteInput,
+)
+from fair.qa.setup import PROGRAMME
+
+
+async def _ask(services: Services, viewer: Viewer, data: Ask) -> dict[str, Any]:
+    await services.limits.check("qa.ask", f"{viewer.person}:{data.panel_id}", 5, 300)
+    question = await actions.ask_question(services.db, viewer, data)
+    return {"question_id": question.id, "state": question.state}
+
+
+async def _vote(services: Services, viewer: Viewer, data: VoteInput) -> dict[str, Any]:
+    await services.limits.check("qa.vote", viewer.person, 60, 60)
+    votes = await actions.vote(services.db, viewer, data)
+    return {"question_id": data.question_id, "votes": votes}
+
+
+async def _decide(services: Services, viewer: Viewer, data: Decision) -> dict[str, Any]:
+    await actions.decide(services.db, viewer, data)
+    return {"question_id": data.question_id}
+
+
+async def _correct(services: Services, viewer: Viewer, data: Correction) -> dict[str, Any]:
+    await actions.correct(services.db, viewer, data)
+    return {"question_id": data.question_id}
+
+
+async def _merge(services: Services, viewer: Viewer, data: Merge) -> dict[str, Any]:
+    await actions.merge(services.db, viewer, data)
+    return {"question_id": data.question_id, "into_id": data.into_id}
+
+
+async def _tag(services: Services, viewer: Viewer, data: Tagging) -> dict[str, Any]:
+    await actions.tag(services.db, viewer, data)
+    return {"question_id": data.question_id}
+
+
+async def _hide(services: Services, viewer: Viewer, data: QuestionRef) -> dict[str, Any]:
+    await actions.hide(services.db, viewer, data)
+    return {"question_id": data.question_id}
+
+
+async def _answering(services: Services, viewer: Viewer, data: Answering) -> dict[str, Any]:
+    await actions.set_answering(services.db, viewer, data)
+    return {"question_id": data.question_id}
+
+
+async def _answer(services: Services, viewer: Viewer, data: AnswerInput) -> dict[str, Any]:
+    await actions.answer(services.db, viewer, data)
+    return {"question_id": data.question_id}
+
+
+async def _move(services: Services, viewer: Viewer, data: PanelStateInput) -> dict[str, Any]:
+    panel = await actions.change_panel_state(services.db, viewer, data)
+    return {"panel_id": panel.id, "state": panel.state}
+
+
+async def _note(services: Services, viewer: Viewer, data: Note) -> dict[str, Any]:
+    note = await actions.leave_note(services.db, viewer, data)
+    return {"note_id": note.id}
+
+
+COMMANDS = [
+    viewer_command("qa.question.ask", Ask, _ask),
+    viewer_command("qa.vote", VoteInput, _vote),
+    viewer_command("qa.question.decide", Decision, _decide),
+    viewer_command("qa.question.correct", Correction, _correct),
+    viewer_command("qa.question.merge", Merge, _merge),
+    viewer_command("qa.question.tag", Tagging, _tag),
+    viewer_command("qa.question.hide", QuestionRef, _hide),
+    viewer_command("qa.answering.set", Answering, _answering),
+    viewer_command("qa.question.answer", AnswerInput, _answer),
+    viewer_command("qa.panel.move", PanelStateInput, _move),
+    viewer_command("qa.backstage.note", Note, _note),
+]
+
+
+async def programme_rule(db: Database, viewer: Viewer, channel: str) -> bool:
+    return channel == PROGRAMME
+
+
+async def panel_rule(db: Database, viewer: Viewer, channel: str) -> bool:
+    """`qa:<id>` and its viewer count: everyone. `:moderation`: its moderators.
+    `:backstage`: its moderators and panelists."""
+    watching = channel.startswith("presence:")
+    parts = channel.removeprefix("presence:").split(":")
+    if len(parts) not in (2, 3) or not parts[1].isdigit():
+        return False
+    try:
+        async with db.reading() as session:
+            access = await access_panel(session, viewer, int(parts[1]), Purpose.SEE)
+    except FairError:
+        return False
+    if len(parts) == 2:
+        return True
+    if watching:
+        return False
+    if parts[2] == "moderation":
+        return rules.may_moderate(viewer, access.roles)
+    if parts[2] == "backstage":
+        return rules.may_go_backstage(viewer, access.roles)
+    return False

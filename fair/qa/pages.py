@@ -1,0 +1,206 @@
+"""Q&A pages: the programme, a panel, the moderators' queue, the stage, the big screen.
+
+Every panel action is a websocket command; the `/qa/act` form route runs the same commands
+for browsers without JavaScript, so both paths share one input model and one handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fair.core.accounts.access import require
+from fair.core.accounts.roles import Capability
+from fair.core.errors import FairError, Invalid
+from fair.core.home.queries import current_fair
+from fair.core.i18n import gettext as _
+from fair.core.inputs import parse
+from fair.core.pages import form_data, render, services_of, viewer_of
+from fair.qa import queries
+from fair.qa.inputs import PanelCreation
+from fair.qa.live import COMMANDS
+from fair.qa.rules import PANEL_TRANSITIONS, Moderation, PanelState, RejectReason
+from fair.qa.setup import create_panel
+
+FORM_COMMANDS = {command.name: command for command in COMMANDS}
+BOOLEAN_FIELDS = ("anonymous", "up", "approve", "live")
+
+
+async def _zone(request: Request) -> str:
+    fair = await current_fair(services_of(request).db)
+    return fair.timezone if fair else "UTC"
+
+
+async def agenda(request: Request) -> Response:
+    await viewer_of(request)
+    zone = await _zone(request)
+    days = await queries.programme(services_of(request).db, zone)
+    return render(request, "qa/agenda.html", {"days": days, "zone": zone})
+
+
+async def panel(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    page = await queries.panel_page(services.db, viewer, panel_id)
+    return render(
+        request,
+        "qa/panel.html",
+        {
+            "page": page,
+            "zone": await _zone(request),
+            "viewers": await services.presence.count(f"qa:{panel_id}"),
+        },
+    )
+
+
+async def calendar(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    page = await queries.panel_page(services.db, viewer, panel_id)
+    body = queries.ics(page.panel, services.settings.base_url, page.description)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "content-disposition": f'attachment; filename="{page.panel.slug}.ics"',
+        },
+    )
+
+
+async def moderate(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    page = await queries.moderation_page(services.db, viewer, panel_id)
+    return render(
+        request,
+        "qa/moderate.html",
+        {
+            "page": page,
+            "zone": await _zone(request),
+            "reasons": list(RejectReason),
+            "targets": sorted(PANEL_TRANSITIONS[PanelState(page.panel.state)]),
+        },
+    )
+
+
+async def stage(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    page = await queries.panel_page(services.db, viewer, panel_id)
+    if not page.may_answer:
+        require(viewer, Capability.ANSWER)
+    notes, backstage_head = await queries.stage_notes(services.db, viewer, panel_id)
+    return render(
+        request,
+        "qa/stage.html",
+        {
+            "page": page,
+            "notes": notes,
+            "backstage_head": backstage_head,
+            "zone": await _zone(request),
+        },
+    )
+
+
+async def screen(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    page = await queries.panel_page(services.db, viewer, panel_id)
+    current = next((q for q in page.questions if q.id == page.panel.answering_id), None)
+    waiting = [
+        q for q in page.questions if q.state == "approved" and q.id != page.panel.answering_id
+    ]
+    return render(
+        request, "qa/screen.html", {"page": page, "current": current, "waiting": waiting[:5]}
+    )
+
+
+async def archive_csv(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    body = await queries.archive_csv(services.db, viewer, panel_id)
+    slug = request.path_params["slug"]
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "content-disposition": f'attachment; filename="{slug}-questions.csv"',
+        },
+    )
+
+
+async def act(request: Request) -> Response:
+    """Run a panel command from a plain form, then go back where the form was."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request, lists=("tags",))
+    back = str(data.pop("back", "")) or "/panels"
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/panels"
+    command = FORM_COMMANDS.get(str(data.pop("type", "")))
+    if command is None:
+        raise Invalid("live.unknown_command", _("There is no such command."))
+    for name in BOOLEAN_FIELDS:
+        if name in data:
+            data[name] = data[name] in {"1", "true", "on", "yes"}
+    if "tags" in data:
+        data["tags"] = [t for raw in data["tags"] for t in str(raw).split(",")]
+    if data.get("question_id") == "":
+        data["question_id"] = None
+    assert command.plain is not None
+    await command.plain(services, viewer, parse(command.input, data))
+    return RedirectResponse(back, status_code=303)
+
+
+async def organise(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    require(viewer, Capability.EDIT_FAIR)
+    return await _organise_page(request)
+
+
+async def _organise_page(
+    request: Request,
+    *,
+    error: FairError | None = None,
+    form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    zone = await _zone(request)
+    days = await queries.programme(services_of(request).db, zone)
+    return render(
+        request,
+        "qa/organise.html",
+        {
+            "days": days,
+            "zone": zone,
+            "error": error,
+            "form": form or {},
+            "moderations": list(Moderation),
+        },
+        status=status,
+    )
+
+
+async def create(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    for name in ("panelists", "moderators", "booths"):
+        data[name] = [
+            part.strip()
+            for part in str(data.get(name, "")).replace(";", ",").split(",")
+            if part.strip()
+        ]
+    try:
+        panel = await create_panel(services.db, viewer, parse(PanelCreation, data))
+    except FairError as refusal:
+        return await _organise_page(request, error=refusal, form=data, status=refusal.status)
+    return RedirectResponse(f"/panels/{panel.slug}", status_code=303)

@@ -1,0 +1,344 @@
+"""Reading panels: the programme, a panel's queues for each audience, its record and archive."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fair.core import log
+from fair.core.accounts.access import require
+from fair.core.accounts.models import User
+from fair.core.accounts.roles import Capability
+from fair.core.accounts.viewers import Viewer
+from fair.core.db import Database
+from fair.core.errors import NotFound
+from fair.core.i18n import gettext as _
+from fair.hall.models import Booth, Media
+from fair.qa import rules, views
+from fair.qa.access import Purpose, access_panel
+from fair.qa.channels import backstage_channel, moderation_channel, panel_channel
+from fair.qa.events import ModeratedQuestion, NoteView, OwnQuestion, PanelView, PublicQuestion
+from fair.qa.models import (
+    BackstageNote,
+    Panel,
+    PanelBooth,
+    PanelMember,
+    Question,
+    QuestionEdit,
+    Vote,
+)
+from fair.qa.rules import PanelRole, QuestionState
+
+
+@dataclass(frozen=True)
+class ProgrammeDay:
+    day: date
+    panels: list[PanelView]
+
+
+async def programme(db: Database, zone: str) -> list[ProgrammeDay]:
+    """Every panel, grouped by day in the fair's zone, in time order."""
+    async with db.reading() as session:
+        panels = (await session.scalars(select(Panel).order_by(Panel.starts_at, Panel.id))).all()
+    days: dict[date, list[PanelView]] = {}
+    for panel in panels:
+        day = panel.starts_at.astimezone(ZoneInfo(zone)).date()
+        days.setdefault(day, []).append(views.panel_view(panel))
+    return [ProgrammeDay(day, items) for day, items in days.items()]
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    display_name: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """How the queue was curated, for everyone to see."""
+
+    received: int
+    approved: int
+    merged: int
+    rejected: dict[str, int]
+    answered: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class PanelPage:
+    panel: PanelView
+    description: str
+    stream_url: str
+    interview_url: str
+    interview_type: str
+    panelists: list[Person]
+    moderators: list[Person]
+    booths: list[tuple[str, str]]
+    questions: list[PublicQuestion]
+    my_questions: list[OwnQuestion]
+    my_votes: set[int]
+    record: Record
+    head: int
+    roles: frozenset[PanelRole]
+    may_moderate: bool
+    may_answer: bool
+
+
+def _sorted_public(questions: list[PublicQuestion]) -> list[PublicQuestion]:
+    """Unanswered first, by votes then age; answered after."""
+    return sorted(
+        questions, key=lambda q: (q.state == QuestionState.ANSWERED, -q.votes, q.at, q.id)
+    )
+
+
+async def panel_id_for(db: Database, slug: str) -> int:
+    async with db.reading() as session:
+        panel_id = await session.scalar(select(Panel.id).where(Panel.slug == slug))
+    if panel_id is None:
+        raise NotFound("qa.panel_not_found", _("There is no such panel."))
+    return panel_id
+
+
+async def panel_page(db: Database, viewer: Viewer, panel_id: int) -> PanelPage:
+    """What a panel's page shows to `viewer`, and the head of `qa:<id>` it was read at."""
+    async with db.reading() as session:
+        head = (await log.heads(session, [panel_channel(panel_id)]))[panel_channel(panel_id)]
+        access = await access_panel(session, viewer, panel_id, Purpose.SEE)
+        panel = access.panel
+        rows = (
+            await session.execute(
+                select(Question, User)
+                .join(User, User.id == Question.asker_id)
+                .where(Question.panel_id == panel_id)
+            )
+        ).all()
+        public = [
+            views.public_view(q, u) for q, u in rows if rules.is_public(QuestionState(q.state))
+        ]
+        mine = [views.own_view(q, panel.title) for q, _u in rows if q.asker_id == viewer.user_id]
+        my_votes: set[int] = set()
+        if viewer.user_id is not None:
+            my_votes = set(
+                await session.scalars(
+                    select(Vote.question_id)
+                    .join(Question, Question.id == Vote.question_id)
+                    .where(Question.panel_id == panel_id, Vote.user_id == viewer.user_id)
+                )
+            )
+        members = (
+            await session.execute(
+                select(PanelMember.role, User)
+                .join(User, User.id == PanelMember.user_id)
+                .where(PanelMember.panel_id == panel_id)
+                .order_by(User.display_name)
+            )
+        ).all()
+        booths = (
+            await session.execute(
+                select(Booth.slug, Booth.title)
+                .join(PanelBooth, PanelBooth.booth_id == Booth.id)
+                .where(PanelBooth.panel_id == panel_id, Booth.state != "draft")
+            )
+        ).all()
+        interview = (
+            await session.get(Media, panel.interview_media_id) if panel.interview_media_id else None
+        )
+        return PanelPage(
+            panel=views.panel_view(panel),
+            description=panel.description,
+            stream_url=panel.stream_url,
+            interview_url=f"/media/{interview.id}" if interview and interview.stored_name else "",
+            interview_type=interview.content_type if interview else "",
+            panelists=[
+                Person(u.id, u.display_name, u.organisation)
+                for r, u in members
+                if r == PanelRole.PANELIST
+            ],
+            moderators=[
+                Person(u.id, u.display_name, u.organisation)
+                for r, u in members
+                if r == PanelRole.MODERATOR
+            ],
+            booths=[(slug, title) for slug, title in booths],
+            questions=_sorted_public(public),
+            my_questions=mine,
+            my_votes=my_votes,
+            record=_record([q for q, _u in rows]),
+            head=head,
+            roles=access.roles,
+            may_moderate=rules.may_moderate(viewer, access.roles),
+            may_answer=rules.may_answer(viewer, access.roles),
+        )
+
+
+def _record(questions: list[Question]) -> Record:
+    states = Counter(q.state for q in questions)
+    reasons = Counter(q.reject_reason for q in questions if q.state == QuestionState.REJECTED)
+    return Record(
+        received=len(questions),
+        approved=sum(
+            1
+            for q in questions
+            if q.decided_at is not None
+            and q.state in {QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.HIDDEN}
+        ),
+        merged=states[QuestionState.MERGED],
+        rejected=dict(reasons),
+        answered=states[QuestionState.ANSWERED],
+        pending=states[QuestionState.PENDING],
+    )
+
+
+@dataclass(frozen=True)
+class ModerationPage:
+    panel: PanelView
+    pending: list[ModeratedQuestion]
+    published: list[ModeratedQuestion]
+    decided: list[ModeratedQuestion]
+    notes: list[NoteView]
+    head: int
+    backstage_head: int
+
+
+async def moderation_page(db: Database, viewer: Viewer, panel_id: int) -> ModerationPage:
+    """The moderators' queue: pending first, then the published queue, then the rest."""
+    async with db.reading() as session:
+        heads = await log.heads(
+            session, [moderation_channel(panel_id), backstage_channel(panel_id)]
+        )
+        access = await access_panel(session, viewer, panel_id, Purpose.MODERATE)
+        rows = (
+            await session.execute(
+                select(Question, User)
+                .join(User, User.id == Question.asker_id)
+                .where(Question.panel_id == panel_id)
+                .order_by(Question.id)
+            )
+        ).all()
+        edited = set(
+            await session.scalars(
+                select(QuestionEdit.question_id)
+                .join(Question, Question.id == QuestionEdit.question_id)
+                .where(Question.panel_id == panel_id)
+            )
+        )
+        notes = await _notes(session, panel_id)
+    moderated = [views.moderated_view(q, u, edited=q.id in edited) for q, u in rows]
+    return ModerationPage(
+        panel=views.panel_view(access.panel),
+        pending=[q for q in moderated if q.state == QuestionState.PENDING],
+        published=sorted(
+            (q for q in moderated if rules.is_public(QuestionState(q.state))),
+            key=lambda q: (q.state == QuestionState.ANSWERED, -q.votes, q.id),
+        ),
+        decided=[
+            q
+            for q in moderated
+            if q.state in {QuestionState.REJECTED, QuestionState.MERGED, QuestionState.HIDDEN}
+        ],
+        notes=notes,
+        head=heads[moderation_channel(panel_id)],
+        backstage_head=heads[backstage_channel(panel_id)],
+    )
+
+
+async def _notes(session: AsyncSession, panel_id: int) -> list[NoteView]:
+    rows = (
+        await session.execute(
+            select(BackstageNote, User)
+            .join(User, User.id == BackstageNote.author_id)
+            .where(BackstageNote.panel_id == panel_id)
+            .order_by(BackstageNote.id.desc())
+            .limit(50)
+        )
+    ).all()
+    return [
+        NoteView(id=n.id, author_name=u.display_name, text=n.text, at=n.at)
+        for n, u in reversed(rows)
+    ]
+
+
+async def stage_notes(db: Database, viewer: Viewer, panel_id: int) -> tuple[list[NoteView], int]:
+    async with db.reading() as session:
+        head = (await log.heads(session, [backstage_channel(panel_id)]))[
+            backstage_channel(panel_id)
+        ]
+        await access_panel(session, viewer, panel_id, Purpose.BACKSTAGE)
+        return await _notes(session, panel_id), head
+
+
+async def archive_csv(db: Database, viewer: Viewer, panel_id: int) -> str:
+    """Every approved question of a panel with its answer, for organisers."""
+    require(viewer, Capability.EDIT_FAIR)
+    page = await panel_page(db, viewer, panel_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "question_id",
+            "question",
+            "asked_by",
+            "votes",
+            "state",
+            "answered_live",
+            "answer",
+            "asked_at",
+        ]
+    )
+    for q in page.questions:
+        writer.writerow(
+            [
+                q.id,
+                _cell(q.text),
+                _cell(q.asker_name or "anonymous"),
+                q.votes,
+                q.state,
+                q.answered_live,
+                _cell(q.answer),
+                q.at.isoformat(),
+            ]
+        )
+    return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; such text is quoted."""
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+def ics(panel: PanelView, base_url: str, description: str) -> str:
+    """An iCalendar file for one panel, times in UTC."""
+
+    def stamp(moment: datetime) -> str:
+        return moment.strftime("%Y%m%dT%H%M%SZ")
+
+    def escape(text: str) -> str:
+        return (
+            text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        )
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//virtual fair//panels//EN",
+        "BEGIN:VEVENT",
+        f"UID:panel-{panel.id}@{base_url.split('//', 1)[-1].split('/', 1)[0]}",
+        f"DTSTAMP:{stamp(panel.starts_at)}",
+        f"DTSTART:{stamp(panel.starts_at)}",
+        f"DTEND:{stamp(panel.ends_at)}",
+        f"SUMMARY:{escape(panel.title)}",
+        f"DESCRIPTION:{escape(description[:500])}",
+        f"URL:{base_url.rstrip('/')}/panels/{panel.slug}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"

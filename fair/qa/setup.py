@@ -1,0 +1,95 @@
+"""Organisers set up panels: when, who answers, who moderates, which booths they relate to."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from fair.core.accounts.access import require
+from fair.core.accounts.models import User
+from fair.core.accounts.roles import Capability
+from fair.core.accounts.viewers import Viewer
+from fair.core.db import Database
+from fair.core.errors import Conflict, Invalid
+from fair.core.i18n import gettext as _
+from fair.core.tables import utcnow
+from fair.hall.actions.booths import fair_zone, in_zone, slugify
+from fair.hall.models import Booth
+from fair.qa import events, views
+from fair.qa.channels import panel_channel
+from fair.qa.inputs import PanelCreation
+from fair.qa.models import Panel, PanelBooth, PanelMember
+from fair.qa.rules import PanelRole, PanelState
+
+PROGRAMME = "programme"
+
+
+async def create_panel(
+    db: Database, viewer: Viewer, form: PanelCreation, *, demo: bool = False
+) -> Panel:
+    """An organiser schedules a panel; times typed without a zone are in the fair's zone."""
+    require(viewer, Capability.EDIT_FAIR)
+    async with db.transaction(actor_id=viewer.user_id) as tx:
+        slug = form.slug or slugify(form.title)
+        if await tx.session.scalar(select(Panel.id).where(Panel.slug == slug)) is not None:
+            raise Conflict(
+                "qa.slug_taken",
+                _("Another panel already has this address."),
+                fields={"slug": _("Choose another address.")},
+            )
+        emails = [*form.panelists, *form.moderators]
+        people = {
+            u.email: u for u in await tx.session.scalars(select(User).where(User.email.in_(emails)))
+        }
+        missing = [email for email in emails if email not in people]
+        if missing:
+            raise Invalid(
+                "input.invalid",
+                _("Some fields are missing or not valid."),
+                fields={
+                    "panelists": _("No account with these e-mails: %(list)s")
+                    % {"list": ", ".join(missing)}
+                },
+            )
+        booths = {
+            b.slug: b
+            for b in await tx.session.scalars(select(Booth).where(Booth.slug.in_(form.booths)))
+        }
+        unknown = [slug for slug in form.booths if slug not in booths]
+        if unknown:
+            raise Invalid(
+                "input.invalid",
+                _("Some fields are missing or not valid."),
+                fields={
+                    "booths": _("No booth at these addresses: %(list)s")
+                    % {"list": ", ".join(unknown)}
+                },
+            )
+        zone = await fair_zone(tx)
+        panel = Panel(
+            slug=slug,
+            title=form.title,
+            description=form.description,
+            starts_at=in_zone(form.starts_at, zone),
+            ends_at=in_zone(form.ends_at, zone),
+            state=PanelState.SCHEDULED.value,
+            moderation=form.moderation.value,
+            stream_url=form.stream_url,
+            demo=demo,
+            created_at=utcnow(),
+        )
+        tx.session.add(panel)
+        await tx.session.flush()
+        for role, addresses in (
+            (PanelRole.PANELIST, form.panelists),
+            (PanelRole.MODERATOR, form.moderators),
+        ):
+            for email in dict.fromkeys(addresses):
+                tx.session.add(
+                    PanelMember(panel_id=panel.id, user_id=people[email].id, role=role.value)
+                )
+        for slug_ in dict.fromkeys(form.booths):
+            tx.session.add(PanelBooth(panel_id=panel.id, booth_id=booths[slug_].id))
+        view = views.panel_view(panel)
+        tx.record(PROGRAMME, events.PanelScheduled(panel=view))
+        tx.record(panel_channel(panel.id), events.PanelScheduled(panel=view))
+    return panel

@@ -1,0 +1,47 @@
+// Forms marked data-command run their command over the live socket; without a socket they
+// are posted as usual (the server runs the same command). Errors show in the nearest
+// [data-error]; data-reset forms are cleared after success.
+import { live } from "/static/js/live.js";
+
+const SKIP = new Set(["csrf", "type", "back"]);
+const BOOLEAN = new Set(["anonymous", "up", "approve", "live"]);
+const NUMBER = new Set(["question_id", "into_id", "panel_id"]);
+
+function commandData(form) {
+  const data = {};
+  for (const [name, raw] of new FormData(form)) {
+    if (SKIP.has(name) || typeof raw !== "string") continue;
+    if (BOOLEAN.has(name)) data[name] = raw === "1" || raw === "on" || raw === "true";
+    else if (NUMBER.has(name)) data[name] = raw === "" ? null : Number(raw);
+    else if (form.elements[name]?.dataset?.list !== undefined) data[name] = raw.split(",").map((t) => t.trim()).filter(Boolean);
+    else data[name] = raw;
+  }
+  for (const box of form.querySelectorAll("input[type=checkbox]")) {
+    if (BOOLEAN.has(box.name) && !box.checked) data[box.name] = false;
+  }
+  return data;
+}
+
+function errorBox(form) {
+  return form.querySelector("[data-error]") || document.querySelector("[data-error]");
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-command]");
+  if (!form || !live.isOpen()) return;
+  event.preventDefault();
+  const box = errorBox(form);
+  if (box) box.hidden = true;
+  const button = form.querySelector("button[type=submit]");
+  if (button) button.disabled = true;
+  try {
+    await live.command(form.dataset.command, commandData(form));
+    if (form.hasAttribute("data-reset")) form.reset();
+    form.dispatchEvent(new CustomEvent("fair:command-done", { bubbles: true }));
+  } catch (error) {
+    if (error.code === "live.offline") { form.submit(); return; }
+    if (box) { box.textContent = error.message; box.hidden = false; }
+  } finally {
+    if (button) button.disabled = false;
+  }
+});
