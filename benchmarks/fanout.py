@@ -30,7 +30,16 @@ from fanout_process import (
     machine_cpu_seconds,
     prepare_process,
 )
-from fanout_report import ModeResult, load_notes, percentiles, table, verdicts, write_json
+from fanout_report import (
+    ModeResult,
+    details,
+    load_notes,
+    percentiles,
+    revision,
+    table,
+    verdicts,
+    write_json,
+)
 from fanout_ticks import tick_count
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -84,6 +93,7 @@ async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult
     result = ModeResult(mode, args.clients)
     say(f"[{mode}] starting servers")
     async with deploy(mode, plan) as deployment:
+        result.cores = deployment.cores()
         await warm_up(deployment)
         await asyncio.sleep(SETTLE_SECONDS)
         rss_before = deployment.server_rss()
@@ -151,6 +161,7 @@ async def produce_and_count(deployment: Deployment, crowd: Crowd, plan: Plan,
 
 
 def count_deliveries(result: ModeResult, crowd: Crowd) -> None:
+    """What the clients received, against what was produced."""
     result.connected = len(crowd.connections)
     result.connect_seconds = crowd.connect_seconds
     result.connect_failures = dict(crowd.failures)
@@ -161,7 +172,9 @@ def count_deliveries(result: ModeResult, crowd: Crowd) -> None:
     result.lost = result.connected * result.produced - result.delivered
     result.duplicates = sum(inbox.duplicates for inbox in crowd.inboxes)
     result.strays = sum(inbox.strays for inbox in crowd.inboxes)
-    result.latency_ms = percentiles(crowd.latencies, 1e-6)
+    result.latency_ms = percentiles(crowd.latencies.all, 1e-6)
+    result.worst_ms_by_tick = [round(ns / 1e6, 1) for ns in crowd.latencies.worst]
+    result.first_ms = percentiles(crowd.latencies.firsts(), 1e-6)
     if result.delivered:
         result.cpu_us_per_delivery = result.server_cpu_seconds / result.delivered * 1e6
 
@@ -182,13 +195,16 @@ async def run(args: argparse.Namespace) -> int:
     for mode in args.modes:
         try:
             results.append(await measure(mode, args, plan))
-        except Exception as failure:
+        except Exception as failure:  # one mode failing must not hide the others' numbers
             say(f"[{mode}] failed: {failure!r}")
             results.append(ModeResult(mode, args.clients, error=repr(failure)))
     print()
-    print(f"{args.clients} clients, {plan.count} ticks at {plan.rate:g}/s "
+    print(f"{args.clients} clients, {plan.count} ticks at {plan.rate:g}/s, app at {revision()} "
           f"(servers on core 0, load generator on core 1)")
     print(table(results))
+    print()
+    for line in details(results):
+        print(line)
     print()
     for line in [*verdicts(results), *(f"note: {r.mode}: {n}" for r in results for n in r.notes)]:
         print(line)

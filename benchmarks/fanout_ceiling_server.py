@@ -17,6 +17,7 @@ import websockets
 from fanout_process import SERVER_CORE, announce, commands, prepare_process
 from fanout_ticks import CHANNEL, tick_at_rate, tick_frame
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 
 class Ceiling:
@@ -35,6 +36,8 @@ class Ceiling:
                         "kind": "reply", "ref": command.get("ref"), "ok": True,
                         "data": {"channel": CHANNEL, "head": 0},
                     }, separators=(",", ":")))
+        except ConnectionClosed:
+            pass  # a client cut off at the end of a run; nothing to clean but the set
         finally:
             self.followers.discard(connection)
 

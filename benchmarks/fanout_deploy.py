@@ -130,6 +130,12 @@ class Deployment:
     def server_rss(self) -> int:
         return sum(rss_bytes(server.pid) for server in self.servers)
 
+    def cores(self) -> dict[str, list[int]]:
+        """The cores each process may run on, read back from the kernel."""
+        children = {child.name: child for child in [*self.servers, self.producer]}
+        cores = {name: sorted(os.sched_getaffinity(c.pid)) for name, c in children.items()}
+        return {**cores, "load-generator": sorted(os.sched_getaffinity(0))}
+
     def producer_cpu(self) -> float | None:
         """CPU of a separate producer process; None when a server produces."""
         if self.producer in self.servers:

@@ -26,13 +26,18 @@ def prepare_process(core: int | None) -> None:
     """Allow as many open files as the hard limit permits and run only on `core` (if it exists)."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if core is not None and core in os.sched_getaffinity(0):
+    # Not the inherited affinity: the driver pins itself before it starts the servers.
+    if core is not None and core in online_cores():
         os.sched_setaffinity(0, {core})
+
+
+def online_cores() -> set[int]:
+    return set(range(os.cpu_count() or 1))
 
 
 def cores_available() -> bool:
     """Whether the machine has the two cores the benchmark pins its processes to."""
-    return {SERVER_CORE, LOAD_CORE} <= os.sched_getaffinity(0)
+    return {SERVER_CORE, LOAD_CORE} <= online_cores()
 
 
 def announce(**fields: Any) -> None:

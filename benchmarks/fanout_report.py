@@ -6,12 +6,15 @@ import dataclasses
 import json
 import os
 import platform
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from websockets.version import version as websockets_version
+
+from fair.core.settings import PROJECT_ROOT
 
 P99_TARGET = 1.5  # the fair's p99 latency within this factor of the ceiling's
 CPU_TARGET = 1.5  # the fair's server CPU per delivery within this factor of the ceiling's
@@ -34,6 +37,8 @@ class ModeResult:
     duplicates: int = 0
     strays: int = 0
     latency_ms: dict[str, float] = dataclasses.field(default_factory=dict)
+    first_ms: dict[str, float] = dataclasses.field(default_factory=dict)
+    worst_ms_by_tick: list[float] = dataclasses.field(default_factory=list)
     server_cpu_seconds: float = 0.0
     cpu_us_per_delivery: float | None = None
     producer_cpu_seconds: float | None = None
@@ -46,6 +51,7 @@ class ModeResult:
     load_cpu_share: float = 0.0
     others_cpu_cores: float = 0.0
     loop_lag_ms: dict[str, float] = dataclasses.field(default_factory=dict)
+    cores: dict[str, list[int]] = dataclasses.field(default_factory=dict)
     close_codes: dict[str, int] = dataclasses.field(default_factory=dict)
     connect_failures: dict[str, int] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
@@ -108,6 +114,28 @@ def table(results: Sequence[ModeResult]) -> str:
     return "\n".join(lines)
 
 
+def details(results: Sequence[ModeResult]) -> list[str]:
+    """A few lines per mode on how the run went around the headline numbers."""
+    lines = []
+    for r in results:
+        if r.error is not None:
+            continue
+        p, first = r.produce, r.first_ms
+        producer = "" if r.producer_cpu_seconds is None else (
+            f", producer {r.producer_cpu_seconds:.1f} s")
+        lines += [
+            f"{r.mode}: {r.connected} connected in {r.connect_seconds:.1f} s; "
+            f"server RSS {r.rss_before_mib:.0f} -> {r.rss_after_mib:.0f} MiB",
+            f"  producer: {p.get('produced', 0):.0f} ticks in {p.get('seconds', 0):.1f} s, "
+            f"late by up to {p.get('late_max_ms', 0):.0f} ms; each call (commit or broadcast) "
+            f"p50 {p.get('call_p50_ms', 0):.1f} / p99 {p.get('call_p99_ms', 0):.1f} ms",
+            f"  first delivery of each tick p50 {first.get('p50', 0):.1f} / p99 "
+            f"{first.get('p99', 0):.1f} ms; CPU: servers {r.server_cpu_seconds:.1f} s{producer}, "
+            f"other processes {r.others_cpu_cores:.2f} cores",
+        ]
+    return lines
+
+
 def verdicts(results: Sequence[ModeResult]) -> list[str]:
     """The issue's targets, checked for each fair mode against the ceiling of the same run."""
     by_mode = {r.mode: r for r in results if r.error is None}
@@ -139,6 +167,18 @@ def _ratio(what: str, value: float | None, ceiling: float | None, target: float)
                     f"{value:.1f} vs {ceiling:.1f}, {ratio:.2f}x")
 
 
+def revision() -> str:
+    """The commit of the app measured, marked `+changes` when fair/ or config/ differ from it."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "fair", "config")
+    return commit + ("+changes" if changed else "")
+
+
 def machine() -> dict[str, Any]:
     model = "unknown"
     with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
@@ -155,7 +195,7 @@ def machine() -> dict[str, Any]:
 
 def write_json(path: Path, options: dict[str, Any], results: Sequence[ModeResult]) -> None:
     document = {
-        "options": options, "machine": machine(),
+        "options": options, "revision": revision(), "machine": machine(),
         "results": [dataclasses.asdict(r) for r in results], "verdicts": verdicts(results),
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

@@ -29,14 +29,21 @@ class BenchTicked(Event):
 
 @dataclass(frozen=True)
 class TickReport:
-    """How a produce phase went: ticks sent, how long it took, and the worst lateness."""
+    """How a produce phase went: ticks sent, how long it took, the worst lateness, and how long
+    each tick's call took (a commit and what runs after it, or a broadcast)."""
 
     produced: int
     seconds: float
     late_max_ms: float
+    call_ms: list[float]
 
     def as_dict(self) -> dict[str, float]:
-        return {"produced": self.produced, "seconds": self.seconds, "late_max_ms": self.late_max_ms}
+        calls = sorted(self.call_ms) or [0.0]
+        return {
+            "produced": self.produced, "seconds": self.seconds, "late_max_ms": self.late_max_ms,
+            "call_p50_ms": calls[len(calls) // 2], "call_p99_ms": calls[int(len(calls) * 0.99)],
+            "call_max_ms": calls[-1],
+        }
 
 
 async def tick_at_rate(
@@ -46,14 +53,17 @@ async def tick_at_rate(
     loop = asyncio.get_running_loop()
     start = loop.time()
     late_max = 0.0
+    calls = []
     for n in range(count):
         delay = start + n / rate - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
         else:
             late_max = max(late_max, -delay)
+        called = loop.time()
         await tick(n)
-    return TickReport(count, loop.time() - start, late_max * 1000)
+        calls.append((loop.time() - called) * 1000)
+    return TickReport(count, loop.time() - start, late_max * 1000, calls)
 
 
 def committer(db: Database) -> Callable[[int], Awaitable[None]]:
