@@ -18,6 +18,8 @@ from typing import Any, cast
 
 from starlette.types import Send
 
+from fair.core.accounts.viewers import Viewer
+
 # Close codes (RFC 6455's private range 4000-4999 for our own), documented in ARCHITECTURE.md.
 CLOSE_TOO_SLOW = 4000  # the client fell behind; reconnect and resume from the last seq
 CLOSE_LOGGED_OUT = 4001  # the login ended (logout, suspension); reload the page
@@ -66,8 +68,9 @@ class _Resume:
 class Connection:
     """Frames for one client, in order, with a bounded backlog and one writer task."""
 
-    def __init__(self, send: Send, limit: int) -> None:
+    def __init__(self, send: Send, limit: int, viewer: Viewer) -> None:
         self._send = send
+        self.viewer = viewer
         self.limit = limit
         self.closing: tuple[int, str] | None = None
         self.follows: set[str] = set()

@@ -29,6 +29,9 @@ class Event(BaseModel):
 
     type: ClassVar[str]
     registry: ClassVar[dict[str, builtins.type[Event]]] = {}
+    narrows_audience: ClassVar[bool] = False
+    """True when, after this event, some followers of its channel may no longer be allowed to
+    follow it (a booth back to draft, someone taken off a team): the hub re-checks them."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -52,6 +55,7 @@ class Envelope:
     channel: str
     seq: int
     frame: str
+    type: str = ""
 
 
 def event_frame(channel: str, seq: int, event_type: str, at: str, payload: str) -> str:

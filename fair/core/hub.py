@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from fair.core import log
 from fair.core.bus import Bus
 from fair.core.db import Database
-from fair.core.events import Envelope, reset_frame
+from fair.core.events import Envelope, Event, reset_frame
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,23 @@ class Follower(Protocol):
         """Wait until the client's queue can take a batch of replayed frames."""
 
 
+Recheck = Callable[[str, list[Follower]], Awaitable[list[Follower]]]
+"""Given a channel and its followers, return those no longer allowed to follow it."""
+
+
 class _Channel:
-    __slots__ = ("again", "catching_up", "early", "followers", "last_seq", "name", "ready", "refs")
+    __slots__ = (
+        "again",
+        "catching_up",
+        "early",
+        "followers",
+        "idle",
+        "last_seq",
+        "name",
+        "ready",
+        "rechecking",
+        "refs",
+    )
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -47,6 +62,10 @@ class _Channel:
         self.refs = 0
         self.catching_up = False
         self.again = False
+        # Envelopes held while the audience is re-checked after a narrowing event.
+        self.rechecking: list[Envelope] | None = None
+        self.idle = asyncio.Event()
+        self.idle.set()
 
 
 class Hub:
@@ -60,8 +79,13 @@ class Hub:
         self._channels: dict[str, _Channel] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._head_checker: asyncio.Task[None] | None = None
+        self._narrowing: frozenset[str] = frozenset()
+        self.recheck: Recheck | None = None
 
     async def start(self) -> None:
+        self._narrowing = frozenset(
+            t for t, kind in Event.registry.items() if kind.narrows_audience
+        )
         self.db.on_commit(self.publish)
         await self.bus.start(self.deliver, self.catch_up_all)
         self._head_checker = asyncio.create_task(self._check_heads(), name="hub-head-check")
@@ -114,6 +138,8 @@ class Hub:
             if self._channels.get(channel) is not state:
                 state.refs -= 1
                 raise RuntimeError(f"could not open channel {channel}")
+        # A re-check of the audience holds live events; start after it, not in its middle.
+        await state.idle.wait()
         if follower in state.followers:
             state.refs -= 1
         head = state.last_seq
@@ -186,12 +212,36 @@ class Hub:
                 self._catch_up(state)
 
     def _fan_out(self, state: _Channel, envelope: Envelope) -> None:
+        if state.rechecking is not None:
+            state.rechecking.append(envelope)
+            return
         frame = envelope.frame
         for follower, held in state.followers.items():
             if held is None:
                 follower.push(frame)
             else:
                 held.append(envelope)
+        if envelope.type in self._narrowing and self.recheck is not None:
+            state.rechecking = []
+            state.idle.clear()
+            self._spawn(self._recheck(state))
+
+    async def _recheck(self, state: _Channel) -> None:
+        """Drop the followers the channel's rule now refuses, then release what was held."""
+        try:
+            assert self.recheck is not None
+            refused = await self.recheck(state.name, list(state.followers))
+            for follower in refused:
+                if follower in state.followers:
+                    follower.push(reset_frame(state.name, state.last_seq))
+                    self.unfollow(follower, state.name)
+        except Exception:
+            logger.exception("hub: could not re-check the followers of %s", state.name)
+        finally:
+            held, state.rechecking = state.rechecking or [], None
+            state.idle.set()
+            for envelope in held:
+                self._fan_out(state, envelope)
 
     async def _open(self, state: _Channel) -> None:
         await self.bus.subscribe(state.name)

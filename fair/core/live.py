@@ -37,6 +37,7 @@ from fair.core.connections import (
 )
 from fair.core.errors import FairError, Invalid
 from fair.core.events import error_frame, reply_frame
+from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input, parse
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
@@ -129,6 +130,25 @@ class AccountWatch:
             self.connection.close(CLOSE_ROLE_CHANGED, "role changed")
 
 
+def audience_recheck(services: Services) -> Recheck:
+    """The hub's re-check after a narrowing event: which sockets may no longer follow."""
+
+    async def recheck(channel: str, followers: list[Follower]) -> list[Follower]:
+        refused: list[Follower] = []
+        for follower in followers:
+            if not isinstance(follower, Connection | AccountWatch):
+                continue
+            try:
+                await services.access.authorise(services.db, follower.viewer, channel)
+            except FairError:
+                refused.append(follower)
+                if isinstance(follower, Connection):
+                    follower.follows.discard(channel)
+        return refused
+
+    return recheck
+
+
 class LiveEndpoint:
     """The `/ws` ASGI app. It keeps the raw ASGI `send`, which `Connection` writes with directly."""
 
@@ -142,7 +162,7 @@ class LiveEndpoint:
         visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
         viewer = await viewer_for(services.db, websocket.cookies.get(LOGIN_COOKIE), visitor)
         await websocket.accept()
-        connection = Connection(send, settings.send_queue_frames)
+        connection = Connection(send, settings.send_queue_frames, viewer)
         await _serve(LiveContext(services, viewer, connection, websocket))
 
 

@@ -45,7 +45,7 @@ class LoggedEvent(Base):
 
     def envelope(self) -> Envelope:
         frame = event_frame(self.channel, self.seq, self.type, iso(self.at), self.data)
-        return Envelope(self.channel, self.seq, frame)
+        return Envelope(self.channel, self.seq, frame, self.type)
 
 
 async def append(
@@ -74,7 +74,12 @@ async def append(
                 }
             )
             envelopes.append(
-                Envelope(channel, seq, event_frame(channel, seq, event.type, iso(at), payload))
+                Envelope(
+                    channel,
+                    seq,
+                    event_frame(channel, seq, event.type, iso(at), payload),
+                    event.type,
+                )
             )
     if rows:
         await session.execute(insert(LoggedEvent), rows)

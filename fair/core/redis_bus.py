@@ -107,9 +107,8 @@ class RedisBus:
                 try:
                     async with client.pipeline(transaction=False) as pipe:
                         for envelope in batch:
-                            pipe.publish(
-                                self._prefix + envelope.channel, f"{envelope.seq} {envelope.frame}"
-                            )
+                            payload = f"{envelope.seq} {envelope.type or '-'} {envelope.frame}"
+                            pipe.publish(self._prefix + envelope.channel, payload)
                         await pipe.execute()
                 except (RedisError, OSError):
                     logger.warning("bus: Redis unreachable, %d events left to the log", len(batch))
@@ -163,8 +162,8 @@ class RedisBus:
             if kind == "message":
                 if not name.startswith(self._prefix) or self._listener is None:
                     continue
-                seq_text, _, frame = message["data"].decode().partition(" ")
-                self._listener(Envelope(name[prefix_length:], int(seq_text), frame))
+                seq_text, event_type, frame = message["data"].decode().split(" ", 2)
+                self._listener(Envelope(name[prefix_length:], int(seq_text), frame, event_type))
             elif kind == "subscribe" and name.startswith(self._prefix):
                 future = self._confirmations.pop(name[prefix_length:], None)
                 if future is not None and not future.done():

@@ -14,7 +14,7 @@ from fair.core.db import Database, create_engine
 from fair.core.features import Feature
 from fair.core.hub import Hub
 from fair.core.limits import Limits, create_limits
-from fair.core.live import CORE_COMMANDS, Command
+from fair.core.live import CORE_COMMANDS, Command, audience_recheck
 from fair.core.presence import Presence, create_presence_store
 from fair.core.settings import Settings
 from fair.core.templates import create_templates
@@ -69,6 +69,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         templates=create_templates(settings, features),
         features=features,
     )
+    hub.recheck = audience_recheck(services)
     await hub.start()
     await presence.start()
     try:

@@ -95,6 +95,7 @@ class BoothStateChanged(Event):
     """A booth was published, taken back to draft or archived. On `hall` and `booth:<id>`."""
 
     type = "hall.booth.state_changed"
+    narrows_audience = True
     booth: BoothSummary
 
 
@@ -102,6 +103,7 @@ class TeamChanged(Event):
     """Someone joined or left the booth's team. On `booth:<id>:team`."""
 
     type = "hall.team.changed"
+    narrows_audience = True
     booth_id: int
     members: list[TeamMemberView]
 

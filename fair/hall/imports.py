@@ -27,6 +27,7 @@ from fair.hall.actions import booths
 from fair.hall.inputs import BoothCreation, BoothDetails, Consortium, TeamInvitation
 
 MAX_ROWS = 500
+EXTRA_CELLS = "(cells beyond the header)"
 LIST_FIELDS = ("origin_countries", "destination_countries", "team")
 COLUMNS = (
     "title",
@@ -75,7 +76,8 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, Any]]:
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise Invalid("hall.import_format", _("The JSON file must hold a list of booths."))
     elif filename.lower().endswith(".csv"):
-        rows = [dict(row) for row in csv.DictReader(io.StringIO(text))]
+        reader = csv.DictReader(io.StringIO(text), restval="", restkey=EXTRA_CELLS)
+        rows = [dict(row) for row in reader]
     else:
         raise Invalid("hall.import_format", _("Import a .csv or a .json file."))
     if len(rows) > MAX_ROWS:
@@ -94,7 +96,8 @@ def _split(value: Any) -> list[str]:
 def _organisations(value: Any) -> list[dict[str, str]]:
     """`Name|kind|country; ...` in CSV, or a list of {name, kind, country} in JSON."""
     if isinstance(value, list):
-        return [dict(v) for v in value if isinstance(v, dict)]
+        # Anything that is not an object is kept as a name, so validation reports what is wrong.
+        return [dict(v) if isinstance(v, dict) else {"name": str(v)} for v in value]
     members = []
     for entry in _split(value):
         name, _sep, rest = entry.partition("|")
@@ -109,7 +112,7 @@ def _plan(raw: dict[str, Any]) -> _Plan:
         raise Invalid(
             "input.invalid",
             _("Some fields are missing or not valid."),
-            fields={name: _("This field is not accepted.") for name in sorted(unknown)},
+            fields={str(n): _("This field is not accepted.") for n in sorted(unknown, key=str)},
         )
     value = {key: raw.get(key, "") for key in COLUMNS}
     for key in LIST_FIELDS:

@@ -86,6 +86,10 @@ def safe_original_name(name: str | None) -> str:
 
 
 def _check(kind: MediaKind, head: bytes, size: int) -> FileType:
+    if size == 0:
+        raise Invalid(
+            "hall.upload_empty", _("The file is empty."), fields={"file": _("Empty file.")}
+        )
     found = sniff(head)
     if found is None or found.family not in ACCEPTED_FAMILIES[kind]:
         expected = {
@@ -98,10 +102,6 @@ def _check(kind: MediaKind, head: bytes, size: int) -> FileType:
             "hall.upload_type",
             _("This file is not %(expected)s.") % {"expected": expected},
             fields={"file": _("Not an accepted file type.")},
-        )
-    if size == 0:
-        raise Invalid(
-            "hall.upload_empty", _("The file is empty."), fields={"file": _("Empty file.")}
         )
     cap = SIZE_CAPS[found.family]
     if size > cap:

@@ -235,11 +235,20 @@ async def merge(db: Database, viewer: Viewer, form: Merge) -> None:
             raise Invalid(
                 "qa.merge_other_panel", _("Only questions of the same panel can be merged.")
             )
-        if not is_public(QuestionState(kept.state)) and kept.state != QuestionState.PENDING:
-            raise Conflict("qa.bad_transition", _("Merge into a pending or published question."))
         was_public = is_public(QuestionState(duplicate.state))
+        kept_public = is_public(QuestionState(kept.state))
+        if not kept_public and (was_public or kept.state != QuestionState.PENDING):
+            # A published question may only join another published one: pointing the public at
+            # a question still waiting for moderation would reveal it.
+            raise Conflict("qa.bad_transition", _("Merge into a published question."))
         _move(duplicate, QuestionState.MERGED)
         duplicate.merged_into_id = kept.id
+        if access.panel.answering_id == duplicate.id:
+            access.panel.answering_id = None
+            tx.record(
+                panel_channel(duplicate.panel_id),
+                events.NowAnswering(panel_id=duplicate.panel_id, question_id=None),
+            )
         voters = set(
             await tx.session.scalars(select(Vote.user_id).where(Vote.question_id == duplicate.id))
         )
@@ -262,7 +271,6 @@ async def merge(db: Database, viewer: Viewer, form: Merge) -> None:
             or 0
         )
         _tell_everyone(tx, duplicate, dup_asker, access, "merged", was_public=was_public)
-        kept_public = is_public(QuestionState(kept.state))
         _tell_everyone(tx, kept, kept_asker, access, "merged-into", was_public=kept_public)
 
 

@@ -151,8 +151,9 @@ async def act(request: Request) -> Response:
     for name in BOOLEAN_FIELDS:
         if name in data:
             data[name] = data[name] in {"1", "true", "on", "yes"}
-    if "tags" in data:
-        data["tags"] = [t for raw in data["tags"] for t in str(raw).split(",")]
+    tags = data.pop("tags", [])
+    if "tags" in command.input.model_fields:
+        data["tags"] = [t for raw in tags for t in str(raw).split(",")]
     if data.get("question_id") == "":
         data["question_id"] = None
     assert command.plain is not None

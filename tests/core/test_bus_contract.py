@@ -56,7 +56,7 @@ async def bus_factory(
 
 
 def envelopes(channel: str, seqs: range) -> list[Envelope]:
-    return [Envelope(channel, seq, f'{{"seq":{seq}}}') for seq in seqs]
+    return [Envelope(channel, seq, f'{{"seq":{seq}}}', "test.pinged") for seq in seqs]
 
 
 async def test_published_envelopes_reach_a_subscriber_in_order(bus_factory) -> None:  # type: ignore[no-untyped-def]
