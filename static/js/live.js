@@ -172,7 +172,8 @@ const pendingSections = new Set();
 
 function isBeingEdited(section) {
   if (section.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) return true;
-  return [...section.querySelectorAll("textarea, input[type=text]")].some((field) => field.value.trim() !== "");
+  return [...section.querySelectorAll("textarea, input:not([type]), input[type=text]")]
+    .some((field) => field.value !== field.defaultValue);
 }
 
 export function refreshSections(names) {

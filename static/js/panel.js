@@ -13,6 +13,16 @@ if (root) {
   const regions = new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" });
 
   const item = (id) => document.getElementById(`question-${id}`);
+  const ownIds = new Set((root.dataset.ownQuestions || "").split(" ").filter(Boolean).map(Number));
+  const total = document.querySelector("[data-question-total]");
+
+  function countQuestions() {
+    if (total) total.textContent = `(${list.children.length})`;
+  }
+
+  function dropOwnVoteButton(questionId) {
+    item(questionId)?.querySelector("form[data-command='qa.vote']")?.remove();
+  }
 
   function sortList() {
     const items = [...list.children];
@@ -53,8 +63,10 @@ if (root) {
     const idField = element.querySelector("input[name=question_id]");
     if (idField) idField.value = String(question.id);
     list.append(element);
+    if (ownIds.has(question.id)) dropOwnVoteButton(question.id);
     document.querySelector("[data-questions-empty]")?.remove();
     sortList();
+    countQuestions();
   }
 
   function updateQuestion(question) {
@@ -86,7 +98,11 @@ if (root) {
         case "qa.question.published": addQuestion(data.question); refreshSections(["record"]); break;
         case "qa.question.changed": updateQuestion(data.question); break;
         case "qa.question.answered": updateQuestion(data.question); refreshSections(["record"]); break;
-        case "qa.question.withdrawn": item(data.question_id)?.remove(); refreshSections(["record"]); break;
+        case "qa.question.withdrawn":
+          item(data.question_id)?.remove();
+          countQuestions();
+          refreshSections(["record"]);
+          break;
         case "qa.votes.counted": {
           const element = item(data.question_id);
           if (element) {
@@ -110,6 +126,8 @@ if (root) {
     live.follow(`user:${root.dataset.userId}`, {
       onEvent(frame) {
         if (frame.type === "qa.your_question.changed" && frame.data.question.panel_id === panelId) {
+          ownIds.add(frame.data.question.id);
+          dropOwnVoteButton(frame.data.question.id);
           refreshSections(["mine"]);
         }
       },
