@@ -47,6 +47,7 @@ MODE_NAMES = ("embedded", "redis", "ceiling")
 SETTLE_SECONDS = 2.0  # after connecting, before reading memory: let handshake garbage go
 QUIET_SECONDS = 5.0  # after producing, stop waiting once nothing arrived for this long
 DRAIN_LIMIT_SECONDS = 30.0
+CONNECT_LIMIT_SECONDS = 300.0
 PRODUCE_SLACK_SECONDS = 60.0
 MIB = 1024 * 1024
 
@@ -98,7 +99,8 @@ async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult
         await asyncio.sleep(SETTLE_SECONDS)
         rss_before = deployment.server_rss()
         say(f"[{mode}] connecting {args.clients} clients")
-        crowd = await gather_crowd(deployment.targets, args.clients, plan.count, args.concurrency)
+        crowd = await gather_crowd(deployment.targets, args.clients, plan.count,
+                                   args.concurrency, CONNECT_LIMIT_SECONDS)
         try:
             await asyncio.sleep(SETTLE_SECONDS)
             rss_after = deployment.server_rss()

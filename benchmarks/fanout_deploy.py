@@ -142,9 +142,11 @@ class Deployment:
             return None
         return cpu_seconds(self.producer.pid)
 
-    async def produce(self, within: float) -> dict[str, Any]:
+    async def produce(self, within: float) -> dict[str, float]:
+        """Tell the producer to go; return its report once every tick is sent."""
         await self.producer.command("produce")
-        return await self.producer.expect("produced", within)
+        report = await self.producer.expect("produced", within)
+        return {key: float(value) for key, value in report.items() if key != "event"}
 
 
 def child_env(**fair: str) -> dict[str, str]:

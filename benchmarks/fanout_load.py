@@ -191,9 +191,10 @@ async def join(target: Target, inbox: Inbox | None) -> FollowerConnection:
 
 
 async def gather_crowd(
-    targets: Sequence[Target], clients: int, expected: int, concurrency: int
+    targets: Sequence[Target], clients: int, expected: int, concurrency: int, within: float
 ) -> Crowd:
-    """Connect `clients` followers, spread evenly over `targets`, `concurrency` at a time."""
+    """Connect `clients` followers, spread evenly over `targets`, `concurrency` at a time;
+    those not following after `within` seconds are given up and counted as failures."""
     crowd = Crowd(expected, Latencies(expected))
     gate = asyncio.Semaphore(concurrency)
     started = time.monotonic()
@@ -211,7 +212,13 @@ async def gather_crowd(
         if len(crowd.connections) % 1000 == 0:
             print(f"  {len(crowd.connections)} clients following", file=sys.stderr)
 
-    await asyncio.gather(*(one(index) for index in range(clients)))
+    tasks = [asyncio.create_task(one(index)) for index in range(clients)]
+    _done, late = await asyncio.wait(tasks, timeout=within)
+    for task in late:
+        task.cancel()
+    if late:
+        await asyncio.wait(late)
+        crowd.failures["GaveUp"] += len(late)
     crowd.connect_seconds = time.monotonic() - started
     return crowd
 

@@ -75,8 +75,9 @@ def load_notes(result: ModeResult) -> list[str]:
     notes = []
     if result.load_cpu_share >= LOAD_BUSY:
         notes.append(
-            f"load generator used {result.load_cpu_share:.0%} of its core: one process cannot "
-            "keep up with this many sockets, so latencies include its own queueing"
+            f"load generator used {result.load_cpu_share:.0%} of its core: one process is at the "
+            "limit of what it can read from this many sockets, so latencies include its own "
+            "queueing"
         )
     if result.loop_lag_ms.get("p99", 0.0) > LAG_LIMIT_MS:
         notes.append(

@@ -10,7 +10,6 @@ followers get every event, in order, once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
@@ -19,6 +18,7 @@ from fair.core import log
 from fair.core.bus import Bus
 from fair.core.db import Database
 from fair.core.events import Envelope, Event, reset_frame
+from fair.core.tasks import cancel_all
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +91,7 @@ class Hub:
         self._head_checker = asyncio.create_task(self._check_heads(), name="hub-head-check")
 
     async def stop(self) -> None:
-        tasks = [*self._tasks, *([self._head_checker] if self._head_checker else [])]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all([*self._tasks, *([self._head_checker] if self._head_checker else [])])
         await self.bus.stop()
 
     @property

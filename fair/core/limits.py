@@ -40,7 +40,10 @@ class MemoryCounter:
 
 class RedisCounter:
     def __init__(self, url: str, *, namespace: str = "fair") -> None:
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=16, timeout=10, socket_connect_timeout=1.0, socket_timeout=2.0
+        )
+        self._redis = redis.Redis.from_pool(pool)
         self._prefix = f"{namespace}:limit:"
 
     async def incr(self, key: str, window: int) -> int:

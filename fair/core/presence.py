@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 
 from fair.core.events import transient_frame
 from fair.core.hub import Follower
+from fair.core.tasks import cancel_all
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,12 @@ class RedisPresence:
     """One sorted set per scope: member `person|worker`, score = expiry time (Redis clock)."""
 
     def __init__(self, url: str, *, namespace: str = "fair") -> None:
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        # A blocking pool: thousands of sockets closing at once wait for a connection instead
+        # of failing (a plain pool refuses beyond its size).
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=32, timeout=10, socket_connect_timeout=1.0, socket_timeout=2.0
+        )
+        self._redis = redis.Redis.from_pool(pool)
         self._prefix = f"{namespace}:presence:"
 
     async def _now(self) -> float:
@@ -137,11 +143,7 @@ class Presence:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all(self._tasks)
         with contextlib.suppress(RedisError, OSError):
             for scope, person in list(self._here):
                 await self.store.remove(scope, person, self.worker)

@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 
 from fair.core.bus import Listener, ReconnectListener
 from fair.core.events import Envelope
+from fair.core.tasks import cancel_all
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +59,7 @@ class RedisBus:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all(self._tasks)
         self._tasks = []
 
     async def subscribe(self, channel: str) -> None:

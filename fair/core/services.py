@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
@@ -72,6 +73,10 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
     hub.recheck = audience_recheck(services)
     await hub.start()
     await presence.start()
+    # What exists now lives as long as the process: keep it out of the collector's full
+    # passes, which otherwise pause a worker holding thousands of sockets.
+    gc.collect()
+    gc.freeze()
     try:
         yield services
     finally:

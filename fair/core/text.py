@@ -59,6 +59,11 @@ def clean_text(value: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def spreadsheet_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; such text is quoted."""
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
 def render_markdown(source: str) -> Markup:
     """Markdown to HTML that is safe to show: raw HTML is not rendered, links get rel=noopener."""
     html = _MARKDOWN.render(clean_text(source))

@@ -14,6 +14,7 @@ from fair.core import log
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
+from fair.core.text import spreadsheet_safe
 from fair.hall import views
 from fair.hall.access import Purpose, access_booth
 from fair.hall.channels import team_channel
@@ -134,10 +135,5 @@ def dashboard_csv(board: Dashboard) -> str:
     writer.writerow([])
     writer.writerow(["file", "kind", "downloads", "plays"])
     for item in board.media:
-        writer.writerow([_no_formula(item.title), item.kind, item.downloads, item.plays])
+        writer.writerow([spreadsheet_safe(item.title), item.kind, item.downloads, item.plays])
     return out.getvalue()
-
-
-def _no_formula(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; such text is quoted."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value

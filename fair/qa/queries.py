@@ -20,6 +20,7 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import NotFound
 from fair.core.i18n import gettext as _
+from fair.core.text import spreadsheet_safe
 from fair.hall.models import Booth, Media
 from fair.qa import rules, views
 from fair.qa.access import Purpose, access_panel
@@ -298,21 +299,16 @@ async def archive_csv(db: Database, viewer: Viewer, panel_id: int) -> str:
         writer.writerow(
             [
                 q.id,
-                _cell(q.text),
-                _cell(q.asker_name or "anonymous"),
+                spreadsheet_safe(q.text),
+                spreadsheet_safe(q.asker_name or "anonymous"),
                 q.votes,
                 q.state,
                 q.answered_live,
-                _cell(q.answer),
+                spreadsheet_safe(q.answer),
                 q.at.isoformat(),
             ]
         )
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; such text is quoted."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 def ics(panel: PanelView, base_url: str, description: str) -> str:
