@@ -16,8 +16,6 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.settings import Settings
 from fair.core.tables import utcnow
-from fair.hall.models import Booth, Media
-from fair.hall.rules import MediaKind
 from fair.qa import actions
 from fair.qa.inputs import AnswerInput, Ask, Decision, PanelCreation, PanelStateInput, VoteInput
 from fair.qa.models import Panel
@@ -69,21 +67,10 @@ async def _load_panel(db: Database, organiser: Viewer, entry: dict[str, Any]) ->
             panelists=entry.get("panelists", []),
             moderators=entry.get("moderators", []),
             booths=entry.get("booths", []),
+            interview_from=entry.get("interview", ""),
         ),
         demo=True,
     )
-    if "interview" in entry:
-        async with db.transaction(actor_id=organiser.user_id) as tx:
-            media_id = await tx.session.scalar(
-                select(Media.id)
-                .join(Booth, Booth.id == Media.booth_id)
-                .where(Booth.slug == entry["interview"], Media.kind == MediaKind.INTERVIEW)
-                .order_by(Media.id)
-                .limit(1)
-            )
-            row = await tx.session.get(Panel, panel.id)
-            assert row is not None
-            row.interview_media_id = media_id
     moderator = await _viewer(db, entry["moderators"][0])
     panelist = await _viewer(db, entry["panelists"][0])
     target = PanelState(entry.get("state", "open"))

@@ -98,6 +98,8 @@ class PanelCreation(Input):
     panelists: Annotated[list[Email], Field(max_length=10)] = Field(default_factory=list)
     moderators: Annotated[list[Email], Field(max_length=10)] = Field(default_factory=list)
     booths: Annotated[list[str], Field(max_length=10)] = Field(default_factory=list)
+    interview_from: Annotated[str, Field(max_length=80)] = ""
+    """The address of a booth whose (first) recorded interview the panel shows."""
 
     @model_validator(mode="after")
     def _ordered(self) -> PanelCreation:

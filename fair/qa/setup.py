@@ -13,7 +13,8 @@ from fair.core.errors import Conflict, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.hall.actions.booths import fair_zone, in_zone, slugify
-from fair.hall.models import Booth
+from fair.hall.models import Booth, Media
+from fair.hall.rules import MediaKind
 from fair.qa import events, views
 from fair.qa.channels import panel_channel
 from fair.qa.inputs import PanelCreation
@@ -64,6 +65,25 @@ async def create_panel(
                     % {"list": ", ".join(unknown)}
                 },
             )
+        interview_id = None
+        if form.interview_from:
+            interview_id = await tx.session.scalar(
+                select(Media.id)
+                .join(Booth, Booth.id == Media.booth_id)
+                .where(
+                    Booth.slug == form.interview_from,
+                    Media.kind == MediaKind.INTERVIEW,
+                    Media.stored_name.is_not(None),
+                )
+                .order_by(Media.position, Media.id)
+                .limit(1)
+            )
+            if interview_id is None:
+                raise Invalid(
+                    "input.invalid",
+                    _("Some fields are missing or not valid."),
+                    fields={"interview_from": _("That booth has no recorded interview.")},
+                )
         zone = await fair_zone(tx)
         panel = Panel(
             slug=slug,
@@ -74,6 +94,7 @@ async def create_panel(
             state=PanelState.SCHEDULED.value,
             moderation=form.moderation.value,
             stream_url=form.stream_url,
+            interview_media_id=interview_id,
             demo=demo,
             created_at=utcnow(),
         )
