@@ -82,7 +82,9 @@ async def booth(request: Request) -> Response:
     viewer = await viewer_of(request)
     booth_id = await _booth_id(request)
     response = await _booth_response(request, booth_id)
-    await visits.record_visit(services.db, viewer, booth_id)
+    if "x-fair-refresh" not in request.headers:
+        # A page re-reading its sections after a live change is not a new visit.
+        await visits.record_visit(services.db, viewer, booth_id)
     return response
 
 

@@ -184,7 +184,10 @@ export function refreshSections(names) {
       while (pendingSections.size) {
         const wanted = [...pendingSections];
         pendingSections.clear();
-        const response = await fetch(location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+        const response = await fetch(location.href, {
+          headers: { Accept: "text/html", "X-Fair-Refresh": "sections" },
+          credentials: "same-origin",
+        });
         if (!response.ok) return;
         const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
         for (const name of wanted) {

@@ -7,6 +7,9 @@ import io
 import json
 from datetime import timedelta
 
+import httpx
+from sqlalchemy import func, select
+
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from fair.core.db import Database
@@ -232,3 +235,21 @@ async def test_participant_cannot_export_a_dashboard(server: RunningServer) -> N
         response = await http.get(f"/booths/{booth_id}/dashboard.csv")
     assert response.status_code == 403
     assert "unique_visitors" not in response.text
+
+
+async def test_a_page_refreshing_its_sections_is_not_counted_as_a_visit(
+    server: RunningServer,
+) -> None:
+    """The booth page's own re-reads after live changes (X-Fair-Refresh) record no visit."""
+    db = server.services.db
+    organiser = await someone(db, Role.ORGANISER)
+    row = await booth(db, organiser)
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        assert (await http.get(f"/booths/{row.slug}")).status_code == 200
+        refresh = await http.get(f"/booths/{row.slug}", headers={"X-Fair-Refresh": "sections"})
+        assert refresh.status_code == 200
+    async with db.reading() as session:
+        count = await session.scalar(
+            select(func.count(BoothVisit.id)).where(BoothVisit.booth_id == row.id)
+        )
+    assert count == 1
