@@ -117,6 +117,13 @@ def _tell_everyone(
     )
 
 
+async def _recount(tx: Tx, panel_id: int) -> None:
+    """Tell everyone the panel's new record of curation (counts only)."""
+    await tx.session.flush()
+    record = await views.curation_record(tx.session, panel_id)
+    tx.record(panel_channel(panel_id), events.RecordCounted(panel_id=panel_id, record=record))
+
+
 async def ask_question(db: Database, viewer: Viewer, form: Ask) -> events.OwnQuestion:
     """A participant asks; under pre-moderation the question waits for a moderator."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
@@ -147,6 +154,7 @@ async def ask_question(db: Database, viewer: Viewer, form: Ask) -> events.OwnQue
             )
         own = views.own_view(question, access.panel.title)
         tx.record(user_channel(asker.id), events.YourQuestionChanged(question=own))
+        await _recount(tx, form.panel_id)
     return own
 
 
@@ -196,6 +204,7 @@ async def decide(db: Database, viewer: Viewer, form: Decision) -> None:
             "approved" if form.approve else "rejected",
             was_public=was_public,
         )
+        await _recount(tx, question.panel_id)
 
 
 async def correct(db: Database, viewer: Viewer, form: Correction) -> None:
@@ -272,6 +281,7 @@ async def merge(db: Database, viewer: Viewer, form: Merge) -> None:
         )
         _tell_everyone(tx, duplicate, dup_asker, access, "merged", was_public=was_public)
         _tell_everyone(tx, kept, kept_asker, access, "merged-into", was_public=kept_public)
+        await _recount(tx, kept.panel_id)
 
 
 async def tag(db: Database, viewer: Viewer, form: Tagging) -> None:
@@ -295,6 +305,7 @@ async def hide(db: Database, viewer: Viewer, form: QuestionRef) -> None:
                 events.NowAnswering(panel_id=question.panel_id, question_id=None),
             )
         _tell_everyone(tx, question, asker, access, "hidden", was_public=was_public)
+        await _recount(tx, question.panel_id)
 
 
 async def set_answering(db: Database, viewer: Viewer, form: Answering) -> None:
@@ -363,6 +374,7 @@ async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
             user_channel(asker.id),
             events.YourQuestionChanged(question=views.own_view(question, access.panel.title)),
         )
+        await _recount(tx, question.panel_id)
 
 
 async def change_panel_state(db: Database, viewer: Viewer, form: PanelStateInput) -> Panel:

@@ -65,6 +65,17 @@ class OwnQuestion(View):
     answer: str
 
 
+class RecordView(View):
+    """How a panel's queue was curated: counts only, so everyone may see them."""
+
+    received: int
+    approved: int
+    merged: int
+    rejected: dict[str, int]
+    answered: int
+    pending: int
+
+
 class NoteView(View):
     id: int
     author_name: str
@@ -162,3 +173,12 @@ class PanelScheduled(Event):
 
     type = "qa.panel.scheduled"
     panel: PanelView
+
+
+class RecordCounted(Event):
+    """The panel's public record of curation changed (a question asked, decided, merged,
+    hidden or answered). On `qa:<id>`."""
+
+    type = "qa.record.counted"
+    panel_id: int
+    record: RecordView

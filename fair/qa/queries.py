@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -25,7 +24,14 @@ from fair.hall.models import Booth, Media
 from fair.qa import rules, views
 from fair.qa.access import Purpose, access_panel
 from fair.qa.channels import backstage_channel, moderation_channel, panel_channel
-from fair.qa.events import ModeratedQuestion, NoteView, OwnQuestion, PanelView, PublicQuestion
+from fair.qa.events import (
+    ModeratedQuestion,
+    NoteView,
+    OwnQuestion,
+    PanelView,
+    PublicQuestion,
+    RecordView,
+)
 from fair.qa.models import (
     BackstageNote,
     Panel,
@@ -63,18 +69,6 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Record:
-    """How the queue was curated, for everyone to see."""
-
-    received: int
-    approved: int
-    merged: int
-    rejected: dict[str, int]
-    answered: int
-    pending: int
-
-
-@dataclass(frozen=True)
 class PanelPage:
     panel: PanelView
     description: str
@@ -87,7 +81,7 @@ class PanelPage:
     questions: list[PublicQuestion]
     my_questions: list[OwnQuestion]
     my_votes: set[int]
-    record: Record
+    record: RecordView
     head: int
     roles: frozenset[PanelRole]
     may_moderate: bool
@@ -173,30 +167,12 @@ async def panel_page(db: Database, viewer: Viewer, panel_id: int) -> PanelPage:
             questions=_sorted_public(public),
             my_questions=mine,
             my_votes=my_votes,
-            record=_record([q for q, _u in rows]),
+            record=await views.curation_record(session, panel_id),
             head=head,
             roles=access.roles,
             may_moderate=rules.may_moderate(viewer, access.roles),
             may_answer=rules.may_answer(viewer, access.roles),
         )
-
-
-def _record(questions: list[Question]) -> Record:
-    states = Counter(q.state for q in questions)
-    reasons = Counter(q.reject_reason for q in questions if q.state == QuestionState.REJECTED)
-    return Record(
-        received=len(questions),
-        approved=sum(
-            1
-            for q in questions
-            if q.decided_at is not None
-            and q.state in {QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.HIDDEN}
-        ),
-        merged=states[QuestionState.MERGED],
-        rejected=dict(reasons),
-        answered=states[QuestionState.ANSWERED],
-        pending=states[QuestionState.PENDING],
-    )
 
 
 @dataclass(frozen=True)

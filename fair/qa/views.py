@@ -2,9 +2,48 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from fair.core.accounts.models import User
-from fair.qa.events import ModeratedQuestion, OwnQuestion, PanelView, PublicQuestion
+from fair.qa.events import ModeratedQuestion, OwnQuestion, PanelView, PublicQuestion, RecordView
 from fair.qa.models import Panel, Question
+from fair.qa.rules import QuestionState
+
+APPROVED_ONCE = {QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.HIDDEN}
+
+
+async def curation_record(session: AsyncSession, panel_id: int) -> RecordView:
+    """The panel's record, counted by the database (one grouped query)."""
+    rows = await session.execute(
+        select(
+            Question.state,
+            Question.reject_reason,
+            Question.decided_at.is_not(None),
+            func.count(),
+        )
+        .where(Question.panel_id == panel_id)
+        .group_by(Question.state, Question.reject_reason, Question.decided_at.is_not(None))
+    )
+    states: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    approved = 0
+    for state, reason, decided, count in rows:
+        states[state] += count
+        if state == QuestionState.REJECTED:
+            reasons[reason] += count
+        if decided and state in APPROVED_ONCE:
+            approved += count
+    return RecordView(
+        received=sum(states.values()),
+        approved=approved,
+        merged=states[QuestionState.MERGED],
+        rejected=dict(sorted(reasons.items())),
+        answered=states[QuestionState.ANSWERED],
+        pending=states[QuestionState.PENDING],
+    )
 
 
 def tags_of(question: Question) -> list[str]:

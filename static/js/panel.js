@@ -24,6 +24,22 @@ if (root) {
     item(questionId)?.querySelector("form[data-command='qa.vote']")?.remove();
   }
 
+  // The record arrives as counts; it is written the way the server renders it.
+  function showRecord(record) {
+    for (const name of ["received", "approved", "merged", "answered", "pending"]) {
+      const cell = document.querySelector(`[data-record-${name}]`);
+      if (cell) cell.textContent = String(record[name]);
+    }
+    const rejected = document.querySelector("[data-record-rejected]");
+    if (rejected) {
+      const reasons = Object.entries(record.rejected);
+      const total = reasons.reduce((sum, [, n]) => sum + n, 0);
+      rejected.textContent = reasons.length
+        ? `${total} (${reasons.map(([reason, n]) => `${reason}: ${n}`).join(", ")})`
+        : String(total);
+    }
+  }
+
   function sortList() {
     const items = [...list.children];
     items.sort((a, b) => {
@@ -95,13 +111,12 @@ if (root) {
     onEvent(frame) {
       const data = frame.data;
       switch (frame.type) {
-        case "qa.question.published": addQuestion(data.question); refreshSections(["record"]); break;
+        case "qa.question.published": addQuestion(data.question); break;
         case "qa.question.changed": updateQuestion(data.question); break;
-        case "qa.question.answered": updateQuestion(data.question); refreshSections(["record"]); break;
+        case "qa.question.answered": updateQuestion(data.question); break;
         case "qa.question.withdrawn":
           item(data.question_id)?.remove();
           countQuestions();
-          refreshSections(["record"]);
           break;
         case "qa.votes.counted": {
           const element = item(data.question_id);
@@ -113,6 +128,7 @@ if (root) {
           break;
         }
         case "qa.answering.changed": setAnswering(data.question_id); break;
+        case "qa.record.counted": showRecord(data.record); break;
         case "qa.panel.state_changed": refreshSections(["head", "ask", "record"]); break;
         default: break;
       }

@@ -53,8 +53,13 @@ def data(event: LoggedEvent) -> dict[str, Any]:
 
 
 async def public_events(db: Database, c: Cast) -> list[tuple[str, dict[str, Any]]]:
-    """The type and payload of every event recorded for everyone following the panel."""
-    return [(e.type, data(e)) for e in await logged(db, panel_channel(c.panel_id))]
+    """The type and payload of every event recorded for everyone following the panel, but for
+    the curation record's counts (see test_public_record_counts_follow_each_action)."""
+    return [
+        (e.type, data(e))
+        for e in await logged(db, panel_channel(c.panel_id))
+        if e.type != "qa.record.counted"
+    ]
 
 
 async def told(db: Database, user_id: int) -> list[dict[str, Any]]:
@@ -456,3 +461,11 @@ async def test_public_record_counts_how_the_queue_was_curated(db: Database) -> N
     assert waiting in {
         q.id for q in (await queries.moderation_page(db, c.moderator.viewer, pid)).pending
     }
+    counted = [
+        data(e)["record"]
+        for e in await logged(db, panel_channel(pid))
+        if e.type == "qa.record.counted"
+    ]
+    page_record = (await queries.panel_page(db, amina.viewer, pid)).record
+    assert counted[-1] == page_record.model_dump()
+    assert [r["received"] for r in counted[:8]] == list(range(1, 9))

@@ -4,6 +4,7 @@ screen, resuming equals a fresh load, and the plain-form route."""
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -58,7 +59,11 @@ async def test_question_asked_on_one_instance_reaches_the_moderator_on_the_other
             )
             assert reply["state"] == "pending"
             [asked] = await moderator.events(moderation_channel(c.panel_id), 1)
-            assert await public.nothing_pending() == []
+            # The public learns only the new counts of the record, never the question.
+            public_frames = await public.nothing_pending()
+            assert [f["type"] for f in public_frames] == ["qa.record.counted"]
+            assert text not in json.dumps(public_frames)
+            assert public_frames[0]["data"]["record"]["pending"] == 1
     assert asked["type"] == "qa.question.asked"
     seen = asked["data"]["question"]
     assert (seen["id"], seen["text"], seen["asker_name"], seen["anonymous"]) == (
