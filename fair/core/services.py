@@ -11,7 +11,7 @@ from starlette.templating import Jinja2Templates
 
 from fair.core.bus import create_bus
 from fair.core.channels import ChannelAccess
-from fair.core.db import Database, create_engine
+from fair.core.db import Database, Timeouts, create_engine
 from fair.core.features import Feature
 from fair.core.hub import Hub
 from fair.core.limits import Limits, create_limits
@@ -45,7 +45,8 @@ def collect_commands(features: Sequence[Feature]) -> dict[str, Command]:
 
 @contextlib.asynccontextmanager
 async def open_services(settings: Settings, features: Sequence[Feature]) -> AsyncIterator[Services]:
-    db = Database(create_engine(settings.database_url))
+    timeouts = Timeouts.of(settings)
+    db = Database(create_engine(settings.database_url, timeouts), timeouts)
     hub = Hub(
         db,
         create_bus(settings.redis_url, namespace=settings.namespace),

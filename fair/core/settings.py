@@ -43,6 +43,15 @@ class Settings:
     presence_heartbeat_seconds: float
     max_body_bytes: int
     upload_dir: str
+    db_connect_timeout_seconds: float
+    db_statement_timeout_seconds: float
+    db_lock_timeout_seconds: float
+    db_idle_in_transaction_timeout_seconds: float
+    db_pool_timeout_seconds: float
+    db_retry_after_seconds: int
+    ready_timeout_seconds: float
+    command_key_hours: float
+    commands_in_flight: int
 
     @property
     def upload_path(self) -> Path:
