@@ -37,8 +37,10 @@ from fair.core.connections import (
 )
 from fair.core.errors import FairError, Invalid
 from fair.core.events import error_frame, reply_frame
+from fair.core.faults import unavailable
 from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
+from fair.core.idempotency import KEY_PATTERN, run_once
 from fair.core.inputs import Input, parse
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
 
@@ -55,6 +57,8 @@ class CommandFrame(Input):
     ref: str | None = Field(default=None, max_length=64)
     type: str = Field(min_length=1, max_length=64)
     data: dict[str, Any] = Field(default_factory=dict)
+    key: str | None = Field(default=None, pattern=KEY_PATTERN)
+    """An idempotency key: the same key again replies with the first result (`run_once`)."""
 
 
 class FollowInput(Input):
@@ -195,23 +199,44 @@ async def _serve(context: LiveContext) -> None:
 
 async def _read(context: LiveContext) -> None:
     connection, websocket = context.connection, context.websocket
-    limit = context.services.settings.max_message_bytes
-    while connection.closing is None:
-        message = await websocket.receive()
-        if message["type"] == "websocket.disconnect":
-            return
-        text = message.get("text")
-        if text is None:
-            refusal = {"code": "live.binary", "message": _("Send text frames only.")}
-            connection.push(error_frame(None, refusal))
-            continue
-        if len(text.encode()) > limit:
-            connection.close(CLOSE_TOO_BIG, "message too big")
-            return
-        if not connection.allow_command():
-            connection.close(CLOSE_TOO_MANY, "too many messages")
-            return
+    settings = context.services.settings
+    limit = settings.max_message_bytes
+    # Commands run in tasks, so a slow one (the database away) never stops this loop from
+    # reading and answering pings; beyond `commands_in_flight` the reader waits.
+    slots = asyncio.Semaphore(settings.commands_in_flight)
+    running: set[asyncio.Task[None]] = set()
+    try:
+        while connection.closing is None:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                refusal = {"code": "live.binary", "message": _("Send text frames only.")}
+                connection.push(error_frame(None, refusal))
+                continue
+            if len(text.encode()) > limit:
+                connection.close(CLOSE_TOO_BIG, "message too big")
+                return
+            if not connection.allow_command():
+                connection.close(CLOSE_TOO_MANY, "too many messages")
+                return
+            await slots.acquire()
+            task = asyncio.create_task(_run(context, text, slots), name="live-command")
+            running.add(task)
+            task.add_done_callback(running.discard)
+    finally:
+        for task in list(running):
+            task.cancel()
+
+
+async def _run(context: LiveContext, text: str, slots: asyncio.Semaphore) -> None:
+    try:
         await _dispatch(context, text)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        slots.release()
 
 
 async def _dispatch(context: LiveContext, text: str) -> None:
@@ -230,13 +255,26 @@ async def _dispatch(context: LiveContext, text: str) -> None:
         if command is None:
             raise Invalid("live.unknown_command", _("There is no such command."))
         data = parse(command.input, frame.data)
-        result = await command.handle(context, data)
+        services = context.services
+        result = await run_once(
+            services.db,
+            context.viewer.person,
+            command.name,
+            frame.key,
+            lambda: command.handle(context, data),
+            window_hours=services.settings.command_key_hours,
+        )
         connection.push(reply_frame(ref, result))
     except FairError as refusal:
         connection.push(error_frame(ref, refusal.as_dict()))
     except WebSocketDisconnect:
         raise
-    except Exception:
+    except Exception as error:
+        outage = unavailable(error)
+        if outage is not None:
+            logger.warning("live: the database is away (%s)", type(error).__name__)
+            connection.push(error_frame(ref, outage.as_dict()))
+            return
         logger.exception("live: command failed")
         connection.push(
             error_frame(
