@@ -14,8 +14,9 @@ from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid, NotFound
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
+from fair.core.idempotency import run_once
 from fair.core.inputs import parse
-from fair.core.pages import form_data, render, services_of, viewer_of
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.core.tables import utcnow
 from fair.hall import queries
 from fair.hall.actions import visits
@@ -141,8 +142,19 @@ async def post_chat(request: Request) -> Response:
     viewer = await viewer_of(request)
     booth_id = await _booth_id(request)
     data = await form_data(request)
-    await visits.post_chat_message(
-        services.db, viewer, parse(ChatPost, {**data, "booth_id": booth_id})
+    post = parse(ChatPost, {**data, "booth_id": booth_id})
+
+    async def run() -> dict[str, Any]:
+        message = await visits.post_chat_message(services.db, viewer, post)
+        return {"message_id": message.id}
+
+    await run_once(
+        services.db,
+        viewer.person,
+        "hall.chat.post",
+        form_key(request),
+        run,
+        window_hours=services.settings.command_key_hours,
     )
     return RedirectResponse(f"/booths/{request.path_params['slug']}#chat", status_code=303)
 

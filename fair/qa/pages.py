@@ -16,8 +16,9 @@ from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
+from fair.core.idempotency import run_once
 from fair.core.inputs import parse
-from fair.core.pages import form_data, render, services_of, viewer_of
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.qa import queries
 from fair.qa.inputs import PanelCreation
 from fair.qa.live import COMMANDS
@@ -157,7 +158,15 @@ async def act(request: Request) -> Response:
     if data.get("question_id") == "":
         data["question_id"] = None
     assert command.plain is not None
-    await command.plain(services, viewer, parse(command.input, data))
+    plain, parsed = command.plain, parse(command.input, data)
+    await run_once(
+        services.db,
+        viewer.person,
+        command.name,
+        form_key(request),
+        lambda: plain(services, viewer, parsed),
+        window_hours=services.settings.command_key_hours,
+    )
     return RedirectResponse(back, status_code=303)
 
 
