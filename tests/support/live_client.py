@@ -54,18 +54,23 @@ class LiveClient:
     async def send_raw(self, text: str) -> None:
         await self.connection.send(text)
 
-    async def request(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Send a command and return its whole reply frame (ok or not)."""
+    async def request(
+        self, type_: str, data: dict[str, Any] | None = None, *, key: str | None = None
+    ) -> dict[str, Any]:
+        """Send a command (with an idempotency `key` if given) and return its whole reply frame."""
         ref = f"t{next(self._refs)}"
         future = asyncio.get_running_loop().create_future()
         self._replies[ref] = future
-        await self.connection.send(
-            json.dumps({"kind": "command", "ref": ref, "type": type_, "data": data or {}})
-        )
+        frame: dict[str, Any] = {"kind": "command", "ref": ref, "type": type_, "data": data or {}}
+        if key is not None:
+            frame["key"] = key
+        await self.connection.send(json.dumps(frame))
         return await asyncio.wait_for(future, DEFAULT_TIMEOUT)
 
-    async def command(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        reply = await self.request(type_, data)
+    async def command(
+        self, type_: str, data: dict[str, Any] | None = None, *, key: str | None = None
+    ) -> dict[str, Any]:
+        reply = await self.request(type_, data, key=key)
         if not reply["ok"]:
             raise CommandRefused(reply["error"])
         return reply["data"]  # type: ignore[no-any-return]
