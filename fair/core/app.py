@@ -17,13 +17,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fair.core import health, i18n
+from fair.core.accounts.viewers import anonymous
 from fair.core.errors import FairError, NotFound, Unavailable
 from fair.core.faults import unavailable
 from fair.core.features import load_features
 from fair.core.i18n import gettext as _
 from fair.core.live import LiveEndpoint
 from fair.core.pages import handle_refusal, services_of, wants_json
-from fair.core.security import SecurityMiddleware
+from fair.core.security import SecurityMiddleware, visitor_of
 from fair.core.services import open_services
 from fair.core.settings import PROJECT_ROOT, Settings, load_settings
 
@@ -48,6 +49,9 @@ async def outage(request: Request, exc: Exception) -> Response:
     refusal = exc if isinstance(exc, Unavailable) else unavailable(exc)
     if refusal is None:
         raise exc
+    if getattr(request.state, "viewer", None) is None:
+        # The error page shows who is asking; finding out would need the database.
+        request.state.viewer = anonymous(visitor_of(request))
     response = await handle_refusal(request, refusal)
     response.headers["retry-after"] = str(services_of(request).settings.db_retry_after_seconds)
     return response

@@ -35,7 +35,7 @@ from fair.core.connections import (
     CLOSE_TOO_MANY,
     Connection,
 )
-from fair.core.errors import FairError, Invalid
+from fair.core.errors import FairError, Invalid, Unavailable
 from fair.core.events import error_frame, reply_frame
 from fair.core.faults import unavailable
 from fair.core.hub import Follower, Recheck
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_FOLLOWS = 100
+CLOSE_UNAVAILABLE = 1013  # "try again later": the database was away while setting up
 
 
 class CommandFrame(Input):
@@ -175,18 +176,25 @@ async def _serve(context: LiveContext) -> None:
     watch = AccountWatch(connection, viewer) if viewer.login_id is not None else None
     await services.presence.join("fair", viewer.person)
     writer = connection.start_writer()
-    reader = asyncio.create_task(_read(context), name="live-reader")
+    tasks = {writer}
     try:
+        # Watch the login before reading commands: a reply then means the socket is set up.
         if watch is not None and viewer.user_id is not None and viewer.login_id is not None:
-            await services.hub.follow(watch, user_channel(viewer.user_id), None)
-            live, _role = await login_is_live(services.db, viewer.login_id)
-            if not live:
-                connection.close(CLOSE_LOGGED_OUT, "logged out")
-        await asyncio.wait({writer, reader}, return_when=asyncio.FIRST_COMPLETED)
+            try:
+                await services.hub.follow(watch, user_channel(viewer.user_id), None)
+                live, _role = await login_is_live(services.db, viewer.login_id)
+            except Unavailable:
+                connection.close(CLOSE_UNAVAILABLE, "database unavailable")
+            else:
+                if not live:
+                    connection.close(CLOSE_LOGGED_OUT, "logged out")
+        if connection.closing is None:
+            tasks.add(asyncio.create_task(_read(context), name="live-reader"))
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (reader, writer):
+        for task in tasks:
             task.cancel()
-        for task in (reader, writer):
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         services.hub.drop(connection)
