@@ -11,6 +11,7 @@ from fair.core.accounts import actions, queries
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.inputs import Credentials, Registration, RoleChange
 from fair.core.accounts.roles import Role
+from fair.core.accounts.throttle import LoginThrottle
 from fair.core.errors import FairError, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
@@ -88,16 +89,22 @@ async def login(request: Request) -> Response:
     await viewer_of(request)
     data = await form_data(request)
     target = _safe_next(data.pop("next", None))
+    throttle = LoginThrottle(services.limits)
     try:
-        await services.limits.check("account.login", _client(request), 30, 300)
         credentials = parse(Credentials, data)
-        await services.limits.check("account.login", credentials.email, 10, 300)
-        token, _user = await actions.log_in(
-            services.db,
-            credentials,
-            user_agent=request.headers.get("user-agent", ""),
-            days=services.settings.session_days,
-        )
+        await throttle.check(credentials.email, _client(request))
+        try:
+            token, _user = await actions.log_in(
+                services.db,
+                credentials,
+                user_agent=request.headers.get("user-agent", ""),
+                days=services.settings.session_days,
+            )
+        except FairError as refusal:
+            if refusal.code == "account.bad_credentials":
+                await throttle.failed(credentials.email, _client(request))
+            raise
+        await throttle.succeeded(credentials.email, _client(request))
     except FairError as refusal:
         data.pop("password", None)
         return render(
