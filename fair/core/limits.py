@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 class Counter(Protocol):
     async def incr(self, key: str, window: int) -> int:
-        """Count one more hit of `key` in the current window of `window` seconds."""
+        """Count one more hit of `key` (which names its window), kept `window` seconds."""
 
     async def add_failure(self, key: str, keep: int) -> int:
         """Count one more failure of `key`, kept `keep` seconds after the latest; the total."""
@@ -48,11 +48,10 @@ class MemoryCounter:
         self._failures: dict[str, tuple[int, float, float]] = {}
 
     async def incr(self, key: str, window: int) -> int:
-        bucket = f"{key}:{math.floor(time.time() / window)}"
         if len(self._counts) > 100_000:
             self._counts.clear()
-        self._counts[bucket] = self._counts.get(bucket, 0) + 1
-        return self._counts[bucket]
+        self._counts[key] = self._counts.get(key, 0) + 1
+        return self._counts[key]
 
     async def add_failure(self, key: str, keep: int) -> int:
         count, until, _expires = self._live_failure(key)
@@ -92,7 +91,7 @@ class RedisCounter:
         self._prefix = f"{namespace}:limit:"
 
     async def incr(self, key: str, window: int) -> int:
-        bucket = f"{self._prefix}{key}:{math.floor(time.time() / window)}"
+        bucket = f"{self._prefix}{key}"
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(bucket)
             pipe.expire(bucket, window + 1)
@@ -142,11 +141,12 @@ class Limits:
     def __init__(self, counter: Counter, clock: Callable[[], float] = time.time) -> None:
         self.counter = counter
         self.clock = clock
-        """What time it is for waits after failures (a test may set a clock of its own)."""
+        """What time it is for windows and waits (a test may set a clock of its own)."""
 
     async def check(self, action: str, key: str, limit: int, window: int) -> None:
         try:
-            count = await self.counter.incr(f"{action}:{key}", window)
+            bucket = math.floor(self.clock() / window)
+            count = await self.counter.incr(f"{action}:{key}:{bucket}", window)
         except (RedisError, OSError):
             logger.warning("limits: counter unreachable; allowing %s", action)
             return
