@@ -181,7 +181,10 @@ class LiveEndpoint:
         websocket = WebSocket(scope, receive, send)
         services: Services = websocket.state.services
         settings = services.settings
-        if not origin_allowed(websocket.headers.get("origin"), settings.origins):
+        origin = websocket.headers.get("origin")
+        # A browser always sends Origin; a login cookie without one is not a page of ours.
+        cookie_without_origin = origin is None and LOGIN_COOKIE in websocket.cookies
+        if cookie_without_origin or not origin_allowed(origin, settings.origins):
             await websocket.close(CLOSE_POLICY)
             return
         visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
