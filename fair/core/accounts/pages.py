@@ -16,7 +16,7 @@ from fair.core.errors import FairError, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.pages import form_data, render, services_of, viewer_of
-from fair.core.security import LOGIN_COOKIE
+from fair.core.security import LOGIN_COOKIE, rotate_visitor
 
 
 def _safe_next(target: str | None) -> str:
@@ -42,6 +42,7 @@ def _logged_in(request: Request, token: str, target: str) -> Response:
         secure=settings.cookie_secure,
         samesite="lax",
     )
+    rotate_visitor(response, secure=settings.cookie_secure)
     return response
 
 
@@ -126,6 +127,7 @@ async def logout(request: Request) -> Response:
     response.delete_cookie(
         LOGIN_COOKIE, httponly=True, secure=services.settings.cookie_secure, samesite="lax"
     )
+    rotate_visitor(response, secure=services.settings.cookie_secure)
     return response
 
 
