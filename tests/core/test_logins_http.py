@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from fair.core.accounts.models import User
-from fair.core.accounts.throttle import ACCOUNT_AT_ADDRESS, wait_after
+from fair.core.accounts.throttle import ACCOUNT_AT_ADDRESS, MAX_WAIT_SECONDS, wait_after
 from fair.core.security import LOGIN_COOKIE
 from tests.conftest import make_settings
 from tests.core.test_accounts_http import form_error, form_token
@@ -20,6 +20,12 @@ from tests.support.servers import RunningServer, serve
 
 WAIT = re.compile(r"Try again in (\d+) seconds?\.")
 FROZEN_AT = 1_700_000_000.0
+
+
+def test_waits_start_at_the_free_failures_then_double_up_to_a_ceiling() -> None:
+    """No wait before the free failures, then 1, 2, 4 ... seconds, never above the ceiling."""
+    assert [wait_after(n, 5) for n in range(1, 10)] == [0, 0, 0, 0, 1, 2, 4, 8, 16]
+    assert wait_after(10_000, 5) == MAX_WAIT_SECONDS
 
 
 @pytest.fixture
