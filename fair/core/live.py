@@ -42,6 +42,7 @@ from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
 from fair.core.idempotency import KEY_PATTERN, run_once
 from fair.core.inputs import Input, parse
+from fair.core.limits import Limit
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
 
 if TYPE_CHECKING:
@@ -96,22 +97,61 @@ class Command:
     """A websocket command: its name, its strict input model and the async handler.
 
     `plain` is set for commands that need only who is asking, not the socket: pages can
-    run those from an HTML form too (see `viewer_command`).
+    run those from an HTML form too (see `viewer_command`). A command that `writes` declares
+    its `limit` (or None, saying why in its handler's docstring); `run_command` applies it,
+    whichever way the command arrives.
     """
 
     name: str
     input: type[Input]
     handle: Callable[[LiveContext, Any], Awaitable[Reply]]
     plain: PlainHandler | None = None
+    limit: Limit | None = None
+    writes: bool = False
 
 
-def viewer_command(name: str, input_model: type[Input], handler: PlainHandler) -> Command:
-    """A command that acts for the viewer, with no need of their socket."""
+def viewer_command(
+    name: str, input_model: type[Input], handler: PlainHandler, *, limit: Limit | None
+) -> Command:
+    """A command that acts for the viewer, with no need of their socket: a write, limited."""
 
     async def run(context: LiveContext, data: Any) -> Reply:
         return await handler(context.services, context.viewer, data)
 
-    return Command(name, input_model, run, plain=handler)
+    return Command(name, input_model, run, plain=handler, limit=limit, writes=True)
+
+
+async def run_command(
+    services: Services,
+    viewer: Viewer,
+    command: Command,
+    data: Any,
+    context: LiveContext | None = None,
+    *,
+    key: str | None = None,
+) -> Reply:
+    """Run a parsed command after its limit: the socket (with its `context`) and every form
+    route come through here, so a limit holds however the command arrives. With an
+    idempotency `key`, a repeat replies with the first result and neither writes nor
+    counts against the limit (`run_once`)."""
+
+    async def run() -> Reply:
+        if command.limit is not None:
+            await services.limits.hit(command.limit, viewer.person, data)
+        if context is not None:
+            return await command.handle(context, data)
+        if command.plain is None:
+            raise Invalid("live.unknown_command", _("There is no such command."))
+        return await command.plain(services, viewer, data)
+
+    return await run_once(
+        services.db,
+        viewer.person,
+        command.name,
+        key,
+        run,
+        window_hours=services.settings.command_key_hours,
+    )
 
 
 class AccountWatch:
@@ -161,7 +201,10 @@ class LiveEndpoint:
         websocket = WebSocket(scope, receive, send)
         services: Services = websocket.state.services
         settings = services.settings
-        if not origin_allowed(websocket.headers.get("origin"), settings.origins):
+        origin = websocket.headers.get("origin")
+        # A browser always sends Origin; a login cookie without one is not a page of ours.
+        cookie_without_origin = origin is None and LOGIN_COOKIE in websocket.cookies
+        if cookie_without_origin or not origin_allowed(origin, settings.origins):
             await websocket.close(CLOSE_POLICY)
             return
         visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
@@ -263,14 +306,8 @@ async def _dispatch(context: LiveContext, text: str) -> None:
         if command is None:
             raise Invalid("live.unknown_command", _("There is no such command."))
         data = parse(command.input, frame.data)
-        services = context.services
-        result = await run_once(
-            services.db,
-            context.viewer.person,
-            command.name,
-            frame.key,
-            lambda: command.handle(context, data),
-            window_hours=services.settings.command_key_hours,
+        result = await run_command(
+            context.services, context.viewer, command, data, context, key=frame.key
         )
         connection.push(reply_frame(ref, result))
     except FairError as refusal:

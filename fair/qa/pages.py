@@ -16,8 +16,8 @@ from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
-from fair.core.idempotency import run_once
 from fair.core.inputs import parse
+from fair.core.live import run_command
 from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.qa import queries
 from fair.qa.inputs import PanelCreation
@@ -157,16 +157,7 @@ async def act(request: Request) -> Response:
         data["tags"] = [t for raw in tags for t in str(raw).split(",")]
     if data.get("question_id") == "":
         data["question_id"] = None
-    assert command.plain is not None
-    plain, parsed = command.plain, parse(command.input, data)
-    await run_once(
-        services.db,
-        viewer.person,
-        command.name,
-        form_key(request),
-        lambda: plain(services, viewer, parsed),
-        window_hours=services.settings.command_key_hours,
-    )
+    await run_command(services, viewer, command, parse(command.input, data), key=form_key(request))
     return RedirectResponse(back, status_code=303)
 
 

@@ -8,10 +8,13 @@ import itertools
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 
 DEFAULT_TIMEOUT = 10.0
+SAME_SITE = "same-site"
+"""The default origin: the fair's own, as a browser on one of its pages sends it."""
 
 
 class CommandRefused(Exception):
@@ -110,8 +113,16 @@ class LiveClient:
 
 @contextlib.asynccontextmanager
 async def live_client(
-    ws_url: str, *, origin: str | None = None, cookies: dict[str, str] | None = None, **options: Any
+    ws_url: str,
+    *,
+    origin: str | None = SAME_SITE,
+    cookies: dict[str, str] | None = None,
+    **options: Any,
 ) -> AsyncIterator[LiveClient]:
+    """A socket like a browser's on the fair's pages; `origin=None` sends no Origin at all."""
+    if origin == SAME_SITE:
+        parts = urlsplit(ws_url)
+        origin = f"{'https' if parts.scheme == 'wss' else 'http'}://{parts.netloc}"
     headers = {}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
