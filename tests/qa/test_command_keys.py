@@ -77,3 +77,24 @@ async def test_a_command_sent_twice_with_its_key_gets_the_first_reply(
         malformed = await ws.request("qa.question.ask", ask, key="x")
         assert malformed["error"]["code"] == "live.malformed"
         assert await snapshot(server.services.db) == before
+
+
+async def test_repeats_of_one_submission_do_not_count_against_its_limit(
+    server: RunningServer,
+) -> None:
+    """Asking is limited to five per panel; one submission retried more often than that still
+    gets its first reply each time, and five fresh ones later are still allowed."""
+    c = await cast(server.services.db)
+    [amina] = c.participants
+    key = str(uuid.uuid4())
+    ask = {"panel_id": c.panel_id, "text": "Can families pool their transfers?"}
+    async with live_client(server.ws_url, origin=server.origin, cookies=amina.cookies) as ws:
+        first = await ws.command("qa.question.ask", ask, key=key)
+        for _ in range(6):
+            assert await ws.command("qa.question.ask", ask, key=key) == first
+        for _ in range(4):
+            await ws.command("qa.question.ask", ask, key=str(uuid.uuid4()))
+        with pytest.raises(CommandRefused) as refused:
+            await ws.command("qa.question.ask", ask, key=str(uuid.uuid4()))
+        assert refused.value.code == "qa.ask.rate_limited"
+    assert await questions(server) == 5
