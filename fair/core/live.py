@@ -249,13 +249,17 @@ async def _serve(context: LiveContext) -> None:
 
 
 async def _read(context: LiveContext) -> None:
+    """Read frames; run commands in order on one runner task, answer pings at once.
+
+    A slow command (the database away) therefore never stops this loop from reading
+    and answering `live.ping`, and a socket's commands still take effect in the order
+    they were sent (a follow then an unfollow, two chat messages).
+    """
     connection, websocket = context.connection, context.websocket
     settings = context.services.settings
     limit = settings.max_message_bytes
-    # Commands run in tasks, so a slow one (the database away) never stops this loop from
-    # reading and answering pings; beyond `commands_in_flight` the reader waits.
-    slots = asyncio.Semaphore(settings.commands_in_flight)
-    running: set[asyncio.Task[None]] = set()
+    waiting: asyncio.Queue[CommandFrame] = asyncio.Queue(settings.commands_waiting)
+    runner = asyncio.create_task(_run_in_order(context, waiting), name="live-commands")
     try:
         while connection.closing is None:
             message = await websocket.receive()
@@ -272,36 +276,55 @@ async def _read(context: LiveContext) -> None:
             if not connection.allow_command():
                 connection.close(CLOSE_TOO_MANY, "too many messages")
                 return
-            await slots.acquire()
-            task = asyncio.create_task(_run(context, text, slots), name="live-command")
-            running.add(task)
-            task.add_done_callback(running.discard)
+            ref, frame = _decode(text)
+            if isinstance(frame, FairError):
+                connection.push(error_frame(ref, frame.as_dict()))
+            elif frame.type in IMMEDIATE:
+                await _execute(context, frame)
+            else:
+                try:
+                    waiting.put_nowait(frame)
+                except asyncio.QueueFull:
+                    busy = Unavailable(
+                        "live.busy",
+                        _("Too many of your actions are waiting. Please try again shortly."),
+                    )
+                    connection.push(error_frame(frame.ref, busy.as_dict()))
     finally:
-        for task in list(running):
-            task.cancel()
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
 
 
-async def _run(context: LiveContext, text: str, slots: asyncio.Semaphore) -> None:
-    try:
-        await _dispatch(context, text)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        slots.release()
+IMMEDIATE = frozenset({"live.ping"})
+"""Commands the reader answers itself, ahead of any command still waiting."""
 
 
-async def _dispatch(context: LiveContext, text: str) -> None:
-    connection = context.connection
-    ref: str | None = None
-    try:
+async def _run_in_order(context: LiveContext, waiting: asyncio.Queue[CommandFrame]) -> None:
+    while True:
+        frame = await waiting.get()
         try:
-            raw = json.loads(text)
-        except ValueError:
-            raise Invalid("live.malformed", _("The message is not valid JSON.")) from None
-        if isinstance(raw, dict) and isinstance(raw.get("ref"), str):
-            ref = raw["ref"][:64]
-        frame = parse(CommandFrame, raw, code="live.malformed")
-        ref = frame.ref
+            await _execute(context, frame)
+        except WebSocketDisconnect:
+            return
+
+
+def _decode(text: str) -> tuple[str | None, CommandFrame | FairError]:
+    """The frame's ref (as far as it can be read) and its parsed shape, or the refusal."""
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None, Invalid("live.malformed", _("The message is not valid JSON."))
+    ref = raw["ref"][:64] if isinstance(raw, dict) and isinstance(raw.get("ref"), str) else None
+    try:
+        return ref, parse(CommandFrame, raw, code="live.malformed")
+    except FairError as refusal:
+        return ref, refusal
+
+
+async def _execute(context: LiveContext, frame: CommandFrame) -> None:
+    connection, ref = context.connection, frame.ref
+    try:
         command = context.services.commands.get(frame.type)
         if command is None:
             raise Invalid("live.unknown_command", _("There is no such command."))

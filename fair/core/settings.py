@@ -52,7 +52,7 @@ class Settings:
     db_retry_after_seconds: int
     ready_timeout_seconds: float
     command_key_hours: float
-    commands_in_flight: int
+    commands_waiting: int
     trusted_proxies: tuple[str, ...]
 
     @property
