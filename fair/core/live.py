@@ -37,9 +37,10 @@ from fair.core.connections import (
 )
 from fair.core.errors import FairError, Invalid
 from fair.core.events import error_frame, reply_frame
+from fair.core.fields import Cursor
 from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
-from fair.core.inputs import Input, parse
+from fair.core.inputs import Input, load_json, parse
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class CommandFrame(Input):
 
 class FollowInput(Input):
     channel: str = Field(min_length=1, max_length=200)
-    since: int | None = Field(default=None, ge=0)
+    since: Cursor | None = None
     present: bool = False
     """Also count this person as present at the channel's place (a booth, a panel)."""
 
@@ -218,10 +219,7 @@ async def _dispatch(context: LiveContext, text: str) -> None:
     connection = context.connection
     ref: str | None = None
     try:
-        try:
-            raw = json.loads(text)
-        except ValueError:
-            raise Invalid("live.malformed", _("The message is not valid JSON.")) from None
+        raw = load_json(text, code="live.malformed", message=_("The message is not valid JSON."))
         if isinstance(raw, dict) and isinstance(raw.get("ref"), str):
             ref = raw["ref"][:64]
         frame = parse(CommandFrame, raw, code="live.malformed")

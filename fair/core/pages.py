@@ -10,8 +10,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.viewers import Viewer
-from fair.core.errors import FairError, Forbidden, NotAuthenticated
+from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
 from fair.core.i18n import gettext as _
+from fair.core.inputs import load_json
 from fair.core.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -87,7 +88,11 @@ async def json_body(request: Request) -> Any:
         visitor_of(request),
         request.headers.get(CSRF_HEADER),
     )
-    return await request.json()
+    try:
+        text = (await request.body()).decode()
+    except UnicodeDecodeError:
+        raise Invalid("input.invalid", _("The body must be UTF-8 text.")) from None
+    return load_json(text)
 
 
 def form_rows(data: dict[str, Any], prefix: str, fields: Iterable[str]) -> list[dict[str, str]]:

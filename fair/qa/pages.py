@@ -16,7 +16,7 @@ from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
-from fair.core.inputs import parse
+from fair.core.inputs import ids_from_form, parse
 from fair.core.pages import form_data, render, services_of, viewer_of
 from fair.qa import queries
 from fair.qa.inputs import PanelCreation
@@ -157,7 +157,7 @@ async def act(request: Request) -> Response:
     if data.get("question_id") == "":
         data["question_id"] = None
     assert command.plain is not None
-    await command.plain(services, viewer, parse(command.input, data))
+    await command.plain(services, viewer, parse(command.input, ids_from_form(data)))
     return RedirectResponse(back, status_code=303)
 
 
