@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import typing
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -27,10 +28,14 @@ from tests.support.live_client import live_client
 from tests.support.servers import RunningServer
 
 T = TypeVar("T")
-EXAMPLES = 8
+EXAMPLES = 12
 
 HOSTILE_NUMBERS = [0, -1, 2**63, 2**64, 10**30, 1.5, True, False]
-HOSTILE_TEXT = ["", "0", "01", "7", str(2**64), "a\x00b", "\x1b[2J", "x\u202ey", "\u2066", "[" * 40]
+HOSTILE_TEXT = [
+    *["", "0", "01", "7", str(2**64), "a\x00b", "\x1b[2J", "x\u202ey", "\u2066", "[" * 40],
+    *[f"booth:{2**64}", f"qa:{2**64}", "booth:01", f"presence:qa:{2**64}", f"user:{2**64}"],
+]
+SENSIBLE_TEXT = ["A question for the panel", "fair", "hall", "booth:1", "qa:1", "approved"]
 JSON = st.recursive(
     st.none()
     | st.booleans()
@@ -68,10 +73,28 @@ def draw(strategy: st.SearchStrategy[T], count: int = EXAMPLES) -> list[T]:
     return found
 
 
+def _mentions(annotation: Any, kind: type) -> bool:
+    return annotation is kind or any(_mentions(a, kind) for a in typing.get_args(annotation))
+
+
+def plausible(annotation: Any) -> st.SearchStrategy[Any]:
+    """Values near what a field expects (so that the other fields pass), or anything at all."""
+    if _mentions(annotation, bool):
+        return st.booleans() | JSON
+    if _mentions(annotation, int):
+        return st.sampled_from([1, 2, *HOSTILE_NUMBERS, "7", 2**63 - 1]) | JSON
+    if _mentions(annotation, str):
+        return st.sampled_from(SENSIBLE_TEXT) | st.sampled_from(HOSTILE_TEXT) | st.text()
+    return JSON
+
+
 def command_data(model: type[Input]) -> st.SearchStrategy[Any]:
-    """Data for a command: its own field names and some others, with random JSON values."""
-    names = [*model.model_fields, "extra"]
-    return st.dictionaries(st.sampled_from(names), JSON, max_size=len(names)) | JSON
+    """Data for a command: its fields with plausible or hostile values, or anything at all."""
+    fields = {name: plausible(f.rebuild_annotation()) for name, f in model.model_fields.items()}
+    required = {name: fields[name] for name, f in model.model_fields.items() if f.is_required()}
+    optional = {name: v for name, v in fields.items() if name not in required}
+    shaped = st.fixed_dictionaries(required, optional=optional)
+    return shaped | shaped | st.dictionaries(st.sampled_from([*fields, "extra"]), JSON) | JSON
 
 
 def _form_fields() -> list[str]:
