@@ -93,7 +93,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         return _("Must be at most %(n)s characters.") % {"n": context.get("max_length")}
     if kind in {"literal_error", "enum"}:
         return _("Not one of the allowed values.")
-    if kind.startswith("int") or kind.startswith("float"):
+    if kind.startswith(("int", "float", "greater_than", "less_than")):
         return _("Must be a number in the allowed range.")
     if kind == "value_error":
         return str(context.get("error", _("Not a valid value.")))
