@@ -15,11 +15,17 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
+from fair.core.paths import register_convertors
+
 if TYPE_CHECKING:
     from fair.core.accounts.viewers import Viewer
     from fair.core.db import Database
     from fair.core.live import Command
     from fair.core.settings import Settings
+
+# Feature modules build their routes when imported, after importing this module: so `{x:id}`
+# is known by then.
+register_convertors()
 
 ChannelRule = Callable[["Database", "Viewer", str], Awaitable[bool]]
 DemoLoader = Callable[["Database", Path, "Settings"], Awaitable[list[str]]]

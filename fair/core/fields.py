@@ -1,4 +1,5 @@
-"""Field types shared by every feature's inputs: cleaned lines and texts, e-mail, URL, country."""
+"""Field types shared by every feature's inputs: ids, cursors, cleaned lines and texts, e-mail,
+URL, country. Every text field of an `Input` is cleaned through one of these (a test checks)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from fair.core.accounts.countries import is_country
 from fair.core.i18n import gettext as _
 from fair.core.text import clean_line, clean_text
 
+MAX_ID = 2**63 - 1
+"""The largest id a database row can have (a signed 64-bit integer)."""
+
+_CANONICAL_ID = re.compile(r"[1-9][0-9]{0,18}")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 
 
@@ -49,10 +54,37 @@ def _web_address(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_email)]
-OptionalEmail = Annotated[str, AfterValidator(_optional_email)]
-Country = Annotated[str, AfterValidator(_country)]
-OptionalCountry = Annotated[str, AfterValidator(_optional_country)]
-WebAddress = Annotated[str, AfterValidator(_web_address)]
+def id_from_text(text: str) -> int | None:
+    """The id a path segment or a form field spells, in its one canonical spelling, or None."""
+    if not _CANONICAL_ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
+
+MAX_PAGE = 100_000
+"""The last page number a listing accepts; beyond it, the listing shows this page."""
+
+
+def page_from_text(text: str) -> int:
+    """A listing's page number from a query string: 1 unless it is a canonical number."""
+    value = id_from_text(text)
+    return 1 if value is None else min(value, MAX_PAGE)
+
+
+CLEANERS = (clean_line, clean_text)
+"""The functions that clean user text; every str field of an `Input` runs one of them."""
+
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+"""A row's id: a JSON integer (no bool, no string) in the database's range."""
+Cursor = Annotated[int, Field(strict=True, ge=0, le=MAX_ID)]
+"""A position in a channel's log (`since`): a non-negative JSON integer."""
 Line = Annotated[str, AfterValidator(clean_line)]
 Text = Annotated[str, AfterValidator(clean_text)]
+Email = Annotated[str, AfterValidator(clean_line), AfterValidator(_email)]
+OptionalEmail = Annotated[str, AfterValidator(clean_line), AfterValidator(_optional_email)]
+Country = Annotated[str, AfterValidator(clean_line), AfterValidator(_country)]
+OptionalCountry = Annotated[str, AfterValidator(clean_line), AfterValidator(_optional_country)]
+WebAddress = Annotated[str, AfterValidator(clean_line), AfterValidator(_web_address)]
+Secret = Annotated[str, Field(strict=True)]
+"""A password: kept exactly as typed (cleaning would change it), never shown back."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fair.core.errors import Invalid
+from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
 
 
@@ -18,6 +21,36 @@ class Input(BaseModel):
 
 
 InputT = TypeVar("InputT", bound=Input)
+
+MAX_JSON_DEPTH = 32
+"""No command, body or import nests objects and lists deeper than this."""
+
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    depth = 0
+    for bracket in _JSON_BRACKETS.finditer(_JSON_STRINGS.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def load_json(text: str, *, code: str = "input.invalid", message: str | None = None) -> Any:
+    """Decode JSON text, refusing with `code` what is not JSON or nests beyond MAX_JSON_DEPTH.
+
+    The depth is checked before decoding, so a deep document never reaches the recursive parser.
+    """
+    if _too_deep(text, MAX_JSON_DEPTH):
+        raise Invalid(
+            code, _("The data is nested more than %(n)s levels deep.") % {"n": MAX_JSON_DEPTH}
+        )
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise Invalid(code, message or _("The data is not valid JSON.")) from None
 
 
 def parse(model: type[InputT], data: Any, *, code: str = "input.invalid") -> InputT:
@@ -34,6 +67,19 @@ def parse(model: type[InputT], data: Any, *, code: str = "input.invalid") -> Inp
         raise Invalid(code, _("Some fields are missing or not valid."), fields=fields) from None
 
 
+def ids_from_form(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A form's fields with each `*_id` spelled as a canonical number turned into that id.
+
+    Forms send only strings, where commands send JSON numbers; anything else is left as it
+    is, for the model to refuse."""
+    converted = dict(data)
+    for name, value in data.items():
+        if name.endswith("_id") and isinstance(value, str):
+            found = id_from_text(value)
+            converted[name] = found if found is not None else value
+    return converted
+
+
 def _describe(error: Mapping[str, Any]) -> str:
     kind = error.get("type", "")
     context = error.get("ctx") or {}
@@ -47,7 +93,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         return _("Must be at most %(n)s characters.") % {"n": context.get("max_length")}
     if kind in {"literal_error", "enum"}:
         return _("Not one of the allowed values.")
-    if kind.startswith("int") or kind.startswith("float"):
+    if kind.startswith(("int", "float", "greater_than", "less_than")):
         return _("Must be a number in the allowed range.")
     if kind == "value_error":
         return str(context.get("error", _("Not a valid value.")))

@@ -38,10 +38,11 @@ from fair.core.connections import (
 from fair.core.errors import FairError, Invalid, Unavailable
 from fair.core.events import error_frame, reply_frame
 from fair.core.faults import unavailable
+from fair.core.fields import Cursor
 from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
 from fair.core.idempotency import KEY_PATTERN, run_once
-from fair.core.inputs import Input, parse
+from fair.core.inputs import Input, load_json, parse
 from fair.core.limits import Limit
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
 
@@ -65,7 +66,7 @@ class CommandFrame(Input):
 
 class FollowInput(Input):
     channel: str = Field(min_length=1, max_length=200)
-    since: int | None = Field(default=None, ge=0)
+    since: Cursor | None = None
     present: bool = False
     """Also count this person as present at the channel's place (a booth, a panel)."""
 
@@ -312,9 +313,9 @@ async def _run_in_order(context: LiveContext, waiting: asyncio.Queue[CommandFram
 def _decode(text: str) -> tuple[str | None, CommandFrame | FairError]:
     """The frame's ref (as far as it can be read) and its parsed shape, or the refusal."""
     try:
-        raw = json.loads(text)
-    except ValueError:
-        return None, Invalid("live.malformed", _("The message is not valid JSON."))
+        raw = load_json(text, code="live.malformed", message=_("The message is not valid JSON."))
+    except FairError as refusal:
+        return None, refusal
     ref = raw["ref"][:64] if isinstance(raw, dict) and isinstance(raw.get("ref"), str) else None
     try:
         return ref, parse(CommandFrame, raw, code="live.malformed")

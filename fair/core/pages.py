@@ -13,6 +13,7 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
 from fair.core.i18n import gettext as _
 from fair.core.idempotency import FORM_FIELD, new_key, valid_key
+from fair.core.inputs import load_json
 from fair.core.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -99,7 +100,11 @@ async def json_body(request: Request) -> Any:
         visitor_of(request),
         request.headers.get(CSRF_HEADER),
     )
-    return await request.json()
+    try:
+        text = (await request.body()).decode()
+    except UnicodeDecodeError:
+        raise Invalid("input.invalid", _("The body must be UTF-8 text.")) from None
+    return load_json(text)
 
 
 def form_rows(data: dict[str, Any], prefix: str, fields: Iterable[str]) -> list[dict[str, str]]:

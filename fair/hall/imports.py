@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from fair.core.db import Database
 from fair.core.errors import FairError, Invalid
 from fair.core.home.models import Theme
 from fair.core.i18n import gettext as _
-from fair.core.inputs import parse
+from fair.core.inputs import load_json, parse
 from fair.hall.actions import booths
 from fair.hall.inputs import BoothCreation, BoothDetails, Consortium, TeamInvitation
 
@@ -69,10 +68,9 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, Any]]:
     except UnicodeDecodeError:
         raise Invalid("hall.import_encoding", _("The file must be UTF-8 text.")) from None
     if filename.lower().endswith(".json"):
-        try:
-            rows = json.loads(text)
-        except ValueError:
-            raise Invalid("hall.import_format", _("The JSON file cannot be read.")) from None
+        rows = load_json(
+            text, code="hall.import_format", message=_("The JSON file cannot be read.")
+        )
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise Invalid("hall.import_format", _("The JSON file must hold a list of booths."))
     elif filename.lower().endswith(".csv"):

@@ -8,7 +8,16 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from fair.core.fields import Country, Email, Line, OptionalCountry, OptionalEmail, Text, WebAddress
+from fair.core.fields import (
+    Country,
+    Email,
+    Id,
+    Line,
+    OptionalCountry,
+    OptionalEmail,
+    Text,
+    WebAddress,
+)
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 from fair.hall.rules import BoothState, MediaKind, OrganisationKind
@@ -16,7 +25,7 @@ from fair.hall.rules import BoothState, MediaKind, OrganisationKind
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 Title = Annotated[Line, Field(min_length=3, max_length=120)]
-Slug = Annotated[str, Field(max_length=80)]
+Slug = Annotated[Line, Field(max_length=80)]
 Countries = Annotated[list[Country], Field(max_length=60)]
 
 
@@ -30,7 +39,7 @@ def _slug(value: str) -> str:
 class BoothCreation(Input):
     title: Title
     slug: Slug = ""
-    theme: Annotated[str, Field(max_length=40)] = ""
+    theme: Annotated[Line, Field(max_length=40)] = ""
     tagline: Annotated[Line, Field(max_length=200)] = ""
 
     _check_slug = field_validator("slug")(_slug)
@@ -45,7 +54,7 @@ class BoothDetails(Input):
     title: Title
     tagline: Annotated[Line, Field(max_length=200)] = ""
     description: Annotated[Text, Field(max_length=20_000)] = ""
-    theme: Annotated[str, Field(max_length=40)] = ""
+    theme: Annotated[Line, Field(max_length=40)] = ""
     origin_countries: Countries = Field(default_factory=list)
     destination_countries: Countries = Field(default_factory=list)
     contact_email: OptionalEmail = ""
@@ -73,17 +82,17 @@ class StateChange(Input):
 
 
 class ChatPost(Input):
-    booth_id: int = Field(ge=1)
+    booth_id: Id
     body: Annotated[Text, Field(min_length=1, max_length=1000)]
 
 
 class ChatRemoval(Input):
-    message_id: int = Field(ge=1)
+    message_id: Id
 
 
 class ChatPage(Input):
-    booth_id: int = Field(ge=1)
-    before: int | None = Field(default=None, ge=1)
+    booth_id: Id
+    before: Id | None = None
 
 
 class CardInput(Input):
@@ -94,7 +103,7 @@ class CardInput(Input):
 class CardLeaving(CardInput):
     """A card and the booth it is left at, as the `hall.card.leave` command takes it."""
 
-    booth_id: int = Field(ge=1)
+    booth_id: Id
 
 
 class CardAnswer(Input):
@@ -104,13 +113,13 @@ class CardAnswer(Input):
 class CardAnswering(CardAnswer):
     """An answer and the card it answers, as the `hall.card.answer` command takes it."""
 
-    card_id: int = Field(ge=1)
+    card_id: Id
 
 
 class Bookmarking(Input):
     """Keep a booth among one's bookmarks, or drop it."""
 
-    booth_id: int = Field(ge=1)
+    booth_id: Id
     keep: bool
 
 

@@ -12,6 +12,7 @@ from fair.core.accounts.access import require
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid, NotFound
+from fair.core.fields import id_from_text, page_from_text
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
@@ -37,10 +38,7 @@ def path_int(request: Request, name: str) -> int:
 
 def _filters(request: Request) -> HallFilters:
     params = request.query_params
-    try:
-        page = max(1, int(params.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_from_text(params.get("page", "1"))
     sort = params.get("sort", "title")
     return HallFilters(
         theme=params.get("theme", "")[:40],
@@ -120,10 +118,7 @@ async def chat_history(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     booth_id = await _booth_id(request)
-    try:
-        before = int(request.query_params["before"]) if "before" in request.query_params else None
-    except ValueError:
-        before = None
+    before = id_from_text(request.query_params.get("before", ""))
     page = await queries.booth_page(services.db, viewer, booth_id)
     messages, has_more = await queries.chat_history(services.db, viewer, booth_id, before)
     return render(

@@ -131,11 +131,16 @@ async def save_consortium(request: Request) -> Response:
 
 
 async def upload_media(request: Request) -> Response:
-    """Add a media item (the route's body limit is MAX_UPLOAD_BODY)."""
+    """Add a media item (the route's body limit is MAX_UPLOAD_BODY).
+
+    The viewer is authorised before the body is read: the multipart parser spools files to
+    disk, and nobody but the booth's team may make the server store a byte."""
     services = services_of(request)
     viewer = await viewer_of(request)
     booth_id = path_int(request, "booth_id")
     check_origin(request)
+    async with services.db.reading() as session:
+        await access_booth(session, viewer, booth_id, Purpose.RUN)
     storage = Storage(services.settings.upload_path)
     async with request.form(max_files=1, max_fields=10) as form:
         check_csrf(services.settings.secret_key, visitor_of(request), _text(form.get(CSRF_FIELD)))
@@ -165,9 +170,8 @@ def _text(value: object) -> str:
 async def remove_media(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
-    data = await form_data(request)
-    booth_id = int(data.get("booth_id", "0") or 0)
-    await media.remove_media(
+    await form_data(request)
+    booth_id = await media.remove_media(
         services.db, viewer, path_int(request, "media_id"), Storage(services.settings.upload_path)
     )
     return RedirectResponse(f"/booths/{booth_id}/edit?saved=media#media", status_code=303)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from fair.core.fields import Email, Line, Text, WebAddress
+from fair.core.fields import Email, Id, Line, Text, WebAddress
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 from fair.qa.rules import Moderation, PanelState, RejectReason
@@ -25,18 +25,18 @@ def _tags(values: list[str]) -> list[str]:
 
 
 class Ask(Input):
-    panel_id: int = Field(ge=1)
+    panel_id: Id
     text: Annotated[Text, Field(min_length=5, max_length=500)]
     anonymous: bool = False
 
 
 class VoteInput(Input):
-    question_id: int = Field(ge=1)
+    question_id: Id
     up: bool = True
 
 
 class Decision(Input):
-    question_id: int = Field(ge=1)
+    question_id: Id
     approve: bool
     reason: RejectReason | None = None
 
@@ -48,48 +48,48 @@ class Decision(Input):
 
 
 class Correction(Input):
-    question_id: int = Field(ge=1)
+    question_id: Id
     text: Annotated[Text, Field(min_length=5, max_length=500)]
 
 
 class Merge(Input):
-    question_id: int = Field(ge=1)
-    into_id: int = Field(ge=1)
+    question_id: Id
+    into_id: Id
 
 
 class Tagging(Input):
-    question_id: int = Field(ge=1)
-    tags: Annotated[list[str], Field(max_length=5), AfterValidator(_tags)]
+    question_id: Id
+    tags: Annotated[list[Line], Field(max_length=5), AfterValidator(_tags)]
 
 
 class QuestionRef(Input):
-    question_id: int = Field(ge=1)
+    question_id: Id
 
 
 class Answering(Input):
-    panel_id: int = Field(ge=1)
-    question_id: int | None = Field(default=None, ge=1)
+    panel_id: Id
+    question_id: Id | None = None
 
 
 class AnswerInput(Input):
-    question_id: int = Field(ge=1)
+    question_id: Id
     text: Annotated[Text, Field(max_length=5000)] = ""
     live: bool = False
 
 
 class PanelStateInput(Input):
-    panel_id: int = Field(ge=1)
+    panel_id: Id
     state: PanelState
 
 
 class Note(Input):
-    panel_id: int = Field(ge=1)
+    panel_id: Id
     text: Annotated[Line, Field(min_length=1, max_length=500)]
 
 
 class PanelCreation(Input):
     title: Annotated[Line, Field(min_length=3, max_length=160)]
-    slug: Annotated[str, Field(max_length=80)] = ""
+    slug: Annotated[Line, Field(max_length=80)] = ""
     description: Annotated[Text, Field(max_length=10_000)] = ""
     starts_at: datetime
     ends_at: datetime
@@ -97,8 +97,10 @@ class PanelCreation(Input):
     stream_url: WebAddress = ""
     panelists: Annotated[list[Email], Field(max_length=10)] = Field(default_factory=list)
     moderators: Annotated[list[Email], Field(max_length=10)] = Field(default_factory=list)
-    booths: Annotated[list[str], Field(max_length=10)] = Field(default_factory=list)
-    interview_from: Annotated[str, Field(max_length=80)] = ""
+    booths: Annotated[list[Annotated[Line, Field(max_length=80)]], Field(max_length=10)] = Field(
+        default_factory=list
+    )
+    interview_from: Annotated[Line, Field(max_length=80)] = ""
     """The address of a booth whose (first) recorded interview the panel shows."""
 
     @model_validator(mode="after")

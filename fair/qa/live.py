@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fair.core.accounts.viewers import Viewer
+from fair.core.channels import channel_id
 from fair.core.db import Database
 from fair.core.errors import FairError
 from fair.core.limits import Limit
@@ -122,11 +123,12 @@ async def panel_rule(db: Database, viewer: Viewer, channel: str) -> bool:
     `:backstage`: its moderators and panelists."""
     watching = channel.startswith("presence:")
     parts = channel.removeprefix("presence:").split(":")
-    if len(parts) not in (2, 3) or not parts[1].isdigit():
+    target = channel_id(parts[1]) if len(parts) in (2, 3) else None
+    if target is None:
         return False
     try:
         async with db.reading() as session:
-            access = await access_panel(session, viewer, int(parts[1]), Purpose.SEE)
+            access = await access_panel(session, viewer, target, Purpose.SEE)
     except FairError:
         return False
     if len(parts) == 2:

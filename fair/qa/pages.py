@@ -16,7 +16,7 @@ from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
-from fair.core.inputs import parse
+from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
 from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.qa import queries
@@ -157,7 +157,9 @@ async def act(request: Request) -> Response:
         data["tags"] = [t for raw in tags for t in str(raw).split(",")]
     if data.get("question_id") == "":
         data["question_id"] = None
-    await run_command(services, viewer, command, parse(command.input, data), key=form_key(request))
+    await run_command(
+        services, viewer, command, parse(command.input, ids_from_form(data)), key=form_key(request)
+    )
     return RedirectResponse(back, status_code=303)
 
 

@@ -7,21 +7,21 @@ from typing import Annotated
 from pydantic import Field
 
 from fair.core.accounts.roles import Role
-from fair.core.fields import Country, Email, Line
+from fair.core.fields import Country, Email, Line, Secret
 from fair.core.inputs import Input
 
 
 class Registration(Input):
     display_name: Annotated[Line, Field(min_length=2, max_length=80)]
     email: Email
-    password: str = Field(min_length=10, max_length=200)
+    password: Annotated[Secret, Field(min_length=10, max_length=200)]
     country: Country
     organisation: Annotated[Line, Field(max_length=120)] = ""
 
 
 class Credentials(Input):
     email: Email
-    password: str = Field(min_length=1, max_length=200)
+    password: Annotated[Secret, Field(min_length=1, max_length=200)]
 
 
 class RoleChange(Input):

@@ -13,6 +13,7 @@ from fair.core.accounts.inputs import Credentials, Registration, RoleChange
 from fair.core.accounts.roles import Role
 from fair.core.accounts.throttle import LoginThrottle
 from fair.core.errors import FairError, Invalid
+from fair.core.fields import page_from_text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.pages import form_data, render, services_of, viewer_of
@@ -134,10 +135,7 @@ async def logout(request: Request) -> Response:
 async def people_page(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
-    try:
-        page = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_from_text(request.query_params.get("page", "1"))
     people, total = await queries.people(services.db, viewer, page=page)
     return render(
         request,

@@ -33,7 +33,7 @@ class FairDetails(Input):
     tagline: Annotated[Line, Field(max_length=200)] = ""
     starts_on: date
     ends_on: date
-    timezone: Annotated[str, AfterValidator(_zone)]
+    timezone: Annotated[Line, AfterValidator(_zone)]
     description: Annotated[Text, Field(max_length=20_000)] = ""
 
     @model_validator(mode="after")
@@ -44,7 +44,7 @@ class FairDetails(Input):
 
 
 class ThemeInput(Input):
-    slug: Annotated[str, AfterValidator(_theme_slug), Field(max_length=40)]
+    slug: Annotated[Line, AfterValidator(_theme_slug), Field(max_length=40)]
     name: Annotated[Line, Field(min_length=2, max_length=80)]
     description: Annotated[Text, Field(max_length=2000)] = ""
 

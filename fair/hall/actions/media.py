@@ -86,8 +86,10 @@ async def add_media(
     return media
 
 
-async def remove_media(db: Database, viewer: Viewer, media_id: int, storage: Storage) -> None:
-    """The team removes a media item; its file goes once the removal is committed."""
+async def remove_media(db: Database, viewer: Viewer, media_id: int, storage: Storage) -> int:
+    """The team removes a media item; its file goes once the removal is committed.
+
+    Returns the id of the booth it belonged to."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         media = await tx.session.get(Media, media_id)
         if media is None:
@@ -100,3 +102,4 @@ async def remove_media(db: Database, viewer: Viewer, media_id: int, storage: Sto
         )
     if name:
         await storage.remove(name)
+    return booth_id
