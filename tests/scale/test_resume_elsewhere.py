@@ -26,7 +26,7 @@ async def logged_seqs(services: Services, channel: str) -> list[int]:
 async def test_resuming_on_a_lagging_worker_gives_no_reset_below_the_cursor_and_no_repeat(
     clean_postgres_url: str, namespace: str
 ) -> None:
-    """With Redis down, a client that saw events 1..5 on A resumes on B from 5: no reset, no repeat."""
+    """Redis down, a client that saw 1..5 on A resumes on B from 5: no reset, no repeat."""
     async with redis_process() as redis_server:
         settings = make_settings(
             clean_postgres_url, redis_url=redis_server.url, namespace=namespace
