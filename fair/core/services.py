@@ -48,7 +48,12 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
     db = Database(create_engine(settings.database_url))
     hub = Hub(
         db,
-        create_bus(settings.redis_url, namespace=settings.namespace),
+        create_bus(
+            settings.redis_url,
+            namespace=settings.namespace,
+            probe_seconds=settings.bus_probe_seconds,
+            probe_misses=settings.bus_probe_misses,
+        ),
         replay_limit=settings.replay_limit,
         head_check_seconds=settings.head_check_seconds,
     )
