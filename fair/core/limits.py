@@ -8,8 +8,11 @@ import time
 from typing import Protocol
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from fair.core.breaker import Breaker, CircuitOpen
 from fair.core.errors import RateLimited
 from fair.core.i18n import gettext as _
 
@@ -22,10 +25,18 @@ class Counter(Protocol):
 
     async def close(self) -> None: ...
 
+    @property
+    def healthy(self) -> bool:
+        """Whether the counter answers now (a Redis counter fails fast while it does not)."""
+
 
 class MemoryCounter:
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
+
+    @property
+    def healthy(self) -> bool:
+        return True
 
     async def incr(self, key: str, window: int) -> int:
         bucket = f"{key}:{math.floor(time.time() / window)}"
@@ -39,20 +50,43 @@ class MemoryCounter:
 
 
 class RedisCounter:
-    def __init__(self, url: str, *, namespace: str = "fair") -> None:
+    """Counts in Redis through a circuit breaker: once Redis fails, calls fail fast a while."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str = "fair",
+        timeout: float = 1.0,
+        breaker: Breaker | None = None,
+    ) -> None:
         pool = redis.BlockingConnectionPool.from_url(
-            url, max_connections=16, timeout=10, socket_connect_timeout=1.0, socket_timeout=2.0
+            url,
+            max_connections=16,
+            timeout=10,
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
         )
         self._redis = redis.Redis.from_pool(pool)
         self._prefix = f"{namespace}:limit:"
+        self.breaker = breaker or Breaker("limits")
+
+    @property
+    def healthy(self) -> bool:
+        return self.breaker.healthy
 
     async def incr(self, key: str, window: int) -> int:
         bucket = f"{self._prefix}{key}:{math.floor(time.time() / window)}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(bucket)
-            pipe.expire(bucket, window + 1)
-            count, _ = await pipe.execute()
-        return int(count)
+
+        async def incr() -> int:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(bucket)
+                pipe.expire(bucket, window + 1)
+                count, _ = await pipe.execute()
+            return int(count)
+
+        return await self.breaker.call(incr)
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -67,8 +101,9 @@ class Limits:
     async def check(self, action: str, key: str, limit: int, window: int) -> None:
         try:
             count = await self.counter.incr(f"{action}:{key}", window)
-        except (RedisError, OSError):
-            logger.warning("limits: counter unreachable; allowing %s", action)
+        except (RedisError, OSError) as exc:
+            if not isinstance(exc, CircuitOpen):
+                logger.warning("limits: counter unreachable; allowing %s", action)
             return
         if count > limit:
             raise RateLimited(
@@ -77,5 +112,9 @@ class Limits:
             )
 
 
-def create_limits(redis_url: str, *, namespace: str = "fair") -> Limits:
-    return Limits(RedisCounter(redis_url, namespace=namespace) if redis_url else MemoryCounter())
+def create_limits(
+    redis_url: str, *, namespace: str = "fair", timeout: float = 1.0, breaker: Breaker | None = None
+) -> Limits:
+    if not redis_url:
+        return Limits(MemoryCounter())
+    return Limits(RedisCounter(redis_url, namespace=namespace, timeout=timeout, breaker=breaker))
