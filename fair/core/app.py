@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
+from sqlalchemy import exc as sa_exc
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -15,13 +16,15 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fair.core import i18n
-from fair.core.errors import FairError, NotFound
+from fair.core import health, i18n
+from fair.core.accounts.viewers import anonymous
+from fair.core.errors import FairError, NotFound, Unavailable
+from fair.core.faults import unavailable
 from fair.core.features import load_features
 from fair.core.i18n import gettext as _
 from fair.core.live import LiveEndpoint
-from fair.core.pages import handle_refusal, wants_json
-from fair.core.security import SecurityMiddleware
+from fair.core.pages import handle_refusal, services_of, wants_json
+from fair.core.security import SecurityMiddleware, visitor_of
 from fair.core.services import open_services
 from fair.core.settings import PROJECT_ROOT, Settings, load_settings
 
@@ -41,8 +44,17 @@ class LanguageMiddleware:
         await self.app(scope, receive, send)
 
 
-async def health(request: Request) -> Response:
-    return PlainTextResponse("ok")
+async def outage(request: Request, exc: Exception) -> Response:
+    """The database is away: 503 with Retry-After, as a JSON error or the error page."""
+    refusal = exc if isinstance(exc, Unavailable) else unavailable(exc)
+    if refusal is None:
+        raise exc
+    if getattr(request.state, "viewer", None) is None:
+        # The error page shows who is asking; finding out would need the database.
+        request.state.viewer = anonymous(visitor_of(request))
+    response = await handle_refusal(request, refusal)
+    response.headers["retry-after"] = str(services_of(request).settings.db_retry_after_seconds)
+    return response
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -71,7 +83,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         *(route for feature in features for route in feature.routes),
-        Route("/healthz", health),
+        Route("/healthz", health.live),
+        Route("/readyz", health.ready),
         WebSocketRoute("/ws", LiveEndpoint()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
@@ -83,6 +96,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
         ],
-        exception_handlers={FairError: handle_refusal, HTTPException: not_found},
+        exception_handlers={
+            FairError: handle_refusal,
+            Unavailable: outage,
+            # A driver error that escaped `Database`'s own mapping: 503 if it is an outage.
+            sa_exc.DBAPIError: outage,
+            sa_exc.TimeoutError: outage,
+            HTTPException: not_found,
+        },
         lifespan=lifespan,
     )

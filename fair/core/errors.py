@@ -66,3 +66,9 @@ class RateLimited(FairError):
     """The person did this too often; they may try again later."""
 
     status = 429
+
+
+class Unavailable(FairError):
+    """A service the fair depends on (the database) is away; the person may try again shortly."""
+
+    status = 503

@@ -35,11 +35,14 @@ from fair.core.connections import (
     CLOSE_TOO_MANY,
     Connection,
 )
-from fair.core.errors import FairError, Invalid
+from fair.core.errors import FairError, Invalid, Unavailable
 from fair.core.events import error_frame, reply_frame
+from fair.core.faults import unavailable
 from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
+from fair.core.idempotency import KEY_PATTERN, run_once
 from fair.core.inputs import Input, parse
+from fair.core.limits import Limit
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
 
 if TYPE_CHECKING:
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_FOLLOWS = 100
+CLOSE_UNAVAILABLE = 1013  # "try again later": the database was away while setting up
 
 
 class CommandFrame(Input):
@@ -55,6 +59,8 @@ class CommandFrame(Input):
     ref: str | None = Field(default=None, max_length=64)
     type: str = Field(min_length=1, max_length=64)
     data: dict[str, Any] = Field(default_factory=dict)
+    key: str | None = Field(default=None, pattern=KEY_PATTERN)
+    """An idempotency key: the same key again replies with the first result (`run_once`)."""
 
 
 class FollowInput(Input):
@@ -91,22 +97,61 @@ class Command:
     """A websocket command: its name, its strict input model and the async handler.
 
     `plain` is set for commands that need only who is asking, not the socket: pages can
-    run those from an HTML form too (see `viewer_command`).
+    run those from an HTML form too (see `viewer_command`). A command that `writes` declares
+    its `limit` (or None, saying why in its handler's docstring); `run_command` applies it,
+    whichever way the command arrives.
     """
 
     name: str
     input: type[Input]
     handle: Callable[[LiveContext, Any], Awaitable[Reply]]
     plain: PlainHandler | None = None
+    limit: Limit | None = None
+    writes: bool = False
 
 
-def viewer_command(name: str, input_model: type[Input], handler: PlainHandler) -> Command:
-    """A command that acts for the viewer, with no need of their socket."""
+def viewer_command(
+    name: str, input_model: type[Input], handler: PlainHandler, *, limit: Limit | None
+) -> Command:
+    """A command that acts for the viewer, with no need of their socket: a write, limited."""
 
     async def run(context: LiveContext, data: Any) -> Reply:
         return await handler(context.services, context.viewer, data)
 
-    return Command(name, input_model, run, plain=handler)
+    return Command(name, input_model, run, plain=handler, limit=limit, writes=True)
+
+
+async def run_command(
+    services: Services,
+    viewer: Viewer,
+    command: Command,
+    data: Any,
+    context: LiveContext | None = None,
+    *,
+    key: str | None = None,
+) -> Reply:
+    """Run a parsed command after its limit: the socket (with its `context`) and every form
+    route come through here, so a limit holds however the command arrives. With an
+    idempotency `key`, a repeat replies with the first result and neither writes nor
+    counts against the limit (`run_once`)."""
+
+    async def run() -> Reply:
+        if command.limit is not None:
+            await services.limits.hit(command.limit, viewer.person, data)
+        if context is not None:
+            return await command.handle(context, data)
+        if command.plain is None:
+            raise Invalid("live.unknown_command", _("There is no such command."))
+        return await command.plain(services, viewer, data)
+
+    return await run_once(
+        services.db,
+        viewer.person,
+        command.name,
+        key,
+        run,
+        window_hours=services.settings.command_key_hours,
+    )
 
 
 class AccountWatch:
@@ -156,7 +201,10 @@ class LiveEndpoint:
         websocket = WebSocket(scope, receive, send)
         services: Services = websocket.state.services
         settings = services.settings
-        if not origin_allowed(websocket.headers.get("origin"), settings.origins):
+        origin = websocket.headers.get("origin")
+        # A browser always sends Origin; a login cookie without one is not a page of ours.
+        cookie_without_origin = origin is None and LOGIN_COOKIE in websocket.cookies
+        if cookie_without_origin or not origin_allowed(origin, settings.origins):
             await websocket.close(CLOSE_POLICY)
             return
         visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
@@ -171,18 +219,25 @@ async def _serve(context: LiveContext) -> None:
     watch = AccountWatch(connection, viewer) if viewer.login_id is not None else None
     await services.presence.join("fair", viewer.person)
     writer = connection.start_writer()
-    reader = asyncio.create_task(_read(context), name="live-reader")
+    tasks = {writer}
     try:
+        # Watch the login before reading commands: a reply then means the socket is set up.
         if watch is not None and viewer.user_id is not None and viewer.login_id is not None:
-            await services.hub.follow(watch, user_channel(viewer.user_id), None)
-            live, _role = await login_is_live(services.db, viewer.login_id)
-            if not live:
-                connection.close(CLOSE_LOGGED_OUT, "logged out")
-        await asyncio.wait({writer, reader}, return_when=asyncio.FIRST_COMPLETED)
+            try:
+                await services.hub.follow(watch, user_channel(viewer.user_id), None)
+                live, _role = await login_is_live(services.db, viewer.login_id)
+            except Unavailable:
+                connection.close(CLOSE_UNAVAILABLE, "database unavailable")
+            else:
+                if not live:
+                    connection.close(CLOSE_LOGGED_OUT, "logged out")
+        if connection.closing is None:
+            tasks.add(asyncio.create_task(_read(context), name="live-reader"))
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (reader, writer):
+        for task in tasks:
             task.cancel()
-        for task in (reader, writer):
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         services.hub.drop(connection)
@@ -194,49 +249,100 @@ async def _serve(context: LiveContext) -> None:
 
 
 async def _read(context: LiveContext) -> None:
+    """Read frames; run commands in order on one runner task, answer pings at once.
+
+    A slow command (the database away) therefore never stops this loop from reading
+    and answering `live.ping`, and a socket's commands still take effect in the order
+    they were sent (a follow then an unfollow, two chat messages).
+    """
     connection, websocket = context.connection, context.websocket
-    limit = context.services.settings.max_message_bytes
-    while connection.closing is None:
-        message = await websocket.receive()
-        if message["type"] == "websocket.disconnect":
-            return
-        text = message.get("text")
-        if text is None:
-            refusal = {"code": "live.binary", "message": _("Send text frames only.")}
-            connection.push(error_frame(None, refusal))
-            continue
-        if len(text.encode()) > limit:
-            connection.close(CLOSE_TOO_BIG, "message too big")
-            return
-        if not connection.allow_command():
-            connection.close(CLOSE_TOO_MANY, "too many messages")
-            return
-        await _dispatch(context, text)
-
-
-async def _dispatch(context: LiveContext, text: str) -> None:
-    connection = context.connection
-    ref: str | None = None
+    settings = context.services.settings
+    limit = settings.max_message_bytes
+    waiting: asyncio.Queue[CommandFrame] = asyncio.Queue(settings.commands_waiting)
+    runner = asyncio.create_task(_run_in_order(context, waiting), name="live-commands")
     try:
+        while connection.closing is None:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                refusal = {"code": "live.binary", "message": _("Send text frames only.")}
+                connection.push(error_frame(None, refusal))
+                continue
+            if len(text.encode()) > limit:
+                connection.close(CLOSE_TOO_BIG, "message too big")
+                return
+            if not connection.allow_command():
+                connection.close(CLOSE_TOO_MANY, "too many messages")
+                return
+            ref, frame = _decode(text)
+            if isinstance(frame, FairError):
+                connection.push(error_frame(ref, frame.as_dict()))
+            elif frame.type in IMMEDIATE:
+                await _execute(context, frame)
+            else:
+                try:
+                    waiting.put_nowait(frame)
+                except asyncio.QueueFull:
+                    busy = Unavailable(
+                        "live.busy",
+                        _("Too many of your actions are waiting. Please try again shortly."),
+                    )
+                    connection.push(error_frame(frame.ref, busy.as_dict()))
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+
+
+IMMEDIATE = frozenset({"live.ping"})
+"""Commands the reader answers itself, ahead of any command still waiting."""
+
+
+async def _run_in_order(context: LiveContext, waiting: asyncio.Queue[CommandFrame]) -> None:
+    while True:
+        frame = await waiting.get()
         try:
-            raw = json.loads(text)
-        except ValueError:
-            raise Invalid("live.malformed", _("The message is not valid JSON.")) from None
-        if isinstance(raw, dict) and isinstance(raw.get("ref"), str):
-            ref = raw["ref"][:64]
-        frame = parse(CommandFrame, raw, code="live.malformed")
-        ref = frame.ref
+            await _execute(context, frame)
+        except WebSocketDisconnect:
+            return
+
+
+def _decode(text: str) -> tuple[str | None, CommandFrame | FairError]:
+    """The frame's ref (as far as it can be read) and its parsed shape, or the refusal."""
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None, Invalid("live.malformed", _("The message is not valid JSON."))
+    ref = raw["ref"][:64] if isinstance(raw, dict) and isinstance(raw.get("ref"), str) else None
+    try:
+        return ref, parse(CommandFrame, raw, code="live.malformed")
+    except FairError as refusal:
+        return ref, refusal
+
+
+async def _execute(context: LiveContext, frame: CommandFrame) -> None:
+    connection, ref = context.connection, frame.ref
+    try:
         command = context.services.commands.get(frame.type)
         if command is None:
             raise Invalid("live.unknown_command", _("There is no such command."))
         data = parse(command.input, frame.data)
-        result = await command.handle(context, data)
+        result = await run_command(
+            context.services, context.viewer, command, data, context, key=frame.key
+        )
         connection.push(reply_frame(ref, result))
     except FairError as refusal:
         connection.push(error_frame(ref, refusal.as_dict()))
     except WebSocketDisconnect:
         raise
-    except Exception:
+    except Exception as error:
+        outage = unavailable(error)
+        if outage is not None:
+            logger.warning("live: the database is away (%s)", type(error).__name__)
+            connection.push(error_frame(ref, outage.as_dict()))
+            return
         logger.exception("live: command failed")
         connection.push(
             error_frame(

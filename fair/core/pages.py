@@ -10,8 +10,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.viewers import Viewer
-from fair.core.errors import FairError, Forbidden, NotAuthenticated
+from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
 from fair.core.i18n import gettext as _
+from fair.core.idempotency import FORM_FIELD, new_key, valid_key
 from fair.core.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -52,6 +53,8 @@ def render(
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(services.settings.secret_key, visitor_of(request)),
         "path": request.url.path,
+        # A fresh idempotency key per form rendered: `<input name="idem" value="{{ idem() }}">`.
+        "idem": new_key,
         **(context or {}),
     }
     return services.templates.TemplateResponse(request, template, full, status_code=status)
@@ -76,7 +79,16 @@ async def form_data(request: Request, lists: Iterable[str] = ()) -> dict[str, An
     check_csrf(
         services_of(request).settings.secret_key, visitor_of(request), data.pop(CSRF_FIELD, None)
     )
+    key = data.pop(FORM_FIELD, None) or None
+    if key is not None and not valid_key(key):
+        raise Invalid("command.bad_key", _("This form is out of date; reload the page."))
+    request.state.command_key = key
     return data
+
+
+def form_key(request: Request) -> str | None:
+    """The idempotency key the posted form carried (after `form_data`), if any."""
+    return getattr(request.state, "command_key", None)
 
 
 async def json_body(request: Request) -> Any:

@@ -10,6 +10,7 @@ from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fair.core.errors import Forbidden
@@ -48,6 +49,18 @@ SECURITY_HEADERS = {
 
 def new_visitor_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+def visitor_cookie(visitor: str, *, secure: bool) -> str:
+    """The Set-Cookie value that gives a browser its visitor id (which its CSRF tokens sign)."""
+    flag = "; Secure" if secure else ""
+    return f"{VISITOR_COOKIE}={visitor}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{flag}"
+
+
+def rotate_visitor(response: Response, *, secure: bool) -> None:
+    """Give the browser a new visitor id, so every CSRF token it was given before stops working
+    (at login and logout)."""
+    response.headers.append("set-cookie", visitor_cookie(new_visitor_id(), secure=secure))
 
 
 def origin_allowed(origin: str | None, allowed: Iterable[str]) -> bool:
@@ -99,12 +112,13 @@ class SecurityMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if new_visitor is not None:
-                    secure = "; Secure" if self.cookie_secure else ""
+                rotated = any(
+                    value.startswith(f"{VISITOR_COOKIE}=")
+                    for value in headers.getlist("set-cookie")
+                )
+                if new_visitor is not None and not rotated:
                     headers.append(
-                        "set-cookie",
-                        f"{VISITOR_COOKIE}={new_visitor}; Path=/; Max-Age=31536000; HttpOnly; "
-                        f"SameSite=Lax{secure}",
+                        "set-cookie", visitor_cookie(new_visitor, secure=self.cookie_secure)
                     )
             await send(message)
 

@@ -8,7 +8,8 @@ from fair.core.settings import Settings
 
 
 def server_options(settings: Settings) -> dict[str, Any]:
-    """Websocket settings of the live endpoint: size-capped frames, no compression, pings."""
+    """Websocket settings of the live endpoint: size-capped frames, no compression, pings;
+    forwarded headers believed only from the trusted proxies."""
     return {
         "ws": "websockets-sansio",
         "ws_max_size": settings.max_message_bytes,
@@ -17,6 +18,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "ws_ping_timeout": 20.0,
         "lifespan": "on",
         "server_header": False,
-        "proxy_headers": True,
+        # uvicorn trusts 127.0.0.1 when no list is given: say "nobody" by turning it off.
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": list(settings.trusted_proxies),
         "timeout_graceful_shutdown": 5,
     }

@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 from fair.core.breaker import Breaker
 from fair.core.bus import create_bus
 from fair.core.channels import ChannelAccess
-from fair.core.db import Database, create_engine
+from fair.core.db import Database, Timeouts, create_engine
 from fair.core.features import Feature
 from fair.core.hub import Hub
 from fair.core.limits import Limits, create_limits
@@ -46,7 +46,8 @@ def collect_commands(features: Sequence[Feature]) -> dict[str, Command]:
 
 @contextlib.asynccontextmanager
 async def open_services(settings: Settings, features: Sequence[Feature]) -> AsyncIterator[Services]:
-    db = Database(create_engine(settings.database_url))
+    timeouts = Timeouts.of(settings)
+    db = Database(create_engine(settings.database_url, timeouts), timeouts)
     hub = Hub(
         db,
         create_bus(

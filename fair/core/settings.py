@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 import typing
@@ -47,6 +48,16 @@ class Settings:
     presence_heartbeat_seconds: float
     max_body_bytes: int
     upload_dir: str
+    db_connect_timeout_seconds: float
+    db_statement_timeout_seconds: float
+    db_lock_timeout_seconds: float
+    db_idle_in_transaction_timeout_seconds: float
+    db_pool_timeout_seconds: float
+    db_retry_after_seconds: int
+    ready_timeout_seconds: float
+    command_key_hours: float
+    commands_waiting: int
+    trusted_proxies: tuple[str, ...]
 
     @property
     def upload_path(self) -> Path:
@@ -60,8 +71,11 @@ class Settings:
     @property
     def origins(self) -> frozenset[str]:
         """Origins allowed to open the socket and post forms: the list plus the fair's own."""
+        return frozenset({*self.allowed_origins, self._own_origin()})
+
+    def _own_origin(self) -> str:
         parts = urlsplit(self.base_url)
-        return frozenset({*self.allowed_origins, f"{parts.scheme}://{parts.netloc}"})
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -84,8 +98,26 @@ class Settings:
             problems.append("FAIR_COOKIE_SECURE is off; cookies must only travel over HTTPS")
         if not self.allowed_origins:
             problems.append("FAIR_ALLOWED_ORIGINS is empty; list the origins the fair is served on")
+        own = self._own_origin()
+        local = sorted(origin for origin in self.origins if _development_origin(origin, own))
+        if local:
+            problems.append(
+                f"FAIR_ALLOWED_ORIGINS or FAIR_BASE_URL allow development origins "
+                f"({', '.join(local)}); list only the https origins the fair is served on"
+            )
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
+
+
+def _development_origin(origin: str, own: str) -> bool:
+    """A loopback host (127.0.0.1, localhost, ::1), or plain http other than the fair's own."""
+    parts = urlsplit(origin)
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    return loopback or (parts.scheme != "https" and origin != own)
 
 
 def _coerce(name: str, raw: str, kind: Any) -> Any:

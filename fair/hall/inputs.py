@@ -91,8 +91,27 @@ class CardInput(Input):
     share_details: bool = False
 
 
+class CardLeaving(CardInput):
+    """A card and the booth it is left at, as the `hall.card.leave` command takes it."""
+
+    booth_id: int = Field(ge=1)
+
+
 class CardAnswer(Input):
     answer: Annotated[Text, Field(min_length=1, max_length=4000)]
+
+
+class CardAnswering(CardAnswer):
+    """An answer and the card it answers, as the `hall.card.answer` command takes it."""
+
+    card_id: int = Field(ge=1)
+
+
+class Bookmarking(Input):
+    """Keep a booth among one's bookmarks, or drop it."""
+
+    booth_id: int = Field(ge=1)
+    keep: bool
 
 
 class OfficeHourInput(Input):

@@ -7,17 +7,17 @@ from typing import Any
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import FairError
-from fair.core.live import viewer_command
+from fair.core.limits import Limit
+from fair.core.live import Command, viewer_command
 from fair.core.services import Services
 from fair.hall import rules
 from fair.hall.access import Purpose, access_booth
 from fair.hall.actions import visits
 from fair.hall.channels import HALL
-from fair.hall.inputs import ChatPost, ChatRemoval
+from fair.hall.inputs import Bookmarking, CardAnswering, CardLeaving, ChatPost, ChatRemoval
 
 
 async def _post(services: Services, viewer: Viewer, data: ChatPost) -> dict[str, Any]:
-    await services.limits.check("hall.chat", viewer.person, 20, 60)
     message = await visits.post_chat_message(services.db, viewer, data)
     return {"message_id": message.id}
 
@@ -27,10 +27,39 @@ async def _remove(services: Services, viewer: Viewer, data: ChatRemoval) -> dict
     return {"message_id": data.message_id}
 
 
+async def _leave_card(services: Services, viewer: Viewer, data: CardLeaving) -> dict[str, Any]:
+    card = await visits.leave_card(services.db, viewer, data.booth_id, data)
+    return {"card_id": card.id}
+
+
+async def _answer_card(services: Services, viewer: Viewer, data: CardAnswering) -> dict[str, Any]:
+    card = await visits.answer_card(services.db, viewer, data.card_id, data)
+    return {"card_id": card.id, "booth_id": card.booth_id}
+
+
+async def _keep(services: Services, viewer: Viewer, data: Bookmarking) -> dict[str, Any]:
+    await visits.keep_booth(services.db, viewer, data.booth_id, data.keep)
+    return {"booth_id": data.booth_id, "keep": data.keep}
+
+
 COMMANDS = [
-    viewer_command("hall.chat.post", ChatPost, _post),
-    viewer_command("hall.chat.remove", ChatRemoval, _remove),
+    viewer_command("hall.chat.post", ChatPost, _post, limit=Limit("hall.chat", 20, 60)),
+    viewer_command(
+        "hall.chat.remove", ChatRemoval, _remove, limit=Limit("hall.chat.remove", 120, 60)
+    ),
+    viewer_command(
+        "hall.card.leave",
+        CardLeaving,
+        _leave_card,
+        limit=Limit("hall.card.leave", 3, 3600, per="booth_id"),
+    ),
+    viewer_command(
+        "hall.card.answer", CardAnswering, _answer_card, limit=Limit("hall.card.answer", 60, 60)
+    ),
+    viewer_command("hall.booth.keep", Bookmarking, _keep, limit=Limit("hall.booth.keep", 60, 60)),
 ]
+BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
+"""The hall's pages run these same commands from their plain forms."""
 
 
 async def hall_rule(db: Database, viewer: Viewer, channel: str) -> bool:

@@ -15,12 +15,14 @@ from fair.core.errors import FairError, Invalid, NotFound
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
-from fair.core.pages import form_data, render, services_of, viewer_of
+from fair.core.live import run_command
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.core.tables import utcnow
 from fair.hall import queries
 from fair.hall.actions import visits
 from fair.hall.channels import booth_channel, staff_channel
-from fair.hall.inputs import CardInput, ChatPost
+from fair.hall.inputs import Bookmarking, CardLeaving, ChatPost, ChatRemoval
+from fair.hall.live import BY_NAME
 from fair.hall.queries import SORTS, HallFilters
 from fair.hall.rules import MediaKind
 from fair.hall.uploads import Storage
@@ -141,8 +143,12 @@ async def post_chat(request: Request) -> Response:
     viewer = await viewer_of(request)
     booth_id = await _booth_id(request)
     data = await form_data(request)
-    await visits.post_chat_message(
-        services.db, viewer, parse(ChatPost, {**data, "booth_id": booth_id})
+    await run_command(
+        services,
+        viewer,
+        BY_NAME["hall.chat.post"],
+        parse(ChatPost, {**data, "booth_id": booth_id}),
+        key=form_key(request),
     )
     return RedirectResponse(f"/booths/{request.path_params['slug']}#chat", status_code=303)
 
@@ -151,7 +157,8 @@ async def remove_chat(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     await form_data(request)
-    await visits.remove_chat_message(services.db, viewer, path_int(request, "message_id"))
+    removal = parse(ChatRemoval, {"message_id": path_int(request, "message_id")})
+    await run_command(services, viewer, BY_NAME["hall.chat.remove"], removal, key=form_key(request))
     return RedirectResponse(f"/booths/{request.path_params['slug']}#chat", status_code=303)
 
 
@@ -162,7 +169,8 @@ async def leave_card(request: Request) -> Response:
     data = await form_data(request)
     data["share_details"] = data.get("share_details") == "on"
     try:
-        await visits.leave_card(services.db, viewer, booth_id, parse(CardInput, data))
+        card = parse(CardLeaving, {**data, "booth_id": booth_id})
+        await run_command(services, viewer, BY_NAME["hall.card.leave"], card, key=form_key(request))
     except FairError as refusal:
         return await _booth_response(
             request, booth_id, status=refusal.status, card_error=refusal, card_form=data
@@ -176,8 +184,11 @@ async def keep(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     data = await form_data(request)
-    await visits.keep_booth(services.db, viewer, await _booth_id(request), data.get("keep") == "1")
     back = data.get("back", "")
+    keeping = parse(
+        Bookmarking, {"booth_id": await _booth_id(request), "keep": data.get("keep") == "1"}
+    )
+    await run_command(services, viewer, BY_NAME["hall.booth.keep"], keeping, key=form_key(request))
     return RedirectResponse(
         back if back.startswith("/") and not back.startswith("//") else "/hall", status_code=303
     )

@@ -15,13 +15,29 @@ from fair.core.errors import FairError
 from fair.core.home.models import Theme
 from fair.core.home.queries import current_fair, themes
 from fair.core.inputs import parse
-from fair.core.pages import check_origin, form_data, form_rows, render, services_of, viewer_of
+from fair.core.live import run_command
+from fair.core.pages import (
+    check_origin,
+    form_data,
+    form_key,
+    form_rows,
+    render,
+    services_of,
+    viewer_of,
+)
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
 from fair.hall import dashboard as boards
 from fair.hall import queries
 from fair.hall.access import Purpose, access_booth
-from fair.hall.actions import booths, media, visits
-from fair.hall.inputs import BoothDetails, CardAnswer, Consortium, MediaDetails, OfficeHourInput
+from fair.hall.actions import booths, media
+from fair.hall.inputs import (
+    BoothDetails,
+    CardAnswering,
+    Consortium,
+    MediaDetails,
+    OfficeHourInput,
+)
+from fair.hall.live import BY_NAME
 from fair.hall.models import Booth, ConsortiumMember
 from fair.hall.pages import path_int
 from fair.hall.rules import MediaKind, OrganisationKind
@@ -206,7 +222,9 @@ async def answer_card(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     data = await form_data(request)
-    card = await visits.answer_card(
-        services.db, viewer, path_int(request, "card_id"), parse(CardAnswer, data)
+    answering = parse(CardAnswering, {**data, "card_id": path_int(request, "card_id")})
+    reply = await run_command(
+        services, viewer, BY_NAME["hall.card.answer"], answering, key=form_key(request)
     )
-    return RedirectResponse(f"/booths/{card.booth_id}/dashboard#cards", status_code=303)
+    assert reply is not None
+    return RedirectResponse(f"/booths/{reply['booth_id']}/dashboard#cards", status_code=303)

@@ -7,6 +7,7 @@ from typing import Any
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import FairError
+from fair.core.limits import Limit
 from fair.core.live import viewer_command
 from fair.core.services import Services
 from fair.qa import actions, rules
@@ -28,13 +29,11 @@ from fair.qa.setup import PROGRAMME
 
 
 async def _ask(services: Services, viewer: Viewer, data: Ask) -> dict[str, Any]:
-    await services.limits.check("qa.ask", f"{viewer.person}:{data.panel_id}", 5, 300)
     question = await actions.ask_question(services.db, viewer, data)
     return {"question_id": question.id, "state": question.state}
 
 
 async def _vote(services: Services, viewer: Viewer, data: VoteInput) -> dict[str, Any]:
-    await services.limits.check("qa.vote", viewer.person, 60, 60)
     votes = await actions.vote(services.db, viewer, data)
     return {"question_id": data.question_id, "votes": votes}
 
@@ -85,17 +84,32 @@ async def _note(services: Services, viewer: Viewer, data: Note) -> dict[str, Any
 
 
 COMMANDS = [
-    viewer_command("qa.question.ask", Ask, _ask),
-    viewer_command("qa.vote", VoteInput, _vote),
-    viewer_command("qa.question.decide", Decision, _decide),
-    viewer_command("qa.question.correct", Correction, _correct),
-    viewer_command("qa.question.merge", Merge, _merge),
-    viewer_command("qa.question.tag", Tagging, _tag),
-    viewer_command("qa.question.hide", QuestionRef, _hide),
-    viewer_command("qa.answering.set", Answering, _answering),
-    viewer_command("qa.question.answer", AnswerInput, _answer),
-    viewer_command("qa.panel.move", PanelStateInput, _move),
-    viewer_command("qa.backstage.note", Note, _note),
+    viewer_command("qa.question.ask", Ask, _ask, limit=Limit("qa.ask", 5, 300, per="panel_id")),
+    viewer_command("qa.vote", VoteInput, _vote, limit=Limit("qa.vote", 60, 60)),
+    viewer_command(
+        "qa.question.decide", Decision, _decide, limit=Limit("qa.question.decide", 240, 60)
+    ),
+    viewer_command(
+        "qa.question.correct", Correction, _correct, limit=Limit("qa.question.correct", 60, 60)
+    ),
+    viewer_command("qa.question.merge", Merge, _merge, limit=Limit("qa.question.merge", 60, 60)),
+    viewer_command("qa.question.tag", Tagging, _tag, limit=Limit("qa.question.tag", 120, 60)),
+    viewer_command(
+        "qa.question.hide", QuestionRef, _hide, limit=Limit("qa.question.hide", 120, 60)
+    ),
+    viewer_command(
+        "qa.answering.set", Answering, _answering, limit=Limit("qa.answering.set", 60, 60)
+    ),
+    viewer_command(
+        "qa.question.answer", AnswerInput, _answer, limit=Limit("qa.question.answer", 60, 60)
+    ),
+    viewer_command("qa.panel.move", PanelStateInput, _move, limit=Limit("qa.panel.move", 20, 60)),
+    viewer_command(
+        "qa.backstage.note",
+        Note,
+        _note,
+        limit=Limit("qa.backstage.note", 20, 60, per="panel_id"),
+    ),
 ]
 
 

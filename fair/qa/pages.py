@@ -17,7 +17,8 @@ from fair.core.errors import FairError, Invalid
 from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
-from fair.core.pages import form_data, render, services_of, viewer_of
+from fair.core.live import run_command
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.qa import queries
 from fair.qa.inputs import PanelCreation
 from fair.qa.live import COMMANDS
@@ -156,8 +157,7 @@ async def act(request: Request) -> Response:
         data["tags"] = [t for raw in tags for t in str(raw).split(",")]
     if data.get("question_id") == "":
         data["question_id"] = None
-    assert command.plain is not None
-    await command.plain(services, viewer, parse(command.input, data))
+    await run_command(services, viewer, command, parse(command.input, data), key=form_key(request))
     return RedirectResponse(back, status_code=303)
 
 

@@ -1,5 +1,5 @@
 // A booth page: live chat, visitor and staff counts, and fresh sections when the team edits.
-import { live, refreshSections } from "/static/js/live.js";
+import { live, newKey, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
 
 const root = document.querySelector("[data-booth-id]");
@@ -83,7 +83,10 @@ if (root) {
       if (!body) return;
       errorBox.hidden = true;
       try {
-        await live.command("hall.chat.post", { booth_id: boothId, body });
+        const idem = form.elements.idem;
+        if (!idem.value) idem.value = newKey();
+        await live.command("hall.chat.post", { booth_id: boothId, body }, idem.value);
+        idem.value = newKey();
         field.value = "";
         field.focus();
       } catch (error) {

@@ -1,9 +1,11 @@
 // Forms marked data-command run their command over the live socket; without a socket they
 // are posted as usual (the server runs the same command). Errors show in the nearest
 // [data-error]; data-reset forms are cleared after success.
-import { live } from "/static/js/live.js";
+// The form's hidden `idem` is the submission's idempotency key: a retry (the socket, or the
+// plain post after it) sends the same key; after a success the form gets a fresh one.
+import { live, newKey } from "/static/js/live.js";
 
-const SKIP = new Set(["csrf", "type", "back"]);
+const SKIP = new Set(["csrf", "type", "back", "idem"]);
 const BOOLEAN = new Set(["anonymous", "up", "approve", "live"]);
 const NUMBER = new Set(["question_id", "into_id", "panel_id"]);
 
@@ -34,9 +36,12 @@ document.addEventListener("submit", async (event) => {
   if (box) box.hidden = true;
   const button = form.querySelector("button[type=submit]");
   if (button) button.disabled = true;
+  const idem = form.elements.idem;
+  if (idem && !idem.value) idem.value = newKey();
   try {
-    await live.command(form.dataset.command, commandData(form));
+    await live.command(form.dataset.command, commandData(form), idem ? idem.value : newKey());
     if (form.hasAttribute("data-reset")) form.reset();
+    if (idem) idem.value = newKey();
     form.dispatchEvent(new CustomEvent("fair:command-done", { bubbles: true }));
   } catch (error) {
     if (error.code === "live.offline") { form.submit(); return; }

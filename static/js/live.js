@@ -50,7 +50,8 @@ class Live {
     };
   }
 
-  command(type, data = {}) {
+  // `key`: an idempotency key, the same for every retry of one submission (see newKey()).
+  command(type, data = {}, key = undefined) {
     const ref = `c${this.nextRef++}`;
     return new Promise((resolve, reject) => {
       if (!this.isOpen()) {
@@ -58,7 +59,9 @@ class Live {
         return;
       }
       this.pending.set(ref, { resolve, reject });
-      this.socket.send(JSON.stringify({ kind: "command", ref, type, data }));
+      const frame = { kind: "command", ref, type, data };
+      if (key) frame.key = key;
+      this.socket.send(JSON.stringify(frame));
     });
   }
 
@@ -159,6 +162,13 @@ class Live {
 }
 
 export const live = new Live("/ws");
+
+// A fresh idempotency key: one per submission, sent again unchanged when it is retried.
+export function newKey() {
+  if (window.crypto?.randomUUID) return window.crypto.randomUUID();
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 window.fairLive = live;
 
 // Elements that declare a channel are followed from the seq the page was rendered at.

@@ -18,6 +18,7 @@ from fair.core.tables import Base
 def _import_all_models() -> None:
     """Every table: the event log's and each configured feature's `models` module."""
     importlib.import_module("fair.core.log")
+    importlib.import_module("fair.core.idempotency")
     for name in load_settings(environ={}).features:
         package = name.rsplit(".", 1)[0]
         if importlib.util.find_spec(f"{package}.models") is not None:

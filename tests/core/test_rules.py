@@ -424,6 +424,14 @@ def test_safe_production_settings_pass_the_check() -> None:
         ({"FAIR_SECRET_KEY": "k" * 31}, "FAIR_SECRET_KEY"),
         ({"FAIR_COOKIE_SECURE": "false"}, "FAIR_COOKIE_SECURE"),
         ({"FAIR_ALLOWED_ORIGINS": ""}, "FAIR_ALLOWED_ORIGINS"),
+        (
+            {"FAIR_ALLOWED_ORIGINS": "https://fair.example.org,http://127.0.0.1:8000"},
+            "http://127.0.0.1:8000",
+        ),
+        ({"FAIR_ALLOWED_ORIGINS": "https://localhost:8443"}, "https://localhost:8443"),
+        ({"FAIR_ALLOWED_ORIGINS": "https://[::1]:8443"}, "https://[::1]:8443"),
+        ({"FAIR_ALLOWED_ORIGINS": "http://fair.example.org"}, "http://fair.example.org"),
+        ({"FAIR_BASE_URL": "http://127.0.0.1:8000"}, "http://127.0.0.1:8000"),
     ],
 )
 def test_production_refuses_unsafe_settings_saying_why(
@@ -441,6 +449,22 @@ def test_production_names_every_problem_at_once() -> None:
         load_settings(environ={"FAIR_ENV": "production"}).check()
     assert "FAIR_SECRET_KEY" in str(refused.value)
     assert "FAIR_COOKIE_SECURE" in str(refused.value)
+
+
+def test_production_refuses_the_development_origins() -> None:
+    """Production with the default origin list (127.0.0.1, localhost) names them and refuses."""
+    values = {"FAIR_ALLOWED_ORIGINS": "http://127.0.0.1:8000,http://localhost:8000"}
+    with pytest.raises(SettingsError) as refused:
+        production(**values).check()
+    assert "http://127.0.0.1:8000" in str(refused.value)
+    assert "http://localhost:8000" in str(refused.value)
+
+
+def test_production_accepts_its_own_plain_http_base_origin() -> None:
+    """The fair's own base origin is allowed even on plain http (behind a TLS proxy, say)."""
+    production(
+        FAIR_BASE_URL="http://fair.example.org", FAIR_ALLOWED_ORIGINS="https://fair.example.org"
+    ).check()
 
 
 def test_development_allows_the_default_secret() -> None:

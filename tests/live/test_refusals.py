@@ -9,7 +9,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 
 from fair.core.connections import CLOSE_TOO_BIG, CLOSE_TOO_MANY
-from tests.support.factories import person
+from tests.support.factories import login_cookies, person
 from tests.support.live_client import live_client
 from tests.support.servers import RunningServer
 
@@ -98,3 +98,22 @@ async def test_bad_channel_name_is_refused(server: RunningServer) -> None:
     async with live_client(server.ws_url) as client:
         reply = await client.request("live.follow", {"channel": "../../etc"})
     assert reply["error"]["code"] == "live.bad_channel"
+
+
+async def test_login_cookie_without_an_origin_is_refused_at_the_handshake(
+    server: RunningServer,
+) -> None:
+    """A socket that carries a login cookie but no Origin is no page of ours: HTTP 403."""
+    user = await person(server.services.db)
+    cookies = await login_cookies(server.services.db, user)
+    with pytest.raises(InvalidStatus) as refused:
+        async with live_client(server.ws_url, origin=None, cookies=cookies):
+            pass
+    assert refused.value.response.status_code == 403
+    await assert_healthy(server)
+
+
+async def test_client_with_neither_origin_nor_login_is_served(server: RunningServer) -> None:
+    """A program with no Origin and no login cookie (not a browser) may still use the socket."""
+    async with live_client(server.ws_url, origin=None) as client:
+        assert await client.command("live.ping") == {}

@@ -8,10 +8,13 @@ import itertools
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 
 DEFAULT_TIMEOUT = 10.0
+SAME_SITE = "same-site"
+"""The default origin: the fair's own, as a browser on one of its pages sends it."""
 
 
 class CommandRefused(Exception):
@@ -54,18 +57,23 @@ class LiveClient:
     async def send_raw(self, text: str) -> None:
         await self.connection.send(text)
 
-    async def request(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Send a command and return its whole reply frame (ok or not)."""
+    async def request(
+        self, type_: str, data: dict[str, Any] | None = None, *, key: str | None = None
+    ) -> dict[str, Any]:
+        """Send a command (with an idempotency `key` if given) and return its whole reply frame."""
         ref = f"t{next(self._refs)}"
         future = asyncio.get_running_loop().create_future()
         self._replies[ref] = future
-        await self.connection.send(
-            json.dumps({"kind": "command", "ref": ref, "type": type_, "data": data or {}})
-        )
+        frame: dict[str, Any] = {"kind": "command", "ref": ref, "type": type_, "data": data or {}}
+        if key is not None:
+            frame["key"] = key
+        await self.connection.send(json.dumps(frame))
         return await asyncio.wait_for(future, DEFAULT_TIMEOUT)
 
-    async def command(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        reply = await self.request(type_, data)
+    async def command(
+        self, type_: str, data: dict[str, Any] | None = None, *, key: str | None = None
+    ) -> dict[str, Any]:
+        reply = await self.request(type_, data, key=key)
         if not reply["ok"]:
             raise CommandRefused(reply["error"])
         return reply["data"]  # type: ignore[no-any-return]
@@ -105,8 +113,16 @@ class LiveClient:
 
 @contextlib.asynccontextmanager
 async def live_client(
-    ws_url: str, *, origin: str | None = None, cookies: dict[str, str] | None = None, **options: Any
+    ws_url: str,
+    *,
+    origin: str | None = SAME_SITE,
+    cookies: dict[str, str] | None = None,
+    **options: Any,
 ) -> AsyncIterator[LiveClient]:
+    """A socket like a browser's on the fair's pages; `origin=None` sends no Origin at all."""
+    if origin == SAME_SITE:
+        parts = urlsplit(ws_url)
+        origin = f"{'https' if parts.scheme == 'wss' else 'http'}://{parts.netloc}"
     headers = {}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())

@@ -11,11 +11,12 @@ from fair.core.accounts import actions, queries
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.inputs import Credentials, Registration, RoleChange
 from fair.core.accounts.roles import Role
+from fair.core.accounts.throttle import LoginThrottle
 from fair.core.errors import FairError, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.pages import form_data, render, services_of, viewer_of
-from fair.core.security import LOGIN_COOKIE
+from fair.core.security import LOGIN_COOKIE, rotate_visitor
 
 
 def _safe_next(target: str | None) -> str:
@@ -41,6 +42,7 @@ def _logged_in(request: Request, token: str, target: str) -> Response:
         secure=settings.cookie_secure,
         samesite="lax",
     )
+    rotate_visitor(response, secure=settings.cookie_secure)
     return response
 
 
@@ -88,16 +90,22 @@ async def login(request: Request) -> Response:
     await viewer_of(request)
     data = await form_data(request)
     target = _safe_next(data.pop("next", None))
+    throttle = LoginThrottle(services.limits)
     try:
-        await services.limits.check("account.login", _client(request), 30, 300)
         credentials = parse(Credentials, data)
-        await services.limits.check("account.login", credentials.email, 10, 300)
-        token, _user = await actions.log_in(
-            services.db,
-            credentials,
-            user_agent=request.headers.get("user-agent", ""),
-            days=services.settings.session_days,
-        )
+        await throttle.check(credentials.email, _client(request))
+        try:
+            token, _user = await actions.log_in(
+                services.db,
+                credentials,
+                user_agent=request.headers.get("user-agent", ""),
+                days=services.settings.session_days,
+            )
+        except FairError as refusal:
+            if refusal.code == "account.bad_credentials":
+                await throttle.failed(credentials.email, _client(request))
+            raise
+        await throttle.succeeded(credentials.email, _client(request))
     except FairError as refusal:
         data.pop("password", None)
         return render(
@@ -119,6 +127,7 @@ async def logout(request: Request) -> Response:
     response.delete_cookie(
         LOGIN_COOKIE, httponly=True, secure=services.settings.cookie_secure, samesite="lax"
     )
+    rotate_visitor(response, secure=services.settings.cookie_secure)
     return response
 
 

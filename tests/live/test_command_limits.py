@@ -1,0 +1,226 @@
+"""Every write command is limited in one place: over the socket and over its plain form alike."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from fair.core.accounts.roles import Role
+from fair.core.db import Database
+from fair.core.inputs import parse
+from fair.core.security import VISITOR_COOKIE, csrf_token
+from fair.core.tables import Base
+from fair.hall.actions import visits
+from fair.hall.inputs import CardInput, ChatPost
+from fair.qa.rules import PanelState
+from tests.support import qa
+from tests.support.hall import booth
+from tests.support.live_client import live_client
+from tests.support.qa import Member
+from tests.support.servers import RunningServer
+
+FROZEN_AT = 1_700_000_000.0
+"""The limits' clock stands still in these tests, so no window can end halfway through one."""
+
+Data = Callable[[int], dict[str, Any]]
+Form = Callable[[int], tuple[str, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """Who runs a command, its data for the i-th call, and its form route and fields for it."""
+
+    actor: Member
+    data: Data
+    form: Form
+
+
+async def database_state(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: to prove a refusal changed nothing at all."""
+    state: dict[str, list[tuple[Any, ...]]] = {}
+    async with db.reading() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(select(table))).all()
+            state[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return state
+
+
+@contextlib.asynccontextmanager
+async def browser(server: RunningServer, actor: Member) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser logged in as `actor`, with a visitor id of its own."""
+    cookies = {**actor.cookies, VISITOR_COOKIE: f"visitor-{actor.id}"}
+    async with httpx.AsyncClient(base_url=server.base_url, cookies=cookies) as http:
+        yield http
+
+
+def with_token(server: RunningServer, actor: Member, fields: dict[str, str]) -> dict[str, str]:
+    secret = server.services.settings.secret_key
+    return {"csrf": csrf_token(secret, f"visitor-{actor.id}"), **fields}
+
+
+def act(name: str, fields: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The Q&A form route: `/qa/act` with the command's name, booleans as "1" or "0"."""
+    as_text = {
+        key: ("1" if value else "0") if isinstance(value, bool) else str(value)
+        for key, value in fields.items()
+    }
+    return "/qa/act", {"type": name, "back": "/panels", **as_text}
+
+
+async def cases(server: RunningServer) -> dict[str, Case]:
+    """A booth with its exhibitor, two panels with their people, and one case per command."""
+    db = server.services.db
+    organiser, moderator, panelist, exhibitor, amina, bako = await qa.members(
+        db, Role.ORGANISER, Role.MODERATOR, Role.PANELIST, "Exhibitor", "Amina", "Bako"
+    )
+    stand = await booth(db, organiser.viewer, team=[exhibitor.user])
+    messages = [
+        await visits.post_chat_message(db, amina.viewer, ChatPost(booth_id=stand.id, body=f"m{i}"))
+        for i in range(3)
+    ]
+    cards = [
+        await visits.leave_card(db, amina.viewer, stand.id, CardInput(message=f"Card {i}"))
+        for i in range(3)
+    ]
+    live = await qa.panel(db, organiser, moderators=[moderator], panelists=[panelist])
+    later = await qa.panel(
+        db, organiser, state=PanelState.SCHEDULED, moderators=[moderator], title="Later on"
+    )
+
+    async def asked(approved: bool) -> list[int]:
+        ids = [await qa.ask(db, bako, live.id, f"Question number {n}?") for n in range(3)]
+        for question_id in ids if approved else []:
+            await qa.approve(db, moderator, question_id)
+        return ids
+
+    pending, to_merge = await asked(False), await asked(False)
+    corrected = (await asked(False))[0]
+    votable, hideable, taken, answerable = [await asked(True) for _ in range(4)]
+    target = votable[0]
+    states = [PanelState.OPEN, PanelState.SCHEDULED, PanelState.OPEN]
+
+    def q(name: str, actor: Member, data: Data) -> Case:
+        return Case(actor, data, lambda i: act(name, data(i)))
+
+    return {
+        "hall.chat.post": Case(
+            amina,
+            lambda i: {"booth_id": stand.id, "body": f"Hello number {i}"},
+            lambda i: (f"/booths/{stand.slug}/chat", {"body": f"Hello number {i}"}),
+        ),
+        "hall.chat.remove": Case(
+            exhibitor,
+            lambda i: {"message_id": messages[i].id},
+            lambda i: (f"/booths/{stand.slug}/chat/{messages[i].id}/remove", {}),
+        ),
+        "hall.card.leave": Case(
+            amina,
+            lambda i: {"booth_id": stand.id, "message": f"My card {i}"},
+            lambda i: (f"/booths/{stand.slug}/card", {"message": f"My card {i}"}),
+        ),
+        "hall.card.answer": Case(
+            exhibitor,
+            lambda i: {"card_id": cards[i].id, "answer": f"Answer {i}"},
+            lambda i: (f"/cards/{cards[i].id}/answer", {"answer": f"Answer {i}"}),
+        ),
+        "hall.booth.keep": Case(
+            amina,
+            lambda i: {"booth_id": stand.id, "keep": i % 2 == 0},
+            lambda i: (
+                f"/booths/{stand.slug}/keep",
+                {"keep": "1" if i % 2 == 0 else "0", "back": "/hall"},
+            ),
+        ),
+        "qa.question.ask": q(
+            "qa.question.ask", amina, lambda i: {"panel_id": live.id, "text": f"Asked {i} now?"}
+        ),
+        "qa.vote": q("qa.vote", amina, lambda i: {"question_id": votable[i], "up": True}),
+        "qa.question.decide": q(
+            "qa.question.decide", moderator, lambda i: {"question_id": pending[i], "approve": True}
+        ),
+        "qa.question.correct": q(
+            "qa.question.correct",
+            moderator,
+            lambda i: {"question_id": corrected, "text": f"Corrected wording {i}?"},
+        ),
+        "qa.question.merge": q(
+            "qa.question.merge",
+            moderator,
+            lambda i: {"question_id": to_merge[i], "into_id": target},
+        ),
+        "qa.question.tag": q(
+            "qa.question.tag", moderator, lambda i: {"question_id": target, "tags": f"tag{i}"}
+        ),
+        "qa.question.hide": q(
+            "qa.question.hide", moderator, lambda i: {"question_id": hideable[i]}
+        ),
+        "qa.answering.set": q(
+            "qa.answering.set", panelist, lambda i: {"panel_id": live.id, "question_id": taken[i]}
+        ),
+        "qa.question.answer": q(
+            "qa.question.answer",
+            panelist,
+            lambda i: {"question_id": answerable[i], "text": f"The answer {i}"},
+        ),
+        "qa.panel.move": q(
+            "qa.panel.move", moderator, lambda i: {"panel_id": later.id, "state": states[i]}
+        ),
+        "qa.backstage.note": q(
+            "qa.backstage.note", panelist, lambda i: {"panel_id": live.id, "text": f"Note {i}"}
+        ),
+    }
+
+
+def socket_data(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The command's data as the page script sends it (tags as a list)."""
+    if name == "qa.question.tag":
+        return {**data, "tags": [data["tags"]]}
+    return data
+
+
+async def test_every_write_command_is_limited_over_the_socket_and_its_form(
+    server: RunningServer, subtests: pytest.Subtests
+) -> None:
+    """Past its declared limit each write command is refused with `<action>.rate_limited` and
+    changes nothing, whether it comes over the socket or from its plain form; both count."""
+    services = server.services
+    services.limits.clock = lambda: FROZEN_AT
+    every = await cases(server)
+    writes = {name for name, command in services.commands.items() if command.writes}
+    assert writes == set(every)
+    for name in sorted(writes):
+        with subtests.test(name):
+            command, case = services.commands[name], every[name]
+            limit = command.limit
+            assert limit is not None and limit.count >= 2
+            first = parse(command.input, socket_data(name, case.data(0)))
+            for _ in range(limit.count - 2):
+                await services.limits.hit(limit, case.actor.viewer.person, first)
+            code = f"{limit.action}.rate_limited"
+            async with (
+                live_client(server.ws_url, origin=server.origin, cookies=case.actor.cookies) as ws,
+                browser(server, case.actor) as http,
+            ):
+                accepted = await ws.request(name, socket_data(name, case.data(0)))
+                assert accepted["ok"], accepted
+                path, fields = case.form(1)
+                posted = await http.post(path, data=with_token(server, case.actor, fields))
+                assert posted.status_code == 303, posted.text
+                before = await database_state(services.db)
+                refused = await ws.request(name, socket_data(name, case.data(2)))
+                assert refused["ok"] is False and refused["error"]["code"] == code
+                path, fields = case.form(2)
+                posted = await http.post(
+                    path,
+                    data=with_token(server, case.actor, fields),
+                    headers={"accept": "application/json"},
+                )
+                assert posted.status_code == 429
+                assert code in posted.text
+                assert await database_state(services.db) == before
