@@ -19,6 +19,10 @@ ReconnectListener = Callable[[], None]
 class Bus(Protocol):
     """Publish envelopes to every process that subscribed to their channel, this one included."""
 
+    @property
+    def healthy(self) -> bool:
+        """Whether messages are being heard now (the hub polls the log while they are not)."""
+
     async def start(self, listener: Listener, on_reconnect: ReconnectListener) -> None: ...
 
     async def stop(self) -> None: ...
@@ -38,6 +42,11 @@ class LocalBus:
     def __init__(self) -> None:
         self._listener: Listener | None = None
         self._channels: set[str] = set()
+
+    @property
+    def healthy(self) -> bool:
+        """Always: there is nothing between this process and itself."""
+        return True
 
     async def start(self, listener: Listener, on_reconnect: ReconnectListener) -> None:
         self._listener = listener
@@ -61,12 +70,16 @@ class LocalBus:
                 listener(envelope)
 
 
-def create_bus(redis_url: str, *, namespace: str = "fair") -> Bus:
+def create_bus(
+    redis_url: str, *, namespace: str = "fair", probe_seconds: float = 3.0, probe_misses: int = 3
+) -> Bus:
     """The bus named by the settings: Redis for a redis:// URL, else the in-process bus."""
     if redis_url.startswith(("redis://", "rediss://", "unix://")):
         from fair.core.redis_bus import RedisBus
 
-        return RedisBus(redis_url, namespace=namespace)
+        return RedisBus(
+            redis_url, namespace=namespace, probe_seconds=probe_seconds, probe_misses=probe_misses
+        )
     if redis_url:
         raise ValueError(
             f"unsupported bus URL {redis_url!r}: use redis://host:port/db or leave empty"

@@ -86,6 +86,14 @@ def error_frame(ref: str | None, error: dict[str, Any]) -> str:
     )
 
 
-def reset_frame(channel: str, seq: int) -> str:
-    """Tells a client it is too far behind on `channel`: reload the view, then go on from `seq`."""
-    return json.dumps({"kind": "reset", "channel": channel, "seq": seq}, separators=(",", ":"))
+def reset_frame(channel: str, seq: int, *, ahead: bool = False) -> str:
+    """Tells a client to reload its view of `channel`, then go on from `seq`.
+
+    `ahead` says the client's cursor is above the log's head (a database restored from a
+    backup): `seq` is then below what the client has, and the client reloads the page
+    rather than lowering its cursor.
+    """
+    frame: dict[str, object] = {"kind": "reset", "channel": channel, "seq": seq}
+    if ahead:
+        frame["ahead"] = True
+    return json.dumps(frame, separators=(",", ":"))

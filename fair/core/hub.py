@@ -135,12 +135,28 @@ class Hub:
                 raise RuntimeError(f"could not open channel {channel}")
         # A re-check of the audience holds live events; start after it, not in its middle.
         await state.idle.wait()
+        if since is not None and since > state.last_seq:
+            # This worker's view may lag the log (the bus is down, the client came from a
+            # worker that died): only a `since` above the log's own head is ahead.
+            try:
+                await self._read_to_head(state)
+            except BaseException:
+                state.refs -= 1
+                self._forget_if_unused(state)
+                raise
+            await state.idle.wait()
         if follower in state.followers:
             state.refs -= 1
         head = state.last_seq
         if since is None:
             since = head
-        if since > head or head - since > self.replay_limit:
+        if since > head:
+            # Ahead of the log itself (a database restored from a backup): the client must
+            # reload the view; it never takes a lower cursor from a reset.
+            follower.push(reset_frame(channel, head, ahead=True))
+            state.followers[follower] = None
+            return head
+        if head - since > self.replay_limit:
             follower.push(reset_frame(channel, head))
             state.followers[follower] = None
             return head
@@ -266,20 +282,25 @@ class Hub:
         state.catching_up = True
         self._spawn(self._read_gap(state))
 
+    async def _read_to_head(self, state: _Channel) -> None:
+        """Fan out what the log holds beyond this worker's view of the channel, up to its head."""
+        while True:
+            async with self.db.reading() as session:
+                missed = await log.events_after(session, state.name, state.last_seq, CATCH_UP_BATCH)
+            for envelope in missed:
+                if envelope.seq == state.last_seq + 1:
+                    state.last_seq = envelope.seq
+                    self._fan_out(state, envelope)
+            if len(missed) < CATCH_UP_BATCH:
+                return
+
     async def _read_gap(self, state: _Channel) -> None:
         try:
             while self._channels.get(state.name) is state:
-                async with self.db.reading() as session:
-                    missed = await log.events_after(
-                        session, state.name, state.last_seq, CATCH_UP_BATCH
-                    )
-                for envelope in missed:
-                    if envelope.seq == state.last_seq + 1:
-                        state.last_seq = envelope.seq
-                        self._fan_out(state, envelope)
-                if len(missed) < CATCH_UP_BATCH and not state.again:
-                    return
                 state.again = False
+                await self._read_to_head(state)
+                if not state.again:
+                    return
         except Exception:
             logger.exception(
                 "hub: could not read the gap of %s; the next head check retries", state.name

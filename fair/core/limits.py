@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from fair.core.breaker import Breaker, CircuitOpen
 from fair.core.errors import RateLimited
 from fair.core.i18n import gettext as _
 
@@ -41,11 +44,19 @@ class Counter(Protocol):
 
     async def close(self) -> None: ...
 
+    @property
+    def healthy(self) -> bool:
+        """Whether the counter answers now (a Redis counter fails fast while it does not)."""
+
 
 class MemoryCounter:
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
         self._failures: dict[str, tuple[int, float, float]] = {}
+
+    @property
+    def healthy(self) -> bool:
+        return True
 
     async def incr(self, key: str, window: int) -> int:
         if len(self._counts) > 100_000:
@@ -83,38 +94,70 @@ class MemoryCounter:
 
 
 class RedisCounter:
-    def __init__(self, url: str, *, namespace: str = "fair") -> None:
+    """Counts in Redis through a circuit breaker: once Redis fails, calls fail fast a while."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str = "fair",
+        timeout: float = 1.0,
+        breaker: Breaker | None = None,
+    ) -> None:
         pool = redis.BlockingConnectionPool.from_url(
-            url, max_connections=16, timeout=10, socket_connect_timeout=1.0, socket_timeout=2.0
+            url,
+            max_connections=16,
+            timeout=10,
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
         )
         self._redis = redis.Redis.from_pool(pool)
         self._prefix = f"{namespace}:limit:"
+        self.breaker = breaker or Breaker("limits")
+
+    @property
+    def healthy(self) -> bool:
+        return self.breaker.healthy
 
     async def incr(self, key: str, window: int) -> int:
         bucket = f"{self._prefix}{key}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(bucket)
-            pipe.expire(bucket, window + 1)
-            count, _ = await pipe.execute()
-        return int(count)
+
+        async def incr() -> int:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(bucket)
+                pipe.expire(bucket, window + 1)
+                count, _ = await pipe.execute()
+            return int(count)
+
+        return await self.breaker.call(incr)
 
     async def add_failure(self, key: str, keep: int) -> int:
         name = f"{self._prefix}fail:{key}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hincrby(name, "count", 1)
-            pipe.expire(name, keep)
-            count, _ = await pipe.execute()
-        return int(count)
+
+        async def add_failure() -> int:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hincrby(name, "count", 1)
+                pipe.expire(name, keep)
+                count, _ = await pipe.execute()
+            return int(count)
+
+        return await self.breaker.call(add_failure)
 
     async def failures(self, key: str) -> tuple[int, float]:
-        count, until = await self._redis.hmget(f"{self._prefix}fail:{key}", ["count", "until"])
-        return int(count or 0), float(until or 0.0)
+        async def failures() -> tuple[int, float]:
+            found = await self._redis.hmget(f"{self._prefix}fail:{key}", ["count", "until"])
+            count, until = found
+            return int(count or 0), float(until or 0.0)
+
+        return await self.breaker.call(failures)
 
     async def hold(self, key: str, until: float) -> None:
-        await self._redis.hset(f"{self._prefix}fail:{key}", "until", repr(until))
+        name = f"{self._prefix}fail:{key}"
+        await self.breaker.call(lambda: self._redis.hset(name, "until", repr(until)))
 
     async def forget(self, key: str) -> None:
-        await self._redis.delete(f"{self._prefix}fail:{key}")
+        await self.breaker.call(lambda: self._redis.delete(f"{self._prefix}fail:{key}"))
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -147,8 +190,9 @@ class Limits:
         try:
             bucket = math.floor(self.clock() / window)
             count = await self.counter.incr(f"{action}:{key}:{bucket}", window)
-        except (RedisError, OSError):
-            logger.warning("limits: counter unreachable; allowing %s", action)
+        except (RedisError, OSError) as exc:
+            if not isinstance(exc, CircuitOpen):
+                logger.warning("limits: counter unreachable; allowing %s", action)
             return
         if count > limit:
             raise RateLimited(
@@ -161,5 +205,9 @@ class Limits:
         await self.check(limit.action, limit.key(person, data), limit.count, limit.window_seconds)
 
 
-def create_limits(redis_url: str, *, namespace: str = "fair") -> Limits:
-    return Limits(RedisCounter(redis_url, namespace=namespace) if redis_url else MemoryCounter())
+def create_limits(
+    redis_url: str, *, namespace: str = "fair", timeout: float = 1.0, breaker: Breaker | None = None
+) -> Limits:
+    if not redis_url:
+        return Limits(MemoryCounter())
+    return Limits(RedisCounter(redis_url, namespace=namespace, timeout=timeout, breaker=breaker))

@@ -19,8 +19,11 @@ from collections import defaultdict
 from typing import Protocol
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from fair.core.breaker import Breaker, CircuitOpen
 from fair.core.events import transient_frame
 from fair.core.hub import Follower
 from fair.core.tasks import cancel_all
@@ -41,12 +44,20 @@ class PresenceStore(Protocol):
 
     async def close(self) -> None: ...
 
+    @property
+    def healthy(self) -> bool:
+        """Whether the store answers now (a Redis store fails fast while it does not)."""
+
 
 class MemoryPresence:
     """The embedded mode's store: one process, so a dictionary is shared state."""
 
     def __init__(self) -> None:
         self._entries: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+
+    @property
+    def healthy(self) -> bool:
+        return True
 
     async def add(self, scope: str, person: str, worker: str, ttl: float) -> None:
         self._entries[scope][(person, worker)] = time.monotonic() + ttl
@@ -68,16 +79,36 @@ class MemoryPresence:
 
 
 class RedisPresence:
-    """One sorted set per scope: member `person|worker`, score = expiry time (Redis clock)."""
+    """One sorted set per scope: member `person|worker`, score = expiry time (Redis clock).
 
-    def __init__(self, url: str, *, namespace: str = "fair") -> None:
+    Calls go through a circuit breaker: once Redis fails, they fail fast for a cool-down.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str = "fair",
+        timeout: float = 1.0,
+        breaker: Breaker | None = None,
+    ) -> None:
         # A blocking pool: thousands of sockets closing at once wait for a connection instead
         # of failing (a plain pool refuses beyond its size).
         pool = redis.BlockingConnectionPool.from_url(
-            url, max_connections=32, timeout=10, socket_connect_timeout=1.0, socket_timeout=2.0
+            url,
+            max_connections=32,
+            timeout=10,
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
         )
         self._redis = redis.Redis.from_pool(pool)
         self._prefix = f"{namespace}:presence:"
+        self.breaker = breaker or Breaker("presence")
+
+    @property
+    def healthy(self) -> bool:
+        return self.breaker.healthy
 
     async def _now(self) -> float:
         seconds, micros = await self._redis.time()
@@ -85,36 +116,52 @@ class RedisPresence:
 
     async def add(self, scope: str, person: str, worker: str, ttl: float) -> None:
         key = self._prefix + scope
-        await self._redis.zadd(key, {f"{person}|{worker}": await self._now() + ttl})
+
+        async def add() -> None:
+            await self._redis.zadd(key, {f"{person}|{worker}": await self._now() + ttl})
+
+        await self.breaker.call(add)
 
     async def remove(self, scope: str, person: str, worker: str) -> None:
-        await self._redis.zrem(self._prefix + scope, f"{person}|{worker}")
+        await self.breaker.call(
+            lambda: self._redis.zrem(self._prefix + scope, f"{person}|{worker}")
+        )
 
     async def refresh(self, entries: list[tuple[str, str]], worker: str, ttl: float) -> None:
         if not entries:
             return
-        expiry = await self._now() + ttl
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for scope, person in entries:
-                pipe.zadd(self._prefix + scope, {f"{person}|{worker}": expiry})
-            await pipe.execute()
+
+        async def refresh() -> None:
+            expiry = await self._now() + ttl
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for scope, person in entries:
+                    pipe.zadd(self._prefix + scope, {f"{person}|{worker}": expiry})
+                await pipe.execute()
+
+        await self.breaker.call(refresh)
 
     async def count(self, scope: str) -> int:
         key = self._prefix + scope
-        now = await self._now()
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.zremrangebyscore(key, "-inf", now)
-            pipe.zrangebyscore(key, now, "+inf")
-            _, members = await pipe.execute()
-        return len({member.rsplit(b"|", 1)[0] for member in members})
+
+        async def count() -> int:
+            now = await self._now()
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.zremrangebyscore(key, "-inf", now)
+                pipe.zrangebyscore(key, now, "+inf")
+                _, members = await pipe.execute()
+            return len({member.rsplit(b"|", 1)[0] for member in members})
+
+        return await self.breaker.call(count)
 
     async def close(self) -> None:
         await self._redis.aclose()
 
 
-def create_presence_store(redis_url: str, *, namespace: str = "fair") -> PresenceStore:
+def create_presence_store(
+    redis_url: str, *, namespace: str = "fair", timeout: float = 1.0, breaker: Breaker | None = None
+) -> PresenceStore:
     if redis_url:
-        return RedisPresence(redis_url, namespace=namespace)
+        return RedisPresence(redis_url, namespace=namespace, timeout=timeout, breaker=breaker)
     return MemoryPresence()
 
 
@@ -135,6 +182,7 @@ class Presence:
         self._dirty: set[str] = set()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._stale = False
 
     async def start(self) -> None:
         self._tasks = [
@@ -204,15 +252,20 @@ class Presence:
     async def _count(self, scope: str) -> int:
         try:
             return await self.store.count(scope)
-        except (RedisError, OSError):
-            logger.warning("presence: store unreachable; keeping the last count of %s", scope)
-            return self._sent.get(scope, 0)
+        except (RedisError, OSError) as exc:
+            if not isinstance(exc, CircuitOpen):
+                logger.warning("presence: store unreachable; keeping the last count of %s", scope)
+            local = len({person for (where, person) in self._here if where == scope})
+            return self._sent.get(scope, local)
 
     async def _safely(self, operation: object) -> None:
         try:
             await operation  # type: ignore[misc]
-        except (RedisError, OSError):
-            logger.warning("presence: store unreachable; the next heartbeat repairs it")
+        except (RedisError, OSError) as exc:
+            # What this worker holds is written again as soon as the store answers.
+            self._stale = True
+            if not isinstance(exc, CircuitOpen):
+                logger.warning("presence: store unreachable; repaired once it answers")
 
     async def _beat(self) -> None:
         while True:
@@ -225,6 +278,9 @@ class Presence:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll)
             self._wake.clear()
+            if self._stale:
+                self._stale = False
+                await self._safely(self.store.refresh(list(self._here), self.worker, self.ttl))
             scopes = set(self._watchers) if not self._dirty else set(self._dirty)
             self._dirty.clear()
             for scope in scopes:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from starlette.templating import Jinja2Templates
 
+from fair.core.breaker import Breaker
 from fair.core.bus import create_bus
 from fair.core.channels import ChannelAccess
 from fair.core.db import Database, Timeouts, create_engine
@@ -49,16 +50,33 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
     db = Database(create_engine(settings.database_url, timeouts), timeouts)
     hub = Hub(
         db,
-        create_bus(settings.redis_url, namespace=settings.namespace),
+        create_bus(
+            settings.redis_url,
+            namespace=settings.namespace,
+            probe_seconds=settings.bus_probe_seconds,
+            probe_misses=settings.bus_probe_misses,
+        ),
         replay_limit=settings.replay_limit,
         head_check_seconds=settings.head_check_seconds,
     )
+    # Presence and limits talk to the same Redis: once either finds it down, both fail fast.
+    breaker = Breaker("redis", cool_down=settings.redis_breaker_seconds)
     presence = Presence(
-        create_presence_store(settings.redis_url, namespace=settings.namespace),
+        create_presence_store(
+            settings.redis_url,
+            namespace=settings.namespace,
+            timeout=settings.redis_timeout_seconds,
+            breaker=breaker,
+        ),
         ttl=settings.presence_ttl_seconds,
         heartbeat=settings.presence_heartbeat_seconds,
     )
-    limits = create_limits(settings.redis_url, namespace=settings.namespace)
+    limits = create_limits(
+        settings.redis_url,
+        namespace=settings.namespace,
+        timeout=settings.redis_timeout_seconds,
+        breaker=breaker,
+    )
     rules = {prefix: rule for feature in features for prefix, rule in feature.channel_rules.items()}
     services = Services(
         settings=settings,

@@ -40,6 +40,10 @@ class Settings:
     send_queue_frames: int
     replay_limit: int
     head_check_seconds: float
+    bus_probe_seconds: float
+    bus_probe_misses: int
+    redis_timeout_seconds: float
+    redis_breaker_seconds: float
     presence_ttl_seconds: float
     presence_heartbeat_seconds: float
     max_body_bytes: int

@@ -5,7 +5,8 @@
 //   const reply = await live.command("qa.question.ask", { text: "..." });
 //
 // Reconnects with jittered exponential backoff and resumes every channel from
-// the last seq it saw; frames it has already seen are dropped.
+// the last seq it saw; frames it has already seen are dropped. A reset never lowers a
+// cursor: a page whose cursor is ahead of the server reloads instead.
 
 const CLOSE_LOGGED_OUT = 4001;
 const BASE_DELAY_MS = 500;
@@ -119,6 +120,12 @@ class Live {
     const entry = this.follows.get(frame.channel);
     if (!entry) return;
     if (frame.kind === "reset") {
+      // A cursor is never lowered: one ahead of the server's log (a restored database) is
+      // dropped with the whole page, which loads again with the server's own cursor.
+      if (frame.ahead || (entry.since !== null && frame.seq < entry.since)) {
+        location.reload();
+        return;
+      }
       entry.since = frame.seq;
       for (const handler of entry.handlers) {
         if (handler.onReset) handler.onReset(frame.seq);
