@@ -1,7 +1,8 @@
 """Health for a load balancer: `/healthz` says the process is up, `/readyz` that it can serve.
 
 Readiness is 200 only when a trivial query answers within `ready_timeout_seconds` and,
-when Redis is configured, the bus holds its subscription; otherwise 503 with a body
+when Redis is configured, the bus holds a live subscription (`Bus.healthy`: confirmed
+and not found silent by its probe); otherwise 503 with a body
 naming what is down, e.g. `{"ready": false, "database": "down", "redis": "up"}`.
 """
 
@@ -48,7 +49,7 @@ async def _database(request: Request) -> str:
 
 
 def _redis(request: Request) -> str:
-    connected = getattr(services_of(request).hub.bus, "connected", None)
-    if not isinstance(connected, asyncio.Event):
+    services = services_of(request)
+    if not services.settings.redis_url:
         return "none"
-    return "up" if connected.is_set() else "down"
+    return "up" if services.hub.bus.healthy else "down"

@@ -54,6 +54,25 @@ async def serve(settings: Settings) -> AsyncIterator[RunningServer]:
         yield RunningServer(origin, f"ws://127.0.0.1:{port}/ws", origin, services, server)
     finally:
         server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 15)
-        sock.close()
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(task), 15)
+        except TimeoutError:
+            raise RuntimeError("the server did not stop in 15 s:\n" + _stuck_tasks()) from None
+        finally:
+            if not task.done():
+                task.cancel()
+            sock.close()
+
+
+def _stuck_tasks() -> str:
+    """Where every other task of the loop is waiting: what a shutdown that hangs is stuck on."""
+    current = asyncio.current_task()
+    lines = []
+    for task in asyncio.all_tasks():
+        if task is current:
+            continue
+        frames = task.get_stack(limit=8)
+        where = " <- ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in reversed(frames))
+        lines.append(f"{task.get_name()}: {where}")
+    return "\n".join(sorted(lines))
