@@ -7,6 +7,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
@@ -59,3 +62,18 @@ class Breaker:
             logger.info("%s: Redis is back", self.name)
             self._retry_at = None
         return result
+
+
+def fail_fast_client(url: str, *, max_connections: int, timeout: float) -> redis.Redis:
+    """A Redis client for calls behind a breaker: short timeouts and no retries (redis-py 8
+    retries ten times by default), from a blocking pool, so that thousands of sockets closing
+    at once wait for a connection instead of failing (a plain pool refuses beyond its size)."""
+    pool = redis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=10,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+    return redis.Redis.from_pool(pool)

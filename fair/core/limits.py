@@ -14,12 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import redis.asyncio as redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from fair.core.breaker import Breaker, CircuitOpen
+from fair.core.breaker import Breaker, CircuitOpen, fail_fast_client
 from fair.core.errors import RateLimited
 from fair.core.i18n import gettext as _
 
@@ -104,15 +101,7 @@ class RedisCounter:
         timeout: float = 1.0,
         breaker: Breaker | None = None,
     ) -> None:
-        pool = redis.BlockingConnectionPool.from_url(
-            url,
-            max_connections=16,
-            timeout=10,
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
-        self._redis = redis.Redis.from_pool(pool)
+        self._redis = fail_fast_client(url, max_connections=16, timeout=timeout)
         self._prefix = f"{namespace}:limit:"
         self.breaker = breaker or Breaker("limits")
 

@@ -18,12 +18,9 @@ import uuid
 from collections import defaultdict
 from typing import Protocol
 
-import redis.asyncio as redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from fair.core.breaker import Breaker, CircuitOpen
+from fair.core.breaker import Breaker, CircuitOpen, fail_fast_client
 from fair.core.events import transient_frame
 from fair.core.hub import Follower
 from fair.core.tasks import cancel_all
@@ -92,17 +89,7 @@ class RedisPresence:
         timeout: float = 1.0,
         breaker: Breaker | None = None,
     ) -> None:
-        # A blocking pool: thousands of sockets closing at once wait for a connection instead
-        # of failing (a plain pool refuses beyond its size).
-        pool = redis.BlockingConnectionPool.from_url(
-            url,
-            max_connections=32,
-            timeout=10,
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
-        self._redis = redis.Redis.from_pool(pool)
+        self._redis = fail_fast_client(url, max_connections=32, timeout=timeout)
         self._prefix = f"{namespace}:presence:"
         self.breaker = breaker or Breaker("presence")
 
