@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -12,7 +12,7 @@ from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.viewers import Viewer
 from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
 from fair.core.i18n import gettext as _
-from fair.core.idempotency import FORM_FIELD, new_key, valid_key
+from fair.core.idempotency import FORM_FIELD, Result, new_key, run_once, valid_key
 from fair.core.inputs import load_json
 from fair.core.security import (
     CSRF_FIELD,
@@ -80,16 +80,39 @@ async def form_data(request: Request, lists: Iterable[str] = ()) -> dict[str, An
     check_csrf(
         services_of(request).settings.secret_key, visitor_of(request), data.pop(CSRF_FIELD, None)
     )
-    key = data.pop(FORM_FIELD, None) or None
+    take_form_key(request, data.pop(FORM_FIELD, None))
+    return data
+
+
+def take_form_key(request: Request, submitted: str | None) -> None:
+    """Keep the idempotency key a form carried (`form_key` hands it on), refusing a bad one.
+
+    `form_data` does this; a multipart route that reads its own form calls it directly."""
+    key = submitted or None
     if key is not None and not valid_key(key):
         raise Invalid("command.bad_key", _("This form is out of date; reload the page."))
     request.state.command_key = key
-    return data
 
 
 def form_key(request: Request) -> str | None:
     """The idempotency key the posted form carried (after `form_data`), if any."""
     return getattr(request.state, "command_key", None)
+
+
+async def once(request: Request, action: str, run: Callable[[], Awaitable[Result]]) -> Result:
+    """Run a form's write at most once per the form's key: a resent form (a retry after a lost
+    response) gets the first result. For forms whose write is not a registered command;
+    those go through `run_command`, which does the same."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    return await run_once(
+        services.db,
+        viewer.person,
+        action,
+        form_key(request),
+        run,
+        window_hours=services.settings.command_key_hours,
+    )
 
 
 async def json_body(request: Request) -> Any:

@@ -15,7 +15,7 @@ from fair.core.errors import FairError, Invalid
 from fair.core.home.queries import themes
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
-from fair.core.pages import check_origin, form_data, render, services_of, viewer_of
+from fair.core.pages import check_origin, form_data, once, render, services_of, viewer_of
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
 from fair.hall import imports, views
 from fair.hall.actions import booths
@@ -81,10 +81,17 @@ async def create(request: Request) -> Response:
     viewer = await viewer_of(request)
     data = await form_data(request)
     try:
-        booth = await booths.create_booth(services.db, viewer, parse(BoothCreation, data))
+        creation = parse(BoothCreation, data)
+
+        async def create_it() -> dict[str, Any]:
+            booth = await booths.create_booth(services.db, viewer, creation)
+            return {"booth_id": booth.id}
+
+        created = await once(request, "hall.booth.create", create_it)
     except FairError as refusal:
         return await _booths_page(request, error=refusal, form=data, status=refusal.status)
-    return RedirectResponse(f"/booths/{booth.id}/edit", status_code=303)
+    assert created is not None
+    return RedirectResponse(f"/booths/{created['booth_id']}/edit", status_code=303)
 
 
 async def change_state(request: Request) -> Response:

@@ -14,6 +14,7 @@ from fair.core.accounts.countries import country_names
 from fair.core.errors import FairError
 from fair.core.home.models import Theme
 from fair.core.home.queries import current_fair, themes
+from fair.core.idempotency import FORM_FIELD
 from fair.core.inputs import parse
 from fair.core.live import run_command
 from fair.core.pages import (
@@ -21,8 +22,10 @@ from fair.core.pages import (
     form_data,
     form_key,
     form_rows,
+    once,
     render,
     services_of,
+    take_form_key,
     viewer_of,
 )
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
@@ -144,18 +147,26 @@ async def upload_media(request: Request) -> Response:
     storage = Storage(services.settings.upload_path)
     async with request.form(max_files=1, max_fields=10) as form:
         check_csrf(services.settings.secret_key, visitor_of(request), _text(form.get(CSRF_FIELD)))
+        take_form_key(request, _text(form.get(FORM_FIELD)))
         data = {
             key: _text(form.get(key)) for key in ("kind", "title", "transcript", "external_url")
         }
         upload = form.get("file")
         try:
             details = parse(MediaDetails, data)
-            stored = None
-            if isinstance(upload, UploadFile) and upload.filename:
-                stored = await storage.save(
-                    details.kind, upload.file, safe_original_name(upload.filename)
+
+            async def store() -> dict[str, Any]:
+                stored = None
+                if isinstance(upload, UploadFile) and upload.filename:
+                    stored = await storage.save(
+                        details.kind, upload.file, safe_original_name(upload.filename)
+                    )
+                added = await media.add_media(
+                    services.db, viewer, booth_id, details, stored, storage
                 )
-            await media.add_media(services.db, viewer, booth_id, details, stored, storage)
+                return {"media_id": added.id}
+
+            await once(request, "hall.media.add", store)
         except FairError as refusal:
             return await _edit_page(
                 request, booth_id, error=refusal, section="media", form=data, status=refusal.status
@@ -183,7 +194,12 @@ async def add_hour(request: Request) -> Response:
     booth_id = path_int(request, "booth_id")
     data = await form_data(request)
     try:
-        await booths.add_office_hour(services.db, viewer, booth_id, parse(OfficeHourInput, data))
+        hour = parse(OfficeHourInput, data)
+
+        async def add() -> None:
+            await booths.add_office_hour(services.db, viewer, booth_id, hour)
+
+        await once(request, "hall.hour.add", add)
     except FairError as refusal:
         return await _edit_page(
             request, booth_id, error=refusal, section="hours", form=data, status=refusal.status

@@ -18,7 +18,7 @@ from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
-from fair.core.pages import form_data, form_key, render, services_of, viewer_of
+from fair.core.pages import form_data, form_key, once, render, services_of, viewer_of
 from fair.qa import queries
 from fair.qa.inputs import PanelCreation
 from fair.qa.live import COMMANDS
@@ -203,7 +203,14 @@ async def create(request: Request) -> Response:
             if part.strip()
         ]
     try:
-        panel = await create_panel(services.db, viewer, parse(PanelCreation, data))
+        creation = parse(PanelCreation, data)
+
+        async def create_it() -> dict[str, Any]:
+            panel = await create_panel(services.db, viewer, creation)
+            return {"slug": panel.slug}
+
+        created = await once(request, "qa.panel.create", create_it)
     except FairError as refusal:
         return await _organise_page(request, error=refusal, form=data, status=refusal.status)
-    return RedirectResponse(f"/panels/{panel.slug}", status_code=303)
+    assert created is not None
+    return RedirectResponse(f"/panels/{created['slug']}", status_code=303)
