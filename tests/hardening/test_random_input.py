@@ -109,7 +109,7 @@ def _form_fields() -> list[str]:
 
 
 class ErrorLog(logging.Handler):
-    """Keeps every ERROR record logged anywhere while it is attached to the root logger."""
+    """Keeps every ERROR record logged anywhere while it is attached (root and uvicorn's)."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
@@ -122,10 +122,13 @@ class ErrorLog(logging.Handler):
 @pytest.fixture
 def error_log() -> Any:
     handler = ErrorLog()
-    root = logging.getLogger()
-    root.addHandler(handler)
+    # uvicorn's own logger (where "Exception in ASGI application" goes) does not propagate.
+    loggers = [logging.getLogger(), logging.getLogger("uvicorn")]
+    for logger in loggers:
+        logger.addHandler(handler)
     yield handler
-    root.removeHandler(handler)
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 async def _viewers(server: RunningServer) -> dict[str, dict[str, str]]:
