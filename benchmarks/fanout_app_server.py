@@ -20,8 +20,8 @@ from fanout_process import SERVER_CORE, announce, commands, prepare_process
 from fanout_ticks import committer, tick_at_rate
 
 from fair.core.app import create_app
+from fair.core.contract import Services
 from fair.core.server import server_options
-from fair.core.services import Services
 from fair.core.settings import Settings, load_settings
 
 STARTUP_SECONDS = 30.0

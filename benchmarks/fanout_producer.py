@@ -14,7 +14,7 @@ import asyncio
 from fanout_process import LOAD_CORE, announce, commands, prepare_process
 from fanout_ticks import committer, tick_at_rate
 
-from fair.core.bus import create_bus
+from fair.core.buses import create_bus
 from fair.core.db import Database, create_engine
 from fair.core.hub import Hub
 from fair.core.settings import load_settings
@@ -25,8 +25,11 @@ DRAIN_SECONDS = 1.0
 async def run(rate: float, count: int) -> None:
     settings = load_settings()
     db = Database(create_engine(settings.database_url))
-    hub = Hub(db, create_bus(settings.redis_url, namespace=settings.namespace),
-              head_check_seconds=settings.head_check_seconds)
+    hub = Hub(
+        db,
+        create_bus(settings.redis_url, namespace=settings.namespace),
+        head_check_seconds=settings.head_check_seconds,
+    )
     await hub.start()
     try:
         announce(event="ready")

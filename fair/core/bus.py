@@ -68,20 +68,3 @@ class LocalBus:
         for envelope in envelopes:
             if envelope.channel in self._channels:
                 listener(envelope)
-
-
-def create_bus(
-    redis_url: str, *, namespace: str = "fair", probe_seconds: float = 3.0, probe_misses: int = 3
-) -> Bus:
-    """The bus named by the settings: Redis for a redis:// URL, else the in-process bus."""
-    if redis_url.startswith(("redis://", "rediss://", "unix://")):
-        from fair.core.redis_bus import RedisBus
-
-        return RedisBus(
-            redis_url, namespace=namespace, probe_seconds=probe_seconds, probe_misses=probe_misses
-        )
-    if redis_url:
-        raise ValueError(
-            f"unsupported bus URL {redis_url!r}: use redis://host:port/db or leave empty"
-        )
-    return LocalBus()

@@ -1,47 +1,101 @@
-"""Who may follow which channel: the one function that decides, fed by each feature's rules."""
+"""Who may follow which channel: the one function that decides, fed by each feature's rules.
+
+A channel name is read once (`parse_channel`) and every rule gets the parsed name. Rules for
+a thing's channels are built from the thing's own `access_*` function (`access_rule`), so
+following a channel and acting on its thing are decided in one place.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fair.core.access import Purpose
 from fair.core.accounts.viewers import Viewer
+from fair.core.contract import PRESENCE, ChannelName, ChannelRule
 from fair.core.db import Database
-from fair.core.errors import Forbidden, Invalid, NotAuthenticated
-from fair.core.features import ChannelRule
+from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
 from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
 
 CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}(:[A-Za-z0-9_-]{1,60}){0,4}$")
-PRESENCE = "presence"
+
+AccessCheck = Callable[[AsyncSession, Viewer, int, Purpose], Awaitable[object]]
+"""A feature's `access_<thing>(session, who, thing_id, purpose)`: returns, or refuses."""
 
 
-def channel_id(part: str) -> int | None:
-    """The id a channel name's part holds (`7` in `booth:7`), or None: one spelling per id."""
-    return id_from_text(part)
-
-
-def _canonical(channel: str) -> bool:
-    """Parts made of digits are ids, spelled one way: `booth:01` and `booth:0` are no channels."""
-    return all(channel_id(part) is not None for part in channel.split(":") if part.isdigit())
+def parse_channel(text: str) -> ChannelName | None:
+    """The channel `text` names, or None. Parts made of digits are ids, spelled one way:
+    `booth:01` and `booth:0` are no channels."""
+    if not CHANNEL_NAME.match(text):
+        return None
+    presence = text.startswith(f"{PRESENCE}:")
+    prefix, *parts = text.removeprefix(f"{PRESENCE}:").split(":")
+    ids = tuple(id_from_text(part) for part in parts)
+    if any(part.isdigit() and id_ is None for part, id_ in zip(parts, ids, strict=True)):
+        return None
+    return ChannelName(text, prefix, tuple(parts), presence, ids)
 
 
 class ChannelAccess:
     def __init__(self, rules: Mapping[str, ChannelRule]) -> None:
         self._rules = dict(rules)
 
-    async def authorise(self, db: Database, viewer: Viewer, channel: str) -> None:
-        """Allow `viewer` to follow `channel`, or refuse with a stable code.
+    async def authorise(self, db: Database, viewer: Viewer, channel: str) -> ChannelName:
+        """The parsed name if `viewer` may follow `channel`; else refuse with a stable code.
 
-        `presence:<channel>` (the count of people at a place) is decided by the rule
-        of `<channel>`'s prefix, which is given the whole name.
+        `presence:<channel>` (the count of people at a place) is decided by the rule of
+        `<channel>`'s prefix, which sees the name's `presence` flag.
         """
-        if not CHANNEL_NAME.match(channel) or not _canonical(channel):
+        name = parse_channel(channel)
+        if name is None:
             raise Invalid("live.bad_channel", _("That is not a channel name."))
-        target = channel.removeprefix(f"{PRESENCE}:")
-        rule = self._rules.get(target.split(":", 1)[0])
-        if rule is not None and await rule(db, viewer, channel):
-            return
+        rule = self._rules.get(name.prefix)
+        if rule is not None and await rule(db, viewer, name):
+            return name
         if not viewer.authenticated:
             raise NotAuthenticated("live.login_required", _("Log in to follow this."))
         raise Forbidden("live.forbidden", _("You may not follow this."))
+
+
+def named_rule(names: Iterable[str], *, counted: bool = False) -> ChannelRule:
+    """Anyone may follow exactly these channels (and, if `counted`, their presence counts)."""
+    allowed = frozenset(names)
+
+    async def rule(db: Database, viewer: Viewer, channel: ChannelName) -> bool:
+        return channel.place in allowed and (counted or not channel.presence)
+
+    return rule
+
+
+def access_rule(
+    check: AccessCheck,
+    purposes: Mapping[str, Purpose],
+    counts: Mapping[str, Purpose] | None = None,
+) -> ChannelRule:
+    """The rule for `<prefix>:<id>[:<suffix>]`: followed by whoever `check` lets use thing `<id>`
+    for `purposes[suffix]` ("" is the thing's own channel); its presence count by whoever it
+    lets use it for `counts[suffix]`. A suffix in neither is no channel anyone may follow."""
+    counted = counts or {}
+
+    async def rule(db: Database, viewer: Viewer, channel: ChannelName) -> bool:
+        purpose = (counted if channel.presence else purposes).get(channel.suffix)
+        if purpose is None or channel.id is None or len(channel.parts) > 2:
+            return False
+        try:
+            async with db.reading() as session:
+                await check(session, viewer, channel.id, purpose)
+        except FairError:
+            return False
+        return True
+
+    rule.__doc__ = _describe(purposes, counted)
+    return rule
+
+
+def _describe(purposes: Mapping[str, Purpose], counts: Mapping[str, Purpose]) -> str:
+    follows = ", ".join(f"{suffix or '(own)'}: {purpose}" for suffix, purpose in purposes.items())
+    counted = ", ".join(f"{suffix or '(own)'}: {purpose}" for suffix, purpose in counts.items())
+    return f"Follow by purpose ({follows}); presence counts ({counted or 'none'})."

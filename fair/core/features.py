@@ -1,53 +1,31 @@
-"""Features: the app is assembled from a list of feature modules named in the settings.
+"""Loading features: the kernel's own, then the modules named in the settings, in order.
 
-Each feature module exposes `feature = Feature(...)`: its routes, websocket
-commands, channel rules, templates and demo loader. The core never imports a
-feature by name, so `fair` never depends on `discussions`.
+Each feature module exposes `feature = Feature(...)` (fair/core/contract.py). Accounts and
+the fair's home are the kernel: always there, listed here, not in the settings. The core
+never imports any other feature by name, so `fair` never depends on `discussions`.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from starlette.routing import BaseRoute
+from fair.core.contract import Feature
 
-from fair.core.paths import register_convertors
-
-if TYPE_CHECKING:
-    from fair.core.accounts.viewers import Viewer
-    from fair.core.db import Database
-    from fair.core.live import Command
-    from fair.core.settings import Settings
-
-# Feature modules build their routes when imported, after importing this module: so `{x:id}`
-# is known by then.
-register_convertors()
-
-ChannelRule = Callable[["Database", "Viewer", str], Awaitable[bool]]
-DemoLoader = Callable[["Database", Path, "Settings"], Awaitable[list[str]]]
-
-
-@dataclass(frozen=True)
-class Feature:
-    name: str
-    routes: Sequence[BaseRoute] = ()
-    commands: Sequence[Command] = ()
-    channel_rules: dict[str, ChannelRule] = field(default_factory=dict)
-    templates: Path | None = None
-    demo: DemoLoader | None = None
-    """Loads this feature's part of the demo content; returns lines to print."""
+BUILT_IN = ("fair.core.accounts.feature", "fair.core.home.feature")
+"""The kernel's features: who people are, and the fair itself (its details, time zone, home)."""
 
 
 def load_features(names: Sequence[str]) -> list[Feature]:
-    features = []
-    for name in names:
+    """The built-in features, then the feature modules `names` (a built-in one listed again is
+    loaded once), refusing two features of one name."""
+    features: list[Feature] = []
+    for name in dict.fromkeys((*BUILT_IN, *names)):
         module = importlib.import_module(name)
         feature = getattr(module, "feature", None)
         if not isinstance(feature, Feature):
             raise RuntimeError(f"feature module {name} has no `feature = Feature(...)`")
+        if any(known.name == feature.name for known in features):
+            raise RuntimeError(f"two features are named {feature.name!r}")
         features.append(feature)
     return features

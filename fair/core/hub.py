@@ -70,8 +70,16 @@ class _Channel:
 
 class Hub:
     def __init__(
-        self, db: Database, bus: Bus, *, replay_limit: int = 1000, head_check_seconds: float = 2.0
+        self,
+        db: Database,
+        bus: Bus,
+        *,
+        recheck: Recheck | None = None,
+        replay_limit: int = 1000,
+        head_check_seconds: float = 2.0,
     ) -> None:
+        """`recheck` decides who may still follow a channel after a narrowing event; without
+        one (a hub in a test or a benchmark) every follower stays."""
         self.db = db
         self.bus = bus
         self.replay_limit = replay_limit
@@ -80,7 +88,7 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._head_checker: asyncio.Task[None] | None = None
         self._narrowing: frozenset[str] = frozenset()
-        self.recheck: Recheck | None = None
+        self.recheck = recheck
 
     async def start(self) -> None:
         self._narrowing = frozenset(

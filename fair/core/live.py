@@ -15,8 +15,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -26,7 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.queries import login_is_live, viewer_for
 from fair.core.accounts.viewers import Viewer
-from fair.core.channels import PRESENCE
+from fair.core.channels import parse_channel
 from fair.core.connections import (
     CLOSE_LOGGED_OUT,
     CLOSE_POLICY,
@@ -35,6 +33,7 @@ from fair.core.connections import (
     CLOSE_TOO_MANY,
     Connection,
 )
+from fair.core.contract import Command, LiveContext, Reply
 from fair.core.errors import FairError, Invalid, Unavailable
 from fair.core.events import error_frame, reply_frame
 from fair.core.faults import unavailable
@@ -43,11 +42,11 @@ from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
 from fair.core.idempotency import KEY_PATTERN, run_once
 from fair.core.inputs import Input, load_json, parse
-from fair.core.limits import Limit
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
 
 if TYPE_CHECKING:
-    from fair.core.services import Services
+    from fair.core.contract import ChannelGate, Services
+    from fair.core.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -77,49 +76,6 @@ class UnfollowInput(Input):
 
 class NoInput(Input):
     pass
-
-
-@dataclass(frozen=True)
-class LiveContext:
-    """What a command handler gets: the services, who is asking, and their socket."""
-
-    services: Services
-    viewer: Viewer
-    connection: Connection
-    websocket: WebSocket
-
-
-Reply = dict[str, Any] | None
-PlainHandler = Callable[["Services", Viewer, Any], Awaitable[Reply]]
-
-
-@dataclass(frozen=True)
-class Command:
-    """A websocket command: its name, its strict input model and the async handler.
-
-    `plain` is set for commands that need only who is asking, not the socket: pages can
-    run those from an HTML form too (see `viewer_command`). A command that `writes` declares
-    its `limit` (or None, saying why in its handler's docstring); `run_command` applies it,
-    whichever way the command arrives.
-    """
-
-    name: str
-    input: type[Input]
-    handle: Callable[[LiveContext, Any], Awaitable[Reply]]
-    plain: PlainHandler | None = None
-    limit: Limit | None = None
-    writes: bool = False
-
-
-def viewer_command(
-    name: str, input_model: type[Input], handler: PlainHandler, *, limit: Limit | None
-) -> Command:
-    """A command that acts for the viewer, with no need of their socket: a write, limited."""
-
-    async def run(context: LiveContext, data: Any) -> Reply:
-        return await handler(context.services, context.viewer, data)
-
-    return Command(name, input_model, run, plain=handler, limit=limit, writes=True)
 
 
 async def run_command(
@@ -176,7 +132,7 @@ class AccountWatch:
             self.connection.close(CLOSE_ROLE_CHANGED, "role changed")
 
 
-def audience_recheck(services: Services) -> Recheck:
+def audience_recheck(db: Database, access: ChannelGate) -> Recheck:
     """The hub's re-check after a narrowing event: which sockets may no longer follow."""
 
     async def recheck(channel: str, followers: list[Follower]) -> list[Follower]:
@@ -185,7 +141,7 @@ def audience_recheck(services: Services) -> Recheck:
             if not isinstance(follower, Connection | AccountWatch):
                 continue
             try:
-                await services.access.authorise(services.db, follower.viewer, channel)
+                await access.authorise(db, follower.viewer, channel)
             except FairError:
                 refused.append(follower)
                 if isinstance(follower, Connection):
@@ -357,10 +313,10 @@ async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:
     channel = data.channel
     if channel not in connection.follows and len(connection.follows) >= MAX_FOLLOWS:
         raise Invalid("live.too_many_follows", _("This page follows too many things at once."))
-    await services.access.authorise(services.db, context.viewer, channel)
+    name = await services.access.authorise(services.db, context.viewer, channel)
     connection.follows.add(channel)
-    if channel.startswith(f"{PRESENCE}:"):
-        count = await services.presence.watch(channel.removeprefix(f"{PRESENCE}:"), connection)
+    if name.presence:
+        count = await services.presence.watch(name.place, connection)
         return {"channel": channel, "count": count}
     if data.present and channel not in connection.present_at:
         connection.present_at.add(channel)
@@ -372,8 +328,9 @@ async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:
 async def _unfollow(context: LiveContext, data: UnfollowInput) -> dict[str, Any]:
     services, connection = context.services, context.connection
     connection.follows.discard(data.channel)
-    if data.channel.startswith(f"{PRESENCE}:"):
-        services.presence.unwatch(data.channel.removeprefix(f"{PRESENCE}:"), connection)
+    name = parse_channel(data.channel)
+    if name is not None and name.presence:
+        services.presence.unwatch(name.place, connection)
     else:
         services.hub.unfollow(connection, data.channel)
     if data.channel in connection.present_at:

@@ -25,7 +25,7 @@ from fair.core.security import (
 )
 
 if TYPE_CHECKING:
-    from fair.core.services import Services
+    from fair.core.contract import Services
 
 
 def services_of(request: Request) -> Services:

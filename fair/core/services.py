@@ -1,38 +1,22 @@
-"""Everything a request or command needs, built once in the app's lifespan and passed down."""
+"""Building the `Services` (fair/core/contract.py) in the app's lifespan, and closing them."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
-
-from starlette.templating import Jinja2Templates
 
 from fair.core.breaker import Breaker
-from fair.core.bus import create_bus
+from fair.core.buses import create_bus
 from fair.core.channels import ChannelAccess
+from fair.core.contract import ChannelRule, Command, Feature, Services
 from fair.core.db import Database, Timeouts, create_engine
-from fair.core.features import Feature
 from fair.core.hub import Hub
-from fair.core.limits import Limits, create_limits
-from fair.core.live import CORE_COMMANDS, Command, audience_recheck
+from fair.core.limits import create_limits
+from fair.core.live import CORE_COMMANDS, audience_recheck
 from fair.core.presence import Presence, create_presence_store
 from fair.core.settings import Settings
 from fair.core.templates import create_templates
-
-
-@dataclass
-class Services:
-    settings: Settings
-    db: Database
-    hub: Hub
-    presence: Presence
-    limits: Limits
-    access: ChannelAccess
-    commands: dict[str, Command]
-    templates: Jinja2Templates
-    features: Sequence[Feature]
 
 
 def collect_commands(features: Sequence[Feature]) -> dict[str, Command]:
@@ -44,10 +28,21 @@ def collect_commands(features: Sequence[Feature]) -> dict[str, Command]:
     return commands
 
 
+def collect_channel_rules(features: Sequence[Feature]) -> dict[str, ChannelRule]:
+    rules: dict[str, ChannelRule] = {}
+    for feature in features:
+        for prefix, rule in feature.channel_rules.items():
+            if prefix in rules:
+                raise RuntimeError(f"channel prefix {prefix!r} has two rules")
+            rules[prefix] = rule
+    return rules
+
+
 @contextlib.asynccontextmanager
 async def open_services(settings: Settings, features: Sequence[Feature]) -> AsyncIterator[Services]:
     timeouts = Timeouts.of(settings)
     db = Database(create_engine(settings.database_url, timeouts), timeouts)
+    access = ChannelAccess(collect_channel_rules(features))
     hub = Hub(
         db,
         create_bus(
@@ -56,6 +51,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
             probe_seconds=settings.bus_probe_seconds,
             probe_misses=settings.bus_probe_misses,
         ),
+        recheck=audience_recheck(db, access),
         replay_limit=settings.replay_limit,
         head_check_seconds=settings.head_check_seconds,
     )
@@ -77,19 +73,17 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         timeout=settings.redis_timeout_seconds,
         breaker=breaker,
     )
-    rules = {prefix: rule for feature in features for prefix, rule in feature.channel_rules.items()}
     services = Services(
         settings=settings,
         db=db,
         hub=hub,
         presence=presence,
         limits=limits,
-        access=ChannelAccess(rules),
+        access=access,
         commands=collect_commands(features),
         templates=create_templates(settings, features),
         features=features,
     )
-    hub.recheck = audience_recheck(services)
     await hub.start()
     await presence.start()
     # What exists now lives as long as the process: keep it out of the collector's full

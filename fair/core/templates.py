@@ -13,7 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from fair.core import i18n
 from fair.core.accounts.countries import country_names
-from fair.core.features import Feature
+from fair.core.contract import Feature
 from fair.core.settings import Settings
 from fair.core.text import render_markdown
 

@@ -11,12 +11,13 @@ from datetime import date
 from sqlalchemy import distinct, func, select
 
 from fair.core import log
+from fair.core.access import Purpose
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.text import spreadsheet_safe
 from fair.hall import views
-from fair.hall.access import Purpose, access_booth
+from fair.hall.access import access_booth
 from fair.hall.channels import team_channel
 from fair.hall.events import BoothSummary, CardView, TeamMemberView
 from fair.hall.models import BoothVisit, ChatMessage, ContactRequest, Media, MediaHit

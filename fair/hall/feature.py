@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from fair.core.features import Feature
+from fair.core.contract import Feature
 from fair.hall import demo, live, organise_pages, pages, team_pages
 from fair.hall.uploads import MAX_UPLOAD_BODY
 

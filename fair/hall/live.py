@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fair.core.access import Purpose
 from fair.core.accounts.viewers import Viewer
-from fair.core.channels import channel_id
-from fair.core.db import Database
-from fair.core.errors import FairError
+from fair.core.channels import access_rule, named_rule
+from fair.core.contract import Command, Services, viewer_command
 from fair.core.limits import Limit
-from fair.core.live import Command, viewer_command
-from fair.core.services import Services
-from fair.hall import rules
-from fair.hall.access import Purpose, access_booth
+from fair.hall.access import access_booth
 from fair.hall.actions import visits
 from fair.hall.channels import HALL
 from fair.hall.inputs import Bookmarking, CardAnswering, CardLeaving, ChatPost, ChatRemoval
@@ -63,28 +60,13 @@ BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
 """The hall's pages run these same commands from their plain forms."""
 
 
-async def hall_rule(db: Database, viewer: Viewer, channel: str) -> bool:
-    return channel in {HALL, f"presence:{HALL}"}
+hall_rule = named_rule([HALL], counted=True)
+"""The hall and the count of people in it: anyone."""
 
-
-async def booth_rule(db: Database, viewer: Viewer, channel: str) -> bool:
-    """`booth:<id>` and its count: whoever may see the booth. `booth:<id>:team`: those who run
-    it. `booth:<id>:staff`: its team, to be counted present; its count is public."""
-    watching = channel.startswith("presence:")
-    parts = channel.removeprefix("presence:").split(":")
-    target = channel_id(parts[1]) if len(parts) in (2, 3) else None
-    if target is None:
-        return False
-    suffix = parts[2] if len(parts) == 3 else ""
-    try:
-        async with db.reading() as session:
-            access = await access_booth(session, viewer, target, Purpose.SEE)
-    except FairError:
-        return False
-    if suffix == "":
-        return True
-    if suffix == "staff":
-        return watching or access.on_team
-    if suffix == "team":
-        return not watching and rules.may_run(viewer, access.on_team)
-    return False
+booth_rule = access_rule(
+    access_booth,
+    {"": Purpose.SEE, "team": Purpose.RUN, "staff": Purpose.BACKSTAGE},
+    counts={"": Purpose.SEE, "staff": Purpose.SEE},
+)
+"""`booth:<id>` and its count: whoever may see the booth. `booth:<id>:team`: those who run it.
+`booth:<id>:staff`: its team, to be counted present; that count is public."""

@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core import log
+from fair.core.access import Purpose
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
@@ -17,7 +18,7 @@ from fair.core.errors import NotFound
 from fair.core.home.models import FairCountry, Theme
 from fair.core.i18n import gettext as _
 from fair.hall import views
-from fair.hall.access import Purpose, access_booth
+from fair.hall.access import access_booth
 from fair.hall.channels import booth_channel
 from fair.hall.events import (
     BoothSummary,

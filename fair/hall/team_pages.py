@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from fair.core.access import Purpose
 from fair.core.accounts.countries import country_names
 from fair.core.errors import FairError
 from fair.core.home.models import Theme
@@ -31,7 +32,7 @@ from fair.core.pages import (
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
 from fair.hall import dashboard as boards
 from fair.hall import queries
-from fair.hall.access import Purpose, access_booth
+from fair.hall.access import access_booth
 from fair.hall.actions import booths, media
 from fair.hall.inputs import (
     BoothDetails,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from fair.core.access import Purpose
 from fair.core.accounts.access import require
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.models import User
@@ -19,7 +20,7 @@ from fair.core.errors import Conflict, Invalid, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.qa import events, views
-from fair.qa.access import PanelAccess, Purpose, access_panel
+from fair.qa.access import PanelAccess, access_panel
 from fair.qa.channels import backstage_channel, moderation_channel, panel_channel
 from fair.qa.inputs import (
     Answering,
@@ -57,7 +58,7 @@ async def _question(
     if question is None:
         raise NotFound("qa.question_not_found", _("There is no such question."))
     access = await access_panel(tx.session, viewer, question.panel_id, purpose)
-    if purpose in {Purpose.VOTE, Purpose.SEE} and not is_public(QuestionState(question.state)):
+    if purpose in {Purpose.REACT, Purpose.SEE} and not is_public(QuestionState(question.state)):
         raise NotFound("qa.question_not_found", _("There is no such question."))
     asker = await tx.session.get(User, question.asker_id)
     assert asker is not None
@@ -127,7 +128,7 @@ async def _recount(tx: Tx, panel_id: int) -> None:
 async def ask_question(db: Database, viewer: Viewer, form: Ask) -> events.OwnQuestion:
     """A participant asks; under pre-moderation the question waits for a moderator."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        access = await access_panel(tx.session, viewer, form.panel_id, Purpose.ASK)
+        access = await access_panel(tx.session, viewer, form.panel_id, Purpose.CONTRIBUTE)
         asker = await tx.session.get(User, viewer.user_id)
         assert asker is not None
         now = utcnow()
@@ -163,7 +164,7 @@ async def vote(db: Database, viewer: Viewer, form: VoteInput) -> int:
     require(viewer, Capability.TAKE_PART)
     async with db.transaction(actor_id=viewer.user_id) as tx:
         # The question row is locked: concurrent votes on it are counted one after the other.
-        question, _access, _asker = await _question(tx, viewer, form.question_id, Purpose.VOTE)
+        question, _access, _asker = await _question(tx, viewer, form.question_id, Purpose.REACT)
         if question.asker_id == viewer.user_id:
             raise Conflict("qa.own_question", _("You cannot vote for your own question."))
         existing = await tx.session.get(Vote, (question.id, viewer.user_id))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from fair.core.features import Feature
+from fair.core.contract import Feature
 from fair.qa import demo, live, pages
 
 feature = Feature(

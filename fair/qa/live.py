@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from fair.core.access import Purpose
 from fair.core.accounts.viewers import Viewer
-from fair.core.channels import channel_id
-from fair.core.db import Database
-from fair.core.errors import FairError
+from fair.core.channels import access_rule, named_rule
+from fair.core.contract import Services, viewer_command
 from fair.core.limits import Limit
-from fair.core.live import viewer_command
-from fair.core.services import Services
-from fair.qa import actions, rules
-from fair.qa.access import Purpose, access_panel
+from fair.qa import actions
+from fair.qa.access import access_panel
 from fair.qa.inputs import (
     Answering,
     AnswerInput,
@@ -114,29 +112,13 @@ COMMANDS = [
 ]
 
 
-async def programme_rule(db: Database, viewer: Viewer, channel: str) -> bool:
-    return channel == PROGRAMME
+programme_rule = named_rule([PROGRAMME])
+"""The programme of panels: anyone."""
 
-
-async def panel_rule(db: Database, viewer: Viewer, channel: str) -> bool:
-    """`qa:<id>` and its viewer count: everyone. `:moderation`: its moderators.
-    `:backstage`: its moderators and panelists."""
-    watching = channel.startswith("presence:")
-    parts = channel.removeprefix("presence:").split(":")
-    target = channel_id(parts[1]) if len(parts) in (2, 3) else None
-    if target is None:
-        return False
-    try:
-        async with db.reading() as session:
-            access = await access_panel(session, viewer, target, Purpose.SEE)
-    except FairError:
-        return False
-    if len(parts) == 2:
-        return True
-    if watching:
-        return False
-    if parts[2] == "moderation":
-        return rules.may_moderate(viewer, access.roles)
-    if parts[2] == "backstage":
-        return rules.may_go_backstage(viewer, access.roles)
-    return False
+panel_rule = access_rule(
+    access_panel,
+    {"": Purpose.SEE, "moderation": Purpose.MODERATE, "backstage": Purpose.BACKSTAGE},
+    counts={"": Purpose.SEE},
+)
+"""`qa:<id>` and its viewer count: everyone. `:moderation`: its moderators (and organisers).
+`:backstage`: its moderators and panelists."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core import log
+from fair.core.access import Purpose
 from fair.core.accounts.access import require
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
@@ -22,7 +23,7 @@ from fair.core.i18n import gettext as _
 from fair.core.text import spreadsheet_safe
 from fair.hall.models import Booth, Media
 from fair.qa import rules, views
-from fair.qa.access import Purpose, access_panel
+from fair.qa.access import access_panel
 from fair.qa.channels import backstage_channel, moderation_channel, panel_channel
 from fair.qa.events import (
     ModeratedQuestion,

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from fair.core.bus import Bus, LocalBus, create_bus
+from fair.core.bus import Bus, LocalBus
+from fair.core.buses import create_bus
 from fair.core.events import Envelope
 from fair.core.redis_bus import RedisBus
 

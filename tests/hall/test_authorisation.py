@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import Viewer, anonymous
+from fair.core.channels import parse_channel
+from fair.core.contract import ChannelName
 from fair.core.db import Database
 from fair.core.errors import FairError
 from fair.hall import dashboard, queries
@@ -184,9 +186,7 @@ async def test_moderator_cannot_change_a_booth(db: Database, tmp_path: Path) -> 
     moderator_user = await person(db, Role.MODERATOR)
     moderator = await viewer(db, moderator_user)
     before = await snapshot(db, made.id)
-    outcomes = await refused_everything(
-        db, moderator, made.id, Storage(tmp_path), moderator_user
-    )
+    outcomes = await refused_everything(db, moderator, made.id, Storage(tmp_path), moderator_user)
     assert outcomes == codes("hall.not_your_booth", "account.forbidden")
     assert await snapshot(db, made.id) == before
 
@@ -235,9 +235,7 @@ async def test_exhibitor_cannot_publish_or_staff_their_own_booth(db: Database) -
     exhibitor = await viewer(db, exhibitor_user)
     friend = await person(db)
     before = await snapshot(db, made.id)
-    published = booths.change_state(
-        db, exhibitor, made.id, StateChange(state=BoothState.PUBLISHED)
-    )
+    published = booths.change_state(db, exhibitor, made.id, StateChange(state=BoothState.PUBLISHED))
     assert await outcome(published) == "account.forbidden"
     invited = booths.add_team_member(db, exhibitor, made.id, TeamInvitation(email=friend.email))
     assert await outcome(invited) == "account.forbidden"
@@ -319,13 +317,19 @@ async def test_draft_booth_page_is_shown_to_its_team_and_the_staff(db: Database)
     assert [b.id for b in await queries.my_booths(db, team)] == [draft.id]
 
 
+def named(text: str) -> ChannelName:
+    channel = parse_channel(text)
+    assert channel is not None, text
+    return channel
+
+
 async def test_participants_cannot_follow_a_draft_booth(db: Database) -> None:
     """booth:<id> and its count refuse participants and strangers while the booth is a draft."""
     organiser = await someone(db, Role.ORGANISER)
     draft = await booth(db, organiser, published=False)
     for asking in (anonymous("a-browser"), await someone(db)):
         for channel in (f"booth:{draft.id}", f"presence:booth:{draft.id}"):
-            assert await booth_rule(db, asking, channel) is False, channel
+            assert await booth_rule(db, asking, named(channel)) is False, channel
 
 
 async def test_team_and_organisers_follow_a_draft_booth(db: Database) -> None:
@@ -335,7 +339,7 @@ async def test_team_and_organisers_follow_a_draft_booth(db: Database) -> None:
     draft = await booth(db, organiser, published=False, team=[team_user])
     for asking in (await viewer(db, team_user), organiser):
         for channel in (f"booth:{draft.id}", f"presence:booth:{draft.id}"):
-            assert await booth_rule(db, asking, channel) is True, channel
+            assert await booth_rule(db, asking, named(channel)) is True, channel
 
 
 async def test_publishing_lets_participants_follow_the_booth(db: Database) -> None:
@@ -343,9 +347,9 @@ async def test_publishing_lets_participants_follow_the_booth(db: Database) -> No
     organiser = await someone(db, Role.ORGANISER)
     draft = await booth(db, organiser, published=False)
     participant = await someone(db)
-    assert await booth_rule(db, participant, f"booth:{draft.id}") is False
+    assert await booth_rule(db, participant, named(f"booth:{draft.id}")) is False
     await booths.change_state(db, organiser, draft.id, StateChange(state=BoothState.PUBLISHED))
-    assert await booth_rule(db, participant, f"booth:{draft.id}") is True
+    assert await booth_rule(db, participant, named(f"booth:{draft.id}")) is True
 
 
 # Chat
@@ -441,7 +445,11 @@ async def test_cards_cannot_be_left_at_drafts_or_without_a_login(db: Database) -
 
 def hidden_sender(country: str) -> dict[str, Any]:
     return {
-        "shared": False, "display_name": "", "country": country, "organisation": "", "email": ""
+        "shared": False,
+        "display_name": "",
+        "country": country,
+        "organisation": "",
+        "email": "",
     }
 
 

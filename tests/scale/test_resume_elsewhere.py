@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from fair.core import log
+from fair.core.contract import Services
 from fair.core.redis_bus import RedisBus
-from fair.core.services import Services
 from tests.conftest import make_settings
 from tests.support.factories import produce
 from tests.support.live_client import live_client

@@ -9,8 +9,8 @@ import signal
 import pytest
 
 from fair.core import log
+from fair.core.contract import Services
 from fair.core.redis_bus import RedisBus
-from fair.core.services import Services
 from tests.conftest import make_settings
 from tests.support.databases import REDIS_URL
 from tests.support.factories import produce

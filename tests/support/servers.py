@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import uvicorn
 
 from fair.core.app import create_app
+from fair.core.contract import Services
 from fair.core.server import server_options
-from fair.core.services import Services
 from fair.core.settings import Settings
 
 

@@ -8,16 +8,22 @@ from fair.core.accounts import demo, pages
 from fair.core.accounts.channels import PEOPLE, user_channel
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
+from fair.core.contract import ChannelName, Feature
 from fair.core.db import Database
-from fair.core.features import Feature
 
 
-async def _own_channel(db: Database, viewer: Viewer, channel: str) -> bool:
-    return viewer.user_id is not None and channel == user_channel(viewer.user_id)
+async def _own_channel(db: Database, viewer: Viewer, channel: ChannelName) -> bool:
+    """`user:<id>`: only that person."""
+    return (
+        viewer.user_id is not None
+        and not channel.presence
+        and channel.place == user_channel(viewer.user_id)
+    )
 
 
-async def _people(db: Database, viewer: Viewer, channel: str) -> bool:
-    return channel == PEOPLE and viewer.can(Capability.SEE_PEOPLE)
+async def _people(db: Database, viewer: Viewer, channel: ChannelName) -> bool:
+    """`people`: those whose role lets them see everyone's account."""
+    return channel.text == PEOPLE and viewer.can(Capability.SEE_PEOPLE)
 
 
 feature = Feature(

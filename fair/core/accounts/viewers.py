@@ -30,3 +30,40 @@ class Viewer:
 
 def anonymous(visitor: str) -> Viewer:
     return Viewer(user_id=None, role=None, display_name="", login_id=None, visitor=visitor)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A logged-in person acting: always an account with a real id."""
+
+    user_id: int
+    role: Role
+    display_name: str
+    login_id: str | None
+
+    def can(self, capability: Capability) -> bool:
+        return can(self.role, capability)
+
+
+class System:
+    """The platform itself acting (a scheduled job, the demo loader): no account, and allowed
+    every purpose, so that no check is skipped by passing "nobody"."""
+
+    __slots__ = ()
+    user_id: None = None
+    display_name = "the fair"
+
+    def can(self, capability: Capability) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = System()
+
+Actor = Person | System
+"""Who a write is done by: a person, or the platform itself."""
+
+Who = Viewer | System
+"""Who an access check is for: whoever is looking (perhaps not logged in), or the platform."""

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from fair.core.accounts.viewers import Viewer
-from fair.core.db import Database
-from fair.core.features import Feature
+from fair.core.channels import named_rule
+from fair.core.contract import Feature
 from fair.core.home import demo, pages
-
-
-async def _anyone(db: Database, viewer: Viewer, channel: str) -> bool:
-    return channel in {"fair", "presence:fair"}
-
+from fair.core.home.actions import FAIR_CHANNEL
 
 feature = Feature(
     name="home",
@@ -23,6 +18,6 @@ feature = Feature(
         Route("/organise/themes", pages.save_themes, methods=["POST"]),
         Route("/organise/countries", pages.save_countries, methods=["POST"]),
     ],
-    channel_rules={"fair": _anyone},
+    channel_rules={FAIR_CHANNEL: named_rule([FAIR_CHANNEL], counted=True)},
     demo=demo.load_demo,
 )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
+from fair.core.access import Purpose
 from fair.core.accounts.access import require
 from fair.core.accounts.actions import person_view
 from fair.core.accounts.channels import PEOPLE, user_channel
@@ -24,7 +25,7 @@ from fair.core.home.models import FairInfo, Theme
 from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.hall import events, views
-from fair.hall.access import Purpose, access_booth
+from fair.hall.access import access_booth
 from fair.hall.channels import HALL, booth_channel, team_channel
 from fair.hall.inputs import (
     BoothCreation,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
+from fair.core.access import Purpose
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import Invalid, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.hall import events, views
-from fair.hall.access import Purpose, access_booth
+from fair.hall.access import access_booth
 from fair.hall.channels import booth_channel
 from fair.hall.inputs import MediaDetails
 from fair.hall.models import Media

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import distinct, func, select
 
+from fair.core.access import Purpose
 from fair.core.accounts.access import require
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.models import User
@@ -14,7 +15,7 @@ from fair.core.errors import Conflict, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.hall import events, views
-from fair.hall.access import Purpose, access_booth
+from fair.hall.access import access_booth
 from fair.hall.channels import booth_channel, team_channel
 from fair.hall.inputs import CardAnswer, CardInput, ChatPost
 from fair.hall.models import Bookmark, BoothVisit, ChatMessage, ContactRequest, Media, MediaHit
@@ -24,7 +25,7 @@ async def post_chat_message(db: Database, viewer: Viewer, form: ChatPost) -> eve
     """Someone writes in a booth's chat; everyone at the booth sees it."""
     require(viewer, Capability.TAKE_PART)
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        await access_booth(tx.session, viewer, form.booth_id, Purpose.CHAT)
+        await access_booth(tx.session, viewer, form.booth_id, Purpose.CONTRIBUTE)
         author = await tx.session.get(User, viewer.user_id)
         assert author is not None
         message = ChatMessage(
@@ -43,7 +44,7 @@ async def remove_chat_message(db: Database, viewer: Viewer, message_id: int) -> 
         message = await tx.session.get(ChatMessage, message_id)
         if message is None:
             raise NotFound("hall.no_such_message", _("There is no such message."))
-        await access_booth(tx.session, viewer, message.booth_id, Purpose.REMOVE_CHAT)
+        await access_booth(tx.session, viewer, message.booth_id, Purpose.MODERATE)
         if message.removed_at is not None:
             return
         message.removed_at, message.removed_by = utcnow(), viewer.user_id
@@ -58,7 +59,7 @@ async def leave_card(
 ) -> events.CardView:
     """A participant leaves their card at a booth; the team sees it at once."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        booth = (await access_booth(tx.session, viewer, booth_id, Purpose.LEAVE_CARD)).booth
+        booth = (await access_booth(tx.session, viewer, booth_id, Purpose.CONTACT)).booth
         sender = await tx.session.get(User, viewer.user_id)
         assert sender is not None
         card = ContactRequest(

@@ -1,0 +1,164 @@
+"""The contract between the core and its features: what a feature is and what it can hook into.
+
+A feature module exposes `feature = Feature(...)` and is named in the settings; the core
+assembles the app from those (fair/core/features.py) and never imports a feature by name.
+
+Types only: this module imports no other module of the core at run time (the names under
+TYPE_CHECKING are for annotations), so the core and every feature can import it and it can
+never close an import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+    from starlette.templating import Jinja2Templates
+    from starlette.websockets import WebSocket
+
+    from fair.core.accounts.viewers import Viewer
+    from fair.core.connections import Connection
+    from fair.core.db import Database
+    from fair.core.hub import Hub
+    from fair.core.inputs import Input
+    from fair.core.limits import Limit, Limits
+    from fair.core.presence import Presence
+    from fair.core.settings import Settings
+
+PRESENCE = "presence"
+"""`presence:<channel>` is the count of people at the place `<channel>` names."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelName:
+    """A channel name, read once (fair.core.channels.parse_channel) and handed to the rules.
+
+    `booth:7:team` has prefix `booth` and parts ("7", "team"). `presence:booth:7` names the
+    same place with `presence` set: its followers get the count of people there, not events.
+    """
+
+    text: str
+    """The name as followed, `presence:` included."""
+    prefix: str
+    parts: tuple[str, ...]
+    presence: bool
+    ids: tuple[int | None, ...]
+    """Each part read as an id in its one spelling (`7`), or None (`team`, `07`)."""
+
+    @property
+    def place(self) -> str:
+        """The channel without `presence:`: where the events (or the people) are."""
+        return ":".join((self.prefix, *self.parts))
+
+    @property
+    def id(self) -> int | None:
+        """The id the first part names (`7` in `booth:7:team`), if it names one."""
+        return self.ids[0] if self.ids else None
+
+    @property
+    def suffix(self) -> str:
+        """What follows the id (`team` in `booth:7:team`); empty for the object's own channel."""
+        return ":".join(self.parts[1:])
+
+
+ChannelRule = Callable[["Database", "Viewer", ChannelName], Awaitable[bool]]
+"""Whether the viewer may follow a channel of the rule's prefix (presence counts included)."""
+
+
+class ChannelGate(Protocol):
+    """The one decision of who may follow which channel (fair.core.channels.ChannelAccess)."""
+
+    async def authorise(self, db: Database, viewer: Viewer, channel: str) -> ChannelName:
+        """The parsed name if `viewer` may follow `channel`; else refuse with a stable code."""
+        ...
+
+
+Reply = dict[str, Any] | None
+"""What a command answers (the `data` of its reply frame)."""
+
+
+@dataclass(frozen=True)
+class LiveContext:
+    """What a socket command's handler gets: the services, who is asking, and their socket."""
+
+    services: Services
+    viewer: Viewer
+    connection: Connection
+    websocket: WebSocket
+
+
+Handler = Callable[[LiveContext, Any], Awaitable[Reply]]
+"""Runs a command that needs the socket itself (follow, unfollow)."""
+PlainHandler = Callable[["Services", "Viewer", Any], Awaitable[Reply]]
+"""Runs a command for a viewer, however it arrived: a socket frame or a plain form."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command: its name, its strict input model and the async handler.
+
+    `plain` is set for commands that need only who is asking, not the socket: pages can run
+    those from an HTML form too (see `viewer_command`). A command that `writes` declares its
+    `limit` (or None, saying why in its handler's docstring); `fair.core.live.run_command`
+    applies it, whichever way the command arrives. The handler's docstring says what the
+    command does and who may run it (docs/protocol.md is generated from it).
+    """
+
+    name: str
+    input: type[Input]
+    handle: Handler
+    plain: PlainHandler | None = None
+    limit: Limit | None = None
+    writes: bool = False
+
+    @property
+    def doc(self) -> str:
+        """What the command does and who may run it: its handler's docstring."""
+        return ((self.plain or self.handle).__doc__ or "").strip()
+
+
+def viewer_command(
+    name: str, input_model: type[Input], handler: PlainHandler, *, limit: Limit | None
+) -> Command:
+    """A command that acts for the viewer, with no need of their socket: a write, limited."""
+
+    async def run(context: LiveContext, data: Any) -> Reply:
+        return await handler(context.services, context.viewer, data)
+
+    return Command(name, input_model, run, plain=handler, limit=limit, writes=True)
+
+
+DemoLoader = Callable[["Database", Path, "Settings"], Awaitable[list[str]]]
+"""Loads a feature's part of the demo content; returns lines to print."""
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What a feature brings to the app. Every field is optional but the name."""
+
+    name: str
+    routes: Sequence[BaseRoute] = ()
+    commands: Sequence[Command] = ()
+    channel_rules: Mapping[str, ChannelRule] = field(default_factory=dict)
+    """Who may follow channels by prefix (`booth` for `booth:7`, `booth:7:team`, ...)."""
+    templates: Path | None = None
+    demo: DemoLoader | None = None
+
+
+@dataclass
+class Services:
+    """Everything a request, command or job needs, built once in the app's lifespan."""
+
+    settings: Settings
+    db: Database
+    hub: Hub
+    presence: Presence
+    limits: Limits
+    access: ChannelGate
+    commands: dict[str, Command]
+    templates: Jinja2Templates
+    features: Sequence[Feature]
