@@ -53,20 +53,35 @@ MIB = 1024 * 1024
 
 
 def options() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=5000, help="followers (default 5000)")
     parser.add_argument("--rate", type=float, default=10.0, help="ticks per second (default 10)")
     parser.add_argument("--seconds", type=float, default=20.0, help="produce for (default 20)")
-    parser.add_argument("--modes", default=",".join(MODE_NAMES),
-                        help="comma-separated subset of embedded,redis,ceiling (default: all)")
-    parser.add_argument("--concurrency", type=int, default=100,
-                        help="handshakes in flight while connecting (default 100)")
-    parser.add_argument("--postgres", default=os.environ.get(
-        "FAIR_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"),
-        help="admin DSN; the redis mode creates and drops a scratch database through it")
-    parser.add_argument("--redis", default=os.environ.get(
-        "FAIR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"), help="Redis for the redis mode")
+    parser.add_argument(
+        "--modes",
+        default=",".join(MODE_NAMES),
+        help="comma-separated subset of embedded,redis,ceiling (default: all)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=100,
+        help="handshakes in flight while connecting (default 100)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "FAIR_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+        help="admin DSN; the redis mode creates and drops a scratch database through it",
+    )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("FAIR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="Redis for the redis mode",
+    )
     args = parser.parse_args()
     args.modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
     unknown = set(args.modes) - set(MODE_NAMES)
@@ -99,13 +114,16 @@ async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult
         await asyncio.sleep(SETTLE_SECONDS)
         rss_before = deployment.server_rss()
         say(f"[{mode}] connecting {args.clients} clients")
-        crowd = await gather_crowd(deployment.targets, args.clients, plan.count,
-                                   args.concurrency, CONNECT_LIMIT_SECONDS)
+        crowd = await gather_crowd(
+            deployment.targets, args.clients, plan.count, args.concurrency, CONNECT_LIMIT_SECONDS
+        )
         try:
             await asyncio.sleep(SETTLE_SECONDS)
             rss_after = deployment.server_rss()
-            say(f"[{mode}] {len(crowd.connections)} following after {crowd.connect_seconds:.1f} s; "
-                f"producing {plan.count} ticks at {plan.rate:g}/s")
+            say(
+                f"[{mode}] {len(crowd.connections)} following after {crowd.connect_seconds:.1f} s; "
+                f"producing {plan.count} ticks at {plan.rate:g}/s"
+            )
             await produce_and_count(deployment, crowd, plan, result)
             record_memory(result, rss_before, rss_after)
         finally:
@@ -126,8 +144,13 @@ class Clocks:
 
     @classmethod
     def read(cls, deployment: Deployment) -> Clocks:
-        return cls(time.monotonic(), deployment.server_cpu(), cpu_seconds(os.getpid()),
-                   deployment.producer_cpu() or 0.0, machine_cpu_seconds())
+        return cls(
+            time.monotonic(),
+            deployment.server_cpu(),
+            cpu_seconds(os.getpid()),
+            deployment.producer_cpu() or 0.0,
+            machine_cpu_seconds(),
+        )
 
     @property
     def ours(self) -> float:
@@ -143,8 +166,9 @@ class Clocks:
         result.others_cpu_cores = (self.machine - start.machine - ours) / wall
 
 
-async def produce_and_count(deployment: Deployment, crowd: Crowd, plan: Plan,
-                            result: ModeResult) -> None:
+async def produce_and_count(
+    deployment: Deployment, crowd: Crowd, plan: Plan, result: ModeResult
+) -> None:
     """The measured phase: ticks go out, every client counts what arrives, CPU is read around it."""
     lag = LoopLag()
     gc.collect()
@@ -201,8 +225,10 @@ async def run(args: argparse.Namespace) -> int:
             say(f"[{mode}] failed: {failure!r}")
             results.append(ModeResult(mode, args.clients, error=repr(failure)))
     print()
-    print(f"{args.clients} clients, {plan.count} ticks at {plan.rate:g}/s, app at {revision()} "
-          f"(servers on core 0, load generator on core 1)")
+    print(
+        f"{args.clients} clients, {plan.count} ticks at {plan.rate:g}/s, app at {revision()} "
+        f"(servers on core 0, load generator on core 1)"
+    )
     print(table(results))
     print()
     for line in details(results):

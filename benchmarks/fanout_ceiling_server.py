@@ -32,10 +32,17 @@ class Ceiling:
                 command = json.loads(message)
                 if command.get("type") == "live.follow":
                     self.followers.add(connection)
-                    await connection.send(json.dumps({
-                        "kind": "reply", "ref": command.get("ref"), "ok": True,
-                        "data": {"channel": CHANNEL, "head": 0},
-                    }, separators=(",", ":")))
+                    await connection.send(
+                        json.dumps(
+                            {
+                                "kind": "reply",
+                                "ref": command.get("ref"),
+                                "ok": True,
+                                "data": {"channel": CHANNEL, "head": 0},
+                            },
+                            separators=(",", ":"),
+                        )
+                    )
         except ConnectionClosed:
             pass  # a client cut off at the end of a run; nothing to clean but the set
         finally:
@@ -48,8 +55,14 @@ class Ceiling:
 async def run(rate: float, count: int) -> None:
     ceiling = Ceiling()
     async with serve(
-        ceiling.handle, "127.0.0.1", 0, compression=None, max_size=65536,
-        ping_interval=20, ping_timeout=20, backlog=2048,
+        ceiling.handle,
+        "127.0.0.1",
+        0,
+        compression=None,
+        max_size=65536,
+        ping_interval=20,
+        ping_timeout=20,
+        backlog=2048,
     ) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         announce(event="ready", url=f"ws://127.0.0.1:{port}/", origin=f"http://127.0.0.1:{port}")

@@ -63,12 +63,19 @@ class Child:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def start(cls, name: str, script: str, args: list[str], env: dict[str, str],
-                    logs: Path) -> Child:
+    async def start(
+        cls, name: str, script: str, args: list[str], env: dict[str, str], logs: Path
+    ) -> Child:
         log = (logs / f"{name}.log").open("wb")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, str(HERE / script), *args, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=log, env=env, cwd=PROJECT_ROOT,
+            sys.executable,
+            str(HERE / script),
+            *args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=log,
+            env=env,
+            cwd=PROJECT_ROOT,
         )
         return cls(name, process, log)
 
@@ -89,11 +96,13 @@ class Child:
         try:
             message = await asyncio.wait_for(self._messages.get(), within)
         except TimeoutError:
-            raise RuntimeError(f"{self.name}: no '{event}' within {within:.0f} s "
-                               f"(see {self.log.name})") from None
+            raise RuntimeError(
+                f"{self.name}: no '{event}' within {within:.0f} s (see {self.log.name})"
+            ) from None
         if message.get("event") != event:
-            raise RuntimeError(f"{self.name}: expected '{event}', got {message} "
-                               f"(see {self.log.name})")
+            raise RuntimeError(
+                f"{self.name}: expected '{event}', got {message} (see {self.log.name})"
+            )
         return message
 
     async def command(self, word: str) -> None:
@@ -157,8 +166,9 @@ def child_env(**fair: str) -> dict[str, str]:
     return env
 
 
-async def start_server(children: list[Child], name: str, script: str, args: list[str],
-                       env: dict[str, str], plan: Plan) -> tuple[Child, Target]:
+async def start_server(
+    children: list[Child], name: str, script: str, args: list[str], env: dict[str, str], plan: Plan
+) -> tuple[Child, Target]:
     child = await Child.start(name, script, ["--core", str(SERVER_CORE), *args], env, plan.results)
     children.append(child)
     ready = await child.expect("ready", READY_SECONDS)
@@ -231,13 +241,18 @@ async def two_workers(plan: Plan, children: list[Child]) -> AsyncIterator[Deploy
     async with scratch_postgres(plan.postgres_dsn) as url, redis_namespace(plan.redis_url) as ns:
         env = child_env(database_url=url, redis_url=plan.redis_url, namespace=ns)
         try:
-            first = await start_server(children, "redis-server-1", "fanout_app_server.py", [],
-                                       env, plan)
-            second = await start_server(children, "redis-server-2", "fanout_app_server.py", [],
-                                        env, plan)
+            first = await start_server(
+                children, "redis-server-1", "fanout_app_server.py", [], env, plan
+            )
+            second = await start_server(
+                children, "redis-server-2", "fanout_app_server.py", [], env, plan
+            )
             producer = await Child.start(
-                "redis-producer", "fanout_producer.py",
-                ["--core", str(LOAD_CORE), *tick_args(plan)], env, plan.results,
+                "redis-producer",
+                "fanout_producer.py",
+                ["--core", str(LOAD_CORE), *tick_args(plan)],
+                env,
+                plan.results,
             )
             children.append(producer)
             await producer.expect("ready", READY_SECONDS)

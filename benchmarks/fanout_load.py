@@ -173,8 +173,14 @@ class Crowd:
 async def join(target: Target, inbox: Inbox | None) -> FollowerConnection:
     """Open one client and follow the channel, as a browser tab does; `inbox` counts its ticks."""
     connection = await connect(
-        target.url, origin=Origin(target.origin), compression=None, open_timeout=OPEN_SECONDS,
-        ping_interval=None, close_timeout=5, proxy=None, create_connection=FollowerConnection,
+        target.url,
+        origin=Origin(target.origin),
+        compression=None,
+        open_timeout=OPEN_SECONDS,
+        ping_interval=None,
+        close_timeout=5,
+        proxy=None,
+        create_connection=FollowerConnection,
     )
     assert isinstance(connection, FollowerConnection)
     connection.inbox = inbox

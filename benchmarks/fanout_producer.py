@@ -25,8 +25,11 @@ DRAIN_SECONDS = 1.0
 async def run(rate: float, count: int) -> None:
     settings = load_settings()
     db = Database(create_engine(settings.database_url))
-    hub = Hub(db, create_bus(settings.redis_url, namespace=settings.namespace),
-              head_check_seconds=settings.head_check_seconds)
+    hub = Hub(
+        db,
+        create_bus(settings.redis_url, namespace=settings.namespace),
+        head_check_seconds=settings.head_check_seconds,
+    )
     await hub.start()
     try:
         announce(event="ready")

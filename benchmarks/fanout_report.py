@@ -97,9 +97,11 @@ def _cell(value: float | None, digits: int = 1) -> str:
 
 
 def table(results: Sequence[ModeResult]) -> str:
-    head = (f"{'mode':<9} {'held/N':>11} {'ticks':>6} {'lost':>7} {'p50 ms':>8} "
-            f"{'p99 ms':>8} {'max ms':>8} {'CPU us/deliv':>12} {'KiB/conn':>9} "
-            f"{'loadgen CPU':>11} {'lag p99':>8}")
+    head = (
+        f"{'mode':<9} {'held/N':>11} {'ticks':>6} {'lost':>7} {'p50 ms':>8} "
+        f"{'p99 ms':>8} {'max ms':>8} {'CPU us/deliv':>12} {'KiB/conn':>9} "
+        f"{'loadgen CPU':>11} {'lag p99':>8}"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
         if r.error is not None:
@@ -122,8 +124,9 @@ def details(results: Sequence[ModeResult]) -> list[str]:
         if r.error is not None:
             continue
         p, first = r.produce, r.first_ms
-        producer = "" if r.producer_cpu_seconds is None else (
-            f", producer {r.producer_cpu_seconds:.1f} s")
+        producer = (
+            "" if r.producer_cpu_seconds is None else (f", producer {r.producer_cpu_seconds:.1f} s")
+        )
         lines += [
             f"{r.mode}: {r.connected} connected in {r.connect_seconds:.1f} s; "
             f"server RSS {r.rss_before_mib:.0f} -> {r.rss_after_mib:.0f} MiB",
@@ -145,14 +148,31 @@ def verdicts(results: Sequence[ModeResult]) -> list[str]:
     for r in by_mode.values():
         if r.mode == "ceiling":
             continue
-        lines.append(_verdict(f"{r.mode}: 0 events lost, all {r.clients} held",
-                              r.lost == 0 and r.held == r.clients, f"lost {r.lost}, held {r.held}"))
+        lines.append(
+            _verdict(
+                f"{r.mode}: 0 events lost, all {r.clients} held",
+                r.lost == 0 and r.held == r.clients,
+                f"lost {r.lost}, held {r.held}",
+            )
+        )
         if ceiling is None:
             continue
-        lines.append(_ratio(f"{r.mode}: p99 latency", r.latency_ms.get("p99"),
-                            ceiling.latency_ms.get("p99"), P99_TARGET))
-        lines.append(_ratio(f"{r.mode}: CPU per delivery", r.cpu_us_per_delivery,
-                            ceiling.cpu_us_per_delivery, CPU_TARGET))
+        lines.append(
+            _ratio(
+                f"{r.mode}: p99 latency",
+                r.latency_ms.get("p99"),
+                ceiling.latency_ms.get("p99"),
+                P99_TARGET,
+            )
+        )
+        lines.append(
+            _ratio(
+                f"{r.mode}: CPU per delivery",
+                r.cpu_us_per_delivery,
+                ceiling.cpu_us_per_delivery,
+                CPU_TARGET,
+            )
+        )
     return lines
 
 
@@ -164,15 +184,20 @@ def _ratio(what: str, value: float | None, ceiling: float | None, target: float)
     if value is None or not ceiling:
         return f"n/a   {what}: no ceiling number to compare with"
     ratio = value / ceiling
-    return _verdict(f"{what} within {target}x the ceiling", ratio <= target,
-                    f"{value:.1f} vs {ceiling:.1f}, {ratio:.2f}x")
+    return _verdict(
+        f"{what} within {target}x the ceiling",
+        ratio <= target,
+        f"{value:.1f} vs {ceiling:.1f}, {ratio:.2f}x",
+    )
 
 
 def revision() -> str:
     """The commit of the app measured, marked `+changes` when fair/ or config/ differ from it."""
+
     def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+        )
         return done.stdout.strip() if done.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
@@ -188,15 +213,21 @@ def machine() -> dict[str, Any]:
                 model = line.split(":", 1)[1].strip()
                 break
     return {
-        "cpu": model, "cores": os.cpu_count(), "python": sys.version.split()[0],
-        "platform": platform.platform(), "websockets": websockets_version,
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "websockets": websockets_version,
         "load_average_at_end": os.getloadavg(),
     }
 
 
 def write_json(path: Path, options: dict[str, Any], results: Sequence[ModeResult]) -> None:
     document = {
-        "options": options, "revision": revision(), "machine": machine(),
-        "results": [dataclasses.asdict(r) for r in results], "verdicts": verdicts(results),
+        "options": options,
+        "revision": revision(),
+        "machine": machine(),
+        "results": [dataclasses.asdict(r) for r in results],
+        "verdicts": verdicts(results),
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

@@ -40,8 +40,11 @@ class TickReport:
     def as_dict(self) -> dict[str, float]:
         calls = sorted(self.call_ms) or [0.0]
         return {
-            "produced": self.produced, "seconds": self.seconds, "late_max_ms": self.late_max_ms,
-            "call_p50_ms": calls[len(calls) // 2], "call_p99_ms": calls[int(len(calls) * 0.99)],
+            "produced": self.produced,
+            "seconds": self.seconds,
+            "late_max_ms": self.late_max_ms,
+            "call_p50_ms": calls[len(calls) // 2],
+            "call_p99_ms": calls[int(len(calls) * 0.99)],
             "call_max_ms": calls[-1],
         }
 

@@ -22,8 +22,12 @@ CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
 NEXT_INPUT = re.compile(r'<input type="hidden" name="next" value="([^"]*)">')
 FORM_ERROR = re.compile(r'<div class="form-error".*?</div>', re.DOTALL)
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
-SAFE_REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin",
-                          "strict-origin-when-cross-origin"}
+SAFE_REFERRER_POLICIES = {
+    "no-referrer",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+}
 
 
 @pytest.fixture
@@ -51,8 +55,13 @@ async def form_token(http: httpx.AsyncClient, page: str = "/login") -> str:
 
 
 def registration(**changes: str) -> dict[str, str]:
-    data = {"display_name": "Ada Lovelace", "email": "ada@example.org",
-            "password": "analytical engine", "country": "GB", "organisation": "Engines Ltd"}
+    data = {
+        "display_name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "password": "analytical engine",
+        "country": "GB",
+        "organisation": "Engines Ltd",
+    }
     data.update(changes)
     return data
 
@@ -186,8 +195,11 @@ async def test_registration_form_creates_the_account_and_logs_in(database_url: s
 
 @pytest.mark.parametrize(
     "token",
-    [pytest.param(None, id="missing"), pytest.param("0" * 64, id="forged"),
-     pytest.param("other-browser", id="other-browser")],
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("0" * 64, id="forged"),
+        pytest.param("other-browser", id="other-browser"),
+    ],
 )
 async def test_registration_without_the_right_csrf_token_is_refused(
     server: RunningServer, token: str | None
@@ -226,9 +238,7 @@ async def test_invalid_registration_is_shown_again_without_the_password(
     """A bad country is refused with 422 naming it; the form keeps the name but not the password."""
     async with browser(server) as http:
         token = await form_token(http, "/register")
-        response = await http.post(
-            "/register", data={"csrf": token, **registration(country="XX")}
-        )
+        response = await http.post("/register", data={"csrf": token, **registration(country="XX")})
     assert response.status_code == 422
     assert "<strong>country</strong>" in form_error(response)
     assert 'value="Ada Lovelace"' in response.text
@@ -244,9 +254,13 @@ async def test_duplicate_email_is_refused_with_409(server: RunningServer) -> Non
         assert first.status_code == 303
     async with browser(server) as http:
         token = await form_token(http, "/register")
-        second = await http.post("/register", data={
-            "csrf": token, **registration(email="ADA@example.org", display_name="Someone Else"),
-        })
+        second = await http.post(
+            "/register",
+            data={
+                "csrf": token,
+                **registration(email="ADA@example.org", display_name="Someone Else"),
+            },
+        )
     assert second.status_code == 409
     message = form_error(second)
     assert "An account with this e-mail already exists." in message
@@ -263,9 +277,14 @@ async def test_login_form_logs_in_with_an_httponly_lax_cookie(server: RunningSer
     user = await person(server.services.db, name="Grace Hopper")
     async with browser(server) as http:
         token = await form_token(http)
-        response = await http.post("/login", data={
-            "csrf": token, "email": user.email.upper(), "password": PASSWORD,
-        })
+        response = await http.post(
+            "/login",
+            data={
+                "csrf": token,
+                "email": user.email.upper(),
+                "password": PASSWORD,
+            },
+        )
         assert response.status_code == 303
         assert response.headers["location"] == "/"
         assert {"httponly", "samesite=lax"} <= cookie_attributes(set_cookie(response, LOGIN_COOKIE))
@@ -277,12 +296,22 @@ async def test_wrong_password_and_unknown_email_are_refused_alike(server: Runnin
     user = await person(server.services.db)
     async with browser(server) as http:
         token = await form_token(http)
-        wrong_password = await http.post("/login", data={
-            "csrf": token, "email": user.email, "password": "not the password",
-        })
-        unknown_email = await http.post("/login", data={
-            "csrf": token, "email": "nobody@example.org", "password": "not the password",
-        })
+        wrong_password = await http.post(
+            "/login",
+            data={
+                "csrf": token,
+                "email": user.email,
+                "password": "not the password",
+            },
+        )
+        unknown_email = await http.post(
+            "/login",
+            data={
+                "csrf": token,
+                "email": "nobody@example.org",
+                "password": "not the password",
+            },
+        )
     assert wrong_password.status_code == unknown_email.status_code == 401
     message = form_error(wrong_password)
     assert message == form_error(unknown_email)
@@ -304,17 +333,30 @@ async def test_login_without_csrf_token_is_refused(server: RunningServer) -> Non
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example", "https://evil.example", "https://evil.example/people",
-     "http:evil.example", "/\\evil.example", "//evil.example/%2F..", "evil.example"],
+    [
+        "//evil.example",
+        "https://evil.example",
+        "https://evil.example/people",
+        "http:evil.example",
+        "/\\evil.example",
+        "//evil.example/%2F..",
+        "evil.example",
+    ],
 )
 async def test_login_never_redirects_off_site(server: RunningServer, target: str) -> None:
     """Whatever `next` says, the redirect after logging in stays on the fair's own host."""
     user = await person(server.services.db)
     async with browser(server) as http:
         token = await form_token(http)
-        response = await http.post("/login", data={
-            "csrf": token, "email": user.email, "password": PASSWORD, "next": target,
-        })
+        response = await http.post(
+            "/login",
+            data={
+                "csrf": token,
+                "email": user.email,
+                "password": PASSWORD,
+                "next": target,
+            },
+        )
     assert response.status_code == 303
     location = response.headers["location"]
     assert location.startswith("/")
@@ -331,10 +373,15 @@ async def test_login_keeps_a_same_site_next(server: RunningServer) -> None:
         csrf_match = CSRF_INPUT.search(page.text)
         assert next_match is not None and csrf_match is not None
         assert next_match.group(1) == "/people?page=2"
-        response = await http.post("/login", data={
-            "csrf": csrf_match.group(1), "email": user.email, "password": PASSWORD,
-            "next": next_match.group(1),
-        })
+        response = await http.post(
+            "/login",
+            data={
+                "csrf": csrf_match.group(1),
+                "email": user.email,
+                "password": PASSWORD,
+                "next": next_match.group(1),
+            },
+        )
     assert response.status_code == 303
     assert response.headers["location"] == "/people?page=2"
 
@@ -420,8 +467,9 @@ async def test_organiser_changes_a_role_and_it_is_stored(server: RunningServer) 
     target = await person(db)
     async with logged_in(server, await person(db, Role.ORGANISER)) as http:
         token = await form_token(http, "/people")
-        response = await http.post(f"/people/{target.id}/role",
-                                   data={"csrf": token, "role": "moderator"})
+        response = await http.post(
+            f"/people/{target.id}/role", data={"csrf": token, "role": "moderator"}
+        )
     assert response.status_code == 303
     assert response.headers["location"] == "/people"
     assert (await stored_user(db, target.id)).role == Role.MODERATOR.value
@@ -464,8 +512,9 @@ async def test_participant_cannot_change_roles(server: RunningServer) -> None:
     async with logged_in(server, participant) as http:
         token = await form_token(http)
         for target in (other, participant):
-            response = await http.post(f"/people/{target.id}/role",
-                                       data={"csrf": token, "role": "organiser"})
+            response = await http.post(
+                f"/people/{target.id}/role", data={"csrf": token, "role": "organiser"}
+            )
             assert response.status_code == 403
             assert "account.forbidden" in response.text
     for user in (participant, other):
@@ -494,16 +543,22 @@ async def test_organiser_bans_a_person(server: RunningServer) -> None:
     assert response.headers["location"] == "/people"
     assert (await stored_user(db, target.id)).banned is True
     async with db.reading() as session:
-        open_logins = await session.scalar(select(func.count(Login.id)).where(
-            Login.user_id == target.id, Login.ended_at.is_(None)))
+        open_logins = await session.scalar(
+            select(func.count(Login.id)).where(Login.user_id == target.id, Login.ended_at.is_(None))
+        )
     assert open_logins == 0
     async with browser(server, target_cookies) as old:
         assert "Banned Person" not in (await old.get("/")).text
     async with browser(server) as http:
         token = await form_token(http)
-        again = await http.post("/login", data={
-            "csrf": token, "email": target.email, "password": PASSWORD,
-        })
+        again = await http.post(
+            "/login",
+            data={
+                "csrf": token,
+                "email": target.email,
+                "password": PASSWORD,
+            },
+        )
     assert again.status_code == 403
     assert "This account has been suspended." in form_error(again)
 
@@ -566,10 +621,11 @@ async def test_request_body_over_the_limit_is_refused_with_413(
 
             async def chunks() -> AsyncIterator[bytes]:
                 for start in range(0, len(encoded), 512):
-                    yield encoded[start:start + 512]
+                    yield encoded[start : start + 512]
 
             response = await http.post(
-                "/register", content=chunks() if streamed else encoded,
+                "/register",
+                content=chunks() if streamed else encoded,
                 headers={"content-type": "application/x-www-form-urlencoded"},
             )
             assert response.status_code == 413

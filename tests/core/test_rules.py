@@ -82,8 +82,10 @@ def test_each_role_grants_exactly_its_own_capabilities(
     assert {capability for capability in Capability if can(role, capability)} == granted
 
 
-@pytest.mark.parametrize("capability", [Capability.SEE_PEOPLE, Capability.CHANGE_ROLES,
-                                        Capability.BAN, Capability.EDIT_FAIR])
+@pytest.mark.parametrize(
+    "capability",
+    [Capability.SEE_PEOPLE, Capability.CHANGE_ROLES, Capability.BAN, Capability.EDIT_FAIR],
+)
 def test_only_organisers_manage_people_and_the_fair(capability: Capability) -> None:
     """Seeing people, changing roles, banning and editing the fair belong to organisers alone."""
     assert [role for role in Role if can(role, capability)] == [Role.ORGANISER]
@@ -96,8 +98,11 @@ def test_valid_registration_is_parsed_into_the_model() -> None:
     """A complete registration becomes a Registration with the typed values."""
     form = parse(Registration, registration())
     assert form == Registration(
-        display_name="Ada Lovelace", email="ada@example.org", password="correct horse battery",
-        country="SN", organisation="Analytical Engines",
+        display_name="Ada Lovelace",
+        email="ada@example.org",
+        password="correct horse battery",
+        country="SN",
+        organisation="Analytical Engines",
     )
 
 
@@ -145,8 +150,9 @@ def test_email_is_normalised_to_lower_case_without_spaces() -> None:
     )
 
 
-@pytest.mark.parametrize("email", ["ada", "ada@", "@example.org", "ada@example", "a b@example.org",
-                                   "ada@@example.org"])
+@pytest.mark.parametrize(
+    "email", ["ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@@example.org"]
+)
 def test_malformed_email_is_refused(email: str) -> None:
     """Something that is not an e-mail address is refused naming `email`."""
     assert "email" in refusal(Registration, registration(email=email)).fields
@@ -338,8 +344,12 @@ def test_defaults_load_without_environment() -> None:
         ("FAIR_COOKIE_SECURE", "off", "cookie_secure", False),
         ("FAIR_HEAD_CHECK_SECONDS", "0.25", "head_check_seconds", 0.25),
         ("FAIR_SESSION_DAYS", "3", "session_days", 3),
-        ("FAIR_ALLOWED_ORIGINS", " https://a.example , https://b.example, ", "allowed_origins",
-         ("https://a.example", "https://b.example")),
+        (
+            "FAIR_ALLOWED_ORIGINS",
+            " https://a.example , https://b.example, ",
+            "allowed_origins",
+            ("https://a.example", "https://b.example"),
+        ),
         ("FAIR_FEATURES", "fair.core.home.feature", "features", ("fair.core.home.feature",)),
         ("FAIR_NAMESPACE", "fair7", "namespace", "fair7"),
         ("FAIR_REDIS_URL", "redis://127.0.0.1:6379/3", "redis_url", "redis://127.0.0.1:6379/3"),
@@ -432,9 +442,7 @@ def test_safe_production_settings_pass_the_check() -> None:
         ({"FAIR_BASE_URL": "http://127.0.0.1:8000"}, "http://127.0.0.1:8000"),
     ],
 )
-def test_production_refuses_unsafe_settings_saying_why(
-    environ: dict[str, str], named: str
-) -> None:
+def test_production_refuses_unsafe_settings_saying_why(environ: dict[str, str], named: str) -> None:
     """Each unsafe production setting is refused with a message naming the variable to change."""
     with pytest.raises(SettingsError, match="refusing to start in production") as refused:
         production(**environ).check()
@@ -486,8 +494,9 @@ def test_origins_include_the_base_urls_origin() -> None:
 
 def test_origins_are_the_base_url_alone_when_the_list_is_empty() -> None:
     """With no allowed origins listed, only the base URL's origin is allowed."""
-    settings = load_settings(environ={}).replace(base_url="http://127.0.0.1:8000",
-                                                 allowed_origins=())
+    settings = load_settings(environ={}).replace(
+        base_url="http://127.0.0.1:8000", allowed_origins=()
+    )
     assert settings.origins == frozenset({"http://127.0.0.1:8000"})
 
 

@@ -186,9 +186,7 @@ async def test_moderator_cannot_change_a_booth(db: Database, tmp_path: Path) -> 
     moderator_user = await person(db, Role.MODERATOR)
     moderator = await viewer(db, moderator_user)
     before = await snapshot(db, made.id)
-    outcomes = await refused_everything(
-        db, moderator, made.id, Storage(tmp_path), moderator_user
-    )
+    outcomes = await refused_everything(db, moderator, made.id, Storage(tmp_path), moderator_user)
     assert outcomes == codes("hall.not_your_booth", "account.forbidden")
     assert await snapshot(db, made.id) == before
 
@@ -237,9 +235,7 @@ async def test_exhibitor_cannot_publish_or_staff_their_own_booth(db: Database) -
     exhibitor = await viewer(db, exhibitor_user)
     friend = await person(db)
     before = await snapshot(db, made.id)
-    published = booths.change_state(
-        db, exhibitor, made.id, StateChange(state=BoothState.PUBLISHED)
-    )
+    published = booths.change_state(db, exhibitor, made.id, StateChange(state=BoothState.PUBLISHED))
     assert await outcome(published) == "account.forbidden"
     invited = booths.add_team_member(db, exhibitor, made.id, TeamInvitation(email=friend.email))
     assert await outcome(invited) == "account.forbidden"
@@ -449,7 +445,11 @@ async def test_cards_cannot_be_left_at_drafts_or_without_a_login(db: Database) -
 
 def hidden_sender(country: str) -> dict[str, Any]:
     return {
-        "shared": False, "display_name": "", "country": country, "organisation": "", "email": ""
+        "shared": False,
+        "display_name": "",
+        "country": country,
+        "organisation": "",
+        "email": "",
     }
 
 

@@ -106,9 +106,9 @@ async def test_visit_to_a_draft_is_refused_and_not_counted(db: Database) -> None
 # Downloads and plays, over HTTP
 
 
-async def booth_with_files(server: RunningServer, document_title: str = "Report") -> tuple[
-    int, int, int, dict[str, str]
-]:
+async def booth_with_files(
+    server: RunningServer, document_title: str = "Report"
+) -> tuple[int, int, int, dict[str, str]]:
     """A published booth with a document and an interview; its id, their ids, the team's login."""
     db = server.services.db
     team_user = await person(db)
@@ -209,8 +209,16 @@ async def test_dashboard_csv_neutralises_formulas_in_titles(server: RunningServe
 def test_csv_neutralises_every_formula_trigger() -> None:
     """Titles starting with = + - @, a tab or a carriage return all get a leading quote."""
     summary = BoothSummary(
-        id=1, slug="b", title="B", tagline="", state="published", theme="", logo_url="",
-        origin_countries=[], destination_countries=[], organisation_kinds=[],
+        id=1,
+        slug="b",
+        title="B",
+        tagline="",
+        state="published",
+        theme="",
+        logo_url="",
+        origin_countries=[],
+        destination_countries=[],
+        organisation_kinds=[],
     )
     board = dashboard.Dashboard(
         summary=summary,

@@ -126,8 +126,15 @@ async def test_csv_rows_become_draft_booths_with_consortium_countries_and_team(
     )
     reports = await import_booths(db, organiser, read_rows("booths.csv", content))
     [booth] = await stored_booths(db)
-    assert reports == [RowReport(row=1, title="Diaspora for Dakar", created=True,
-                                 booth_id=reports[0].booth_id, problems={})]
+    assert reports == [
+        RowReport(
+            row=1,
+            title="Diaspora for Dakar",
+            created=True,
+            booth_id=reports[0].booth_id,
+            problems={},
+        )
+    ]
     assert booth == {**DIASPORA_BOOTH, "team": sorted([first.email, second.email])}
     assert await roles(db, first, second) == ["exhibitor", "exhibitor"]
 
@@ -157,8 +164,15 @@ async def test_json_rows_become_draft_booths_with_consortium_countries_and_team(
     assert [(r.row, r.created, r.problems) for r in reports] == [(1, True, {}), (2, True, {})]
     assert await stored_booths(db) == [
         {**DIASPORA_BOOTH, "team": sorted([first.email, second.email])},
-        {"title": "A second booth", "state": "draft", "tagline": "", "theme": "",
-         "countries": [], "consortium": [], "team": []},
+        {
+            "title": "A second booth",
+            "state": "draft",
+            "tagline": "",
+            "theme": "",
+            "countries": [],
+            "consortium": [],
+            "team": [],
+        },
     ]
 
 
@@ -251,8 +265,11 @@ async def test_only_organisers_import_booths(sqlite_db: Database, role: Role) ->
         ("booths.json", b'{"title": "not a list"}', "hall.import_format"),
         ("booths.json", b'["not an object"]', "hall.import_format"),
         ("booths.csv", "title\nCaf\xe9 booth\n".encode("latin-1"), "hall.import_encoding"),
-        ("booths.json", json.dumps([{"title": "x"}] * (MAX_ROWS + 1)).encode(),
-         "hall.import_too_many"),
+        (
+            "booths.json",
+            json.dumps([{"title": "x"}] * (MAX_ROWS + 1)).encode(),
+            "hall.import_too_many",
+        ),
     ],
     ids=["other-format", "broken-json", "json-object", "json-of-strings", "latin-1", "too-many"],
 )
@@ -337,9 +354,15 @@ async def test_organiser_imports_a_csv_over_http_and_sees_the_report(
     assert "1 created, 1 refused." in response.text
     assert "<strong>theme</strong>: Choose a theme from the list." in response.text
     assert await stored_booths(db) == [
-        {"title": "Imported booth", "state": "draft", "tagline": "", "theme": "mobility",
-         "countries": [("destination", "FR"), ("origin", "SN")],
-         "consortium": [("NGO One", "NGO", "SN")], "team": [exhibitor.email]},
+        {
+            "title": "Imported booth",
+            "state": "draft",
+            "tagline": "",
+            "theme": "mobility",
+            "countries": [("destination", "FR"), ("origin", "SN")],
+            "consortium": [("NGO One", "NGO", "SN")],
+            "team": [exhibitor.email],
+        },
     ]
 
 

@@ -61,9 +61,10 @@ async def test_chat_message_reaches_everyone_following_the_booth(server: Running
     made, _team = await published_booth(server)
     channel = f"booth:{made.id}"
     author = await participant_cookies(server, name="Aminata Diallo")
-    async with live_client(server.ws_url) as reader, live_client(
-        server.ws_url, cookies=author
-    ) as writer:
+    async with (
+        live_client(server.ws_url) as reader,
+        live_client(server.ws_url, cookies=author) as writer,
+    ):
         await reader.follow(channel)
         reply = await writer.command(
             "hall.chat.post", {"booth_id": made.id, "body": "Where do you work?"}
@@ -74,7 +75,9 @@ async def test_chat_message_reaches_everyone_following_the_booth(server: Running
     message = posted["data"]["message"]
     assert message["id"] == reply["message_id"]
     assert (message["body"], message["author_name"], message["booth_id"]) == (
-        "Where do you work?", "Aminata Diallo", made.id
+        "Where do you work?",
+        "Aminata Diallo",
+        made.id,
     )
 
 

@@ -116,7 +116,11 @@ async def test_storage_refuses_an_svg_renamed_to_pdf(folder: Path) -> None:
         (MediaKind.INTERVIEW, PNG),
     ],
     ids=[
-        "png-as-document", "pdf-as-image", "video-as-logo", "pdf-as-interview", "png-as-interview"
+        "png-as-document",
+        "pdf-as-image",
+        "video-as-logo",
+        "pdf-as-interview",
+        "png-as-interview",
     ],
 )
 async def test_storage_refuses_a_good_file_of_the_wrong_kind(
@@ -255,7 +259,10 @@ async def test_exhibitor_uploads_a_pdf_and_it_is_listed(server: RunningServer) -
     async with server.services.db.reading() as session:
         [row] = (await session.scalars(select(Media))).all()
     assert (row.kind, row.title, row.original_name, row.size) == (
-        "document", "Annual report", "report.pdf", len(PDF)
+        "document",
+        "Annual report",
+        "report.pdf",
+        len(PDF),
     )
     assert uploads_of(server) == [row.stored_name]
     assert f'<a href="/media/{row.id}">Annual report</a>' in edit.text
