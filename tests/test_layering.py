@@ -236,3 +236,167 @@ def test_engine_check_allows_engines_built_in_functions() -> None:
         "make = lambda url: create_engine(url)\n"
     )
     assert engines_at_import("fair/core/example.py", source) == []
+
+
+# The package's import graph
+
+CORE = "fair.core"
+PUBLIC_MODULE = "public"
+"""The one module of a feature that other features may import (`fair.hall.public`)."""
+
+
+def package_modules(root: Path = FAIR) -> dict[str, Path]:
+    """Every module of the package by dotted name."""
+    return {module_name(relative(path)): path for path in sorted(root.rglob("*.py"))}
+
+
+def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Which of `modules` each one imports, at any level and under TYPE_CHECKING too: a cycle
+    that only type checkers walk still ties the modules into one."""
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        source = relative(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=source)
+        graph[name] = {
+            imported
+            for _line, imported in imported_modules(source, tree)
+            if imported in modules and imported != name
+        }
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def feature_of(module: str) -> str | None:
+    """The feature package a module of fair/ belongs to (`fair.hall`), or None for the core and
+    the app around it (fair.cli, fair.migrations)."""
+    parts = module.split(".")
+    if len(parts) < 2 or parts[1] == "core":
+        return None
+    return ".".join(parts[:2]) if (FAIR / parts[1] / "feature.py").exists() else None
+
+
+def wrong_way_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Core modules importing a feature, and features importing another's private modules."""
+    found = []
+    for module, targets in graph.items():
+        home = feature_of(module)
+        for target in sorted(targets):
+            owner = feature_of(target)
+            if owner is None or owner == home:
+                continue
+            if module.startswith(f"{CORE}.") or module == CORE:
+                found.append(f"{module} (core) imports the feature module {target}")
+            elif home is not None and target not in {owner, f"{owner}.{PUBLIC_MODULE}"}:
+                found.append(f"{module} imports {target}: use {owner}.{PUBLIC_MODULE}")
+    return found
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    """No group of modules in fair/ imports each other in a loop, type-checking imports included."""
+    assert cycles(import_graph(package_modules())) == []
+
+
+def test_the_cycle_check_finds_a_loop() -> None:
+    """The checker reports a loop through three modules and ignores a chain."""
+    loop = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(loop) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_the_import_graph_sees_type_checking_and_local_imports(tmp_path: Path) -> None:
+    """Imports under TYPE_CHECKING and inside functions are edges of the graph."""
+    modules = {"fair.core.x": tmp_path / "x.py", "fair.core.y": tmp_path / "y.py"}
+    modules["fair.core.x"].write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from fair.core.y import Y\n"
+    )
+    modules["fair.core.y"].write_text("def f():\n    from fair.core import x\n")
+    found = {
+        name: {
+            imported
+            for _line, imported in imported_modules(name, ast.parse(path.read_text()))
+            if imported in modules
+        }
+        for name, path in modules.items()
+    }
+    assert found == {"fair.core.x": {"fair.core.y"}, "fair.core.y": {"fair.core.x"}}
+
+
+def test_the_core_never_imports_a_feature_and_features_use_public_modules() -> None:
+    """fair/core imports no feature; a feature imports another only through its `public`."""
+    assert wrong_way_imports(import_graph(package_modules())) == []
+
+
+def test_the_feature_boundary_check_catches_both_mistakes() -> None:
+    """A core module importing the hall and qa importing the hall's models are both reported."""
+    graph = {
+        "fair.core.pages": {"fair.hall.models"},
+        "fair.qa.queries": {"fair.hall.models", "fair.hall.public", "fair.core.db"},
+        "fair.hall.models": set(),
+        "fair.hall.public": {"fair.hall.models"},
+    }
+    assert wrong_way_imports(graph) == [
+        "fair.core.pages (core) imports the feature module fair.hall.models",
+        "fair.qa.queries imports fair.hall.models: use fair.hall.public",
+    ]
+
+
+RULE_MODULES = [
+    pytest.param(path, id=relative(path)) for path in fair_modules() if path.name == "rules.py"
+]
+
+
+@pytest.mark.parametrize("path", RULE_MODULES)
+def test_rules_modules_are_pure(path: Path) -> None:
+    """A rules.py holds pure decisions: it imports no SQLAlchemy and no database module."""
+    name = relative(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=name)
+    impure = [
+        f"{name}:{line} imports {imported}"
+        for line, imported in imported_modules(name, tree)
+        if imported.split(".")[0] == "sqlalchemy"
+        or imported in {"fair.core.db", "fair.core.log"}
+        or imported.endswith(".models")
+    ]
+    assert impure == []
+
+
+def test_every_feature_has_rules_to_check() -> None:
+    """The pure-rules check has the hall's and the Q&A's rules to read."""
+    assert {relative(p.values[0]) for p in RULE_MODULES} >= {  # type: ignore[index]
+        "fair/hall/rules.py",
+        "fair/qa/rules.py",
+    }

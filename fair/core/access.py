@@ -61,6 +61,14 @@ def require(who: Who, capability: Capability) -> Actor:
     return actor
 
 
+def require_person(who: Who, capability: Capability) -> Person:
+    """The logged-in person behind `who`, if their role grants `capability`."""
+    person = acting_person(who)
+    if not person.can(capability):
+        raise Forbidden("account.forbidden", _("Your role does not allow this."))
+    return person
+
+
 def person_of(actor: Actor | None) -> Person:
     """The person in an access's `actor`, for what only a person does (chat, ask, vote)."""
     if isinstance(actor, Person):

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer

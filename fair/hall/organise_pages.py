@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
 from fair.core.home.queries import themes

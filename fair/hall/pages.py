@@ -8,17 +8,17 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid, NotFound
 from fair.core.fields import id_from_text, page_from_text
-from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.live import run_command
 from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.core.tables import utcnow
+from fair.core.zones import page_zone
 from fair.hall import queries
 from fair.hall.actions import visits
 from fair.hall.channels import booth_channel, staff_channel
@@ -95,7 +95,6 @@ async def _booth_response(
     services = services_of(request)
     viewer = await viewer_of(request)
     page = await queries.booth_page(services.db, viewer, booth_id)
-    fair = await current_fair(services.db)
     now = utcnow()
     on_duty = next((h for h in page.hours if h.starts_at <= now < h.ends_at), None)
     return render(
@@ -103,7 +102,7 @@ async def _booth_response(
         "hall/booth.html",
         {
             "booth": page,
-            "zone": fair.timezone if fair else "UTC",
+            "zone": await page_zone(services.db),
             "on_duty": on_duty,
             "transcripts": page.transcripts,
             "visitors": await services.presence.count(booth_channel(booth_id)),

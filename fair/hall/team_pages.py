@@ -14,7 +14,7 @@ from fair.core.access import Purpose
 from fair.core.accounts.countries import country_names
 from fair.core.errors import FairError
 from fair.core.home.models import Theme
-from fair.core.home.queries import current_fair, themes
+from fair.core.home.queries import themes
 from fair.core.idempotency import FORM_FIELD
 from fair.core.inputs import parse
 from fair.core.live import run_command
@@ -30,6 +30,7 @@ from fair.core.pages import (
     viewer_of,
 )
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
+from fair.core.zones import page_zone
 from fair.hall import dashboard as boards
 from fair.hall import queries
 from fair.hall.access import access_booth
@@ -72,7 +73,6 @@ async def _edit_page(
         )
         theme = await session.get(Theme, booth.theme_id) if booth.theme_id else None
     page = await queries.booth_page(services.db, viewer, booth_id)
-    fair = await current_fair(services.db)
     return render(
         request,
         "hall/edit.html",
@@ -86,7 +86,7 @@ async def _edit_page(
             "countries": country_names(),
             "kinds": list(OrganisationKind),
             "media_kinds": list(MediaKind),
-            "zone": fair.timezone if fair else "UTC",
+            "zone": await page_zone(services.db),
             "error": error,
             "section": section,
             "form": form or {},
@@ -221,8 +221,7 @@ async def dashboard(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
-    fair = await current_fair(services.db)
-    zone = fair.timezone if fair else "UTC"
+    zone = await page_zone(services.db)
     return render(request, "hall/dashboard.html", {"board": board, "zone": zone})
 
 

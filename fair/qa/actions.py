@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from fair.core.access import Purpose
-from fair.core.accounts.access import require
+from fair.core.access import Purpose, require
+from fair.core.accounts.access import account_of
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
@@ -129,8 +129,7 @@ async def ask_question(db: Database, viewer: Viewer, form: Ask) -> events.OwnQue
     """A participant asks; under pre-moderation the question waits for a moderator."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         access = await access_panel(tx.session, viewer, form.panel_id, Purpose.CONTRIBUTE)
-        asker = await tx.session.get(User, viewer.user_id)
-        assert asker is not None
+        asker = await account_of(tx.session, access.person)
         now = utcnow()
         question = Question(
             panel_id=form.panel_id,
@@ -214,11 +213,10 @@ async def correct(db: Database, viewer: Viewer, form: Correction) -> None:
         question, access, asker = await _question(tx, viewer, form.question_id, Purpose.MODERATE)
         if question.text == form.text:
             return
-        assert viewer.user_id is not None
         tx.session.add(
             QuestionEdit(
                 question_id=question.id,
-                editor_id=viewer.user_id,
+                editor_id=access.person.user_id,
                 before=question.text,
                 after=form.text,
                 at=utcnow(),
@@ -408,9 +406,8 @@ async def change_panel_state(db: Database, viewer: Viewer, form: PanelStateInput
 async def leave_note(db: Database, viewer: Viewer, form: Note) -> events.NoteView:
     """A moderator or panelist leaves a short note backstage ("two more questions")."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        await access_panel(tx.session, viewer, form.panel_id, Purpose.BACKSTAGE)
-        author = await tx.session.get(User, viewer.user_id)
-        assert author is not None
+        access = await access_panel(tx.session, viewer, form.panel_id, Purpose.BACKSTAGE)
+        author = await account_of(tx.session, access.person)
         note = BackstageNote(
             panel_id=form.panel_id, author_id=author.id, text=form.text, at=utcnow()
         )

@@ -11,14 +11,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
-from fair.core.home.queries import current_fair
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
 from fair.core.pages import form_data, form_key, once, render, services_of, viewer_of
+from fair.core.zones import page_zone
 from fair.qa import queries
 from fair.qa.inputs import PanelCreation
 from fair.qa.live import COMMANDS
@@ -30,8 +30,7 @@ BOOLEAN_FIELDS = ("anonymous", "up", "approve", "live")
 
 
 async def _zone(request: Request) -> str:
-    fair = await current_fair(services_of(request).db)
-    return fair.timezone if fair else "UTC"
+    return await page_zone(services_of(request).db)
 
 
 async def agenda(request: Request) -> Response:

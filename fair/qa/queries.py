@@ -12,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core import log
-from fair.core.access import Purpose
-from fair.core.accounts.access import require
+from fair.core.access import Purpose, require
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
@@ -21,7 +20,7 @@ from fair.core.db import Database
 from fair.core.errors import NotFound
 from fair.core.i18n import gettext as _
 from fair.core.text import spreadsheet_safe
-from fair.hall.models import Booth, Media
+from fair.hall import public as hall
 from fair.qa import rules, views
 from fair.qa.access import access_panel
 from fair.qa.channels import backstage_channel, moderation_channel, panel_channel
@@ -138,21 +137,18 @@ async def panel_page(db: Database, viewer: Viewer, panel_id: int) -> PanelPage:
                 .order_by(User.display_name)
             )
         ).all()
-        booths = (
-            await session.execute(
-                select(Booth.slug, Booth.title)
-                .join(PanelBooth, PanelBooth.booth_id == Booth.id)
-                .where(PanelBooth.panel_id == panel_id, Booth.state != "draft")
-            )
-        ).all()
-        interview = (
-            await session.get(Media, panel.interview_media_id) if panel.interview_media_id else None
+        booth_ids = await session.scalars(
+            select(PanelBooth.booth_id)
+            .where(PanelBooth.panel_id == panel_id)
+            .order_by(PanelBooth.booth_id)
         )
+        booths = await hall.listed_booths(session, booth_ids)
+        interview = await hall.recording(session, panel.interview_media_id)
         return PanelPage(
             panel=views.panel_view(panel),
             description=panel.description,
             stream_url=panel.stream_url,
-            interview_url=f"/media/{interview.id}" if interview and interview.stored_name else "",
+            interview_url=interview.url if interview else "",
             interview_type=interview.content_type if interview else "",
             panelists=[
                 Person(u.id, u.display_name, u.organisation)
@@ -164,7 +160,7 @@ async def panel_page(db: Database, viewer: Viewer, panel_id: int) -> PanelPage:
                 for r, u in members
                 if r == PanelRole.MODERATOR
             ],
-            booths=[(slug, title) for slug, title in booths],
+            booths=[(booth.slug, booth.title) for booth in booths],
             questions=_sorted_public(public),
             my_questions=mine,
             my_votes=my_votes,

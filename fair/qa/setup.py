@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import Conflict, Invalid
 from fair.core.i18n import gettext as _
+from fair.core.slugs import slugify
 from fair.core.tables import utcnow
-from fair.hall.actions.booths import fair_zone, in_zone, slugify
-from fair.hall.models import Booth, Media
-from fair.hall.rules import MediaKind
+from fair.core.zones import fair_zone, in_zone
+from fair.hall import public as hall
 from fair.qa import events, views
 from fair.qa.channels import panel_channel
 from fair.qa.inputs import PanelCreation
@@ -30,7 +30,7 @@ async def create_panel(
     """An organiser schedules a panel; times typed without a zone are in the fair's zone."""
     require(viewer, Capability.EDIT_FAIR)
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        slug = form.slug or slugify(form.title)
+        slug = form.slug or slugify(form.title, "panel")
         if await tx.session.scalar(select(Panel.id).where(Panel.slug == slug)) is not None:
             raise Conflict(
                 "qa.slug_taken",
@@ -51,10 +51,7 @@ async def create_panel(
                     % {"list": ", ".join(missing)}
                 },
             )
-        booths = {
-            b.slug: b
-            for b in await tx.session.scalars(select(Booth).where(Booth.slug.in_(form.booths)))
-        }
+        booths = await hall.booths_by_slug(tx.session, form.booths)
         unknown = [slug for slug in form.booths if slug not in booths]
         if unknown:
             raise Invalid(
@@ -67,24 +64,14 @@ async def create_panel(
             )
         interview_id = None
         if form.interview_from:
-            interview_id = await tx.session.scalar(
-                select(Media.id)
-                .join(Booth, Booth.id == Media.booth_id)
-                .where(
-                    Booth.slug == form.interview_from,
-                    Media.kind == MediaKind.INTERVIEW,
-                    Media.stored_name.is_not(None),
-                )
-                .order_by(Media.position, Media.id)
-                .limit(1)
-            )
+            interview_id = await hall.recorded_interview_of(tx.session, form.interview_from)
             if interview_id is None:
                 raise Invalid(
                     "input.invalid",
                     _("Some fields are missing or not valid."),
                     fields={"interview_from": _("That booth has no recorded interview.")},
                 )
-        zone = await fair_zone(tx)
+        zone = await fair_zone(tx.session)
         panel = Panel(
             slug=slug,
             title=form.title,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from fair.core.accounts.models import User
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.roles import Role
-from fair.core.accounts.viewers import Viewer
+from fair.core.accounts.viewers import SYSTEM, Viewer
 from fair.core.db import Database
 from fair.core.home.actions import set_themes
 from fair.core.home.inputs import ThemeInput, Themes
@@ -51,7 +51,7 @@ async def theme(db: Database, slug: str = "mobility", name: str | None = None) -
     kept = [ThemeInput(slug=s, name=n, description=d) for s, n, d in await themes(db)]
     if slug not in {t.slug for t in kept}:
         kept.append(ThemeInput(slug=slug, name=name or slug.replace("-", " ").title()))
-        await set_themes(db, None, Themes(themes=kept))
+        await set_themes(db, SYSTEM, Themes(themes=kept))
     return slug
 
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from fair.core.access import Purpose, require
 from fair.core.accounts import events
-from fair.core.accounts.access import access_person, require
+from fair.core.accounts.access import access_person
 from fair.core.accounts.channels import PEOPLE, user_channel
 from fair.core.accounts.inputs import Credentials, Registration, RoleChange
 from fair.core.accounts.models import Login, User
@@ -107,9 +108,9 @@ async def log_out(db: Database, token: str) -> None:
 
 async def change_role(db: Database, viewer: Viewer, user_id: int, form: RoleChange) -> User:
     """An organiser gives a person another role; the person's sockets reconnect with it."""
-    require(viewer, Capability.CHANGE_ROLES)
-    async with db.transaction(actor_id=viewer.user_id) as tx:
-        user = await access_person(tx.session, viewer, user_id, Capability.CHANGE_ROLES)
+    actor = require(viewer, Capability.CHANGE_ROLES)
+    async with db.transaction(actor_id=actor.user_id) as tx:
+        user = await access_person(tx.session, viewer, user_id, Purpose.RUN)
         if user.id == viewer.user_id and form.role != Role.ORGANISER:
             raise Forbidden("account.own_role", _("Organisers cannot take away their own role."))
         if user.role == form.role.value:
@@ -123,9 +124,9 @@ async def change_role(db: Database, viewer: Viewer, user_id: int, form: RoleChan
 
 async def ban(db: Database, viewer: Viewer, user_id: int) -> User:
     """An organiser suspends a person: every login ends and every socket closes."""
-    require(viewer, Capability.BAN)
-    async with db.transaction(actor_id=viewer.user_id) as tx:
-        user = await access_person(tx.session, viewer, user_id, Capability.BAN)
+    actor = require(viewer, Capability.BAN)
+    async with db.transaction(actor_id=actor.user_id) as tx:
+        user = await access_person(tx.session, viewer, user_id, Purpose.MODERATE)
         if user.id == viewer.user_id:
             raise Forbidden("account.ban_self", _("You cannot suspend your own account."))
         if user.banned:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.actions import login_id_for, person_view
 from fair.core.accounts.events import PersonView
 from fair.core.accounts.models import Login, User

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.roles import Capability
-from fair.core.accounts.viewers import Viewer
+from fair.core.accounts.viewers import Who
 from fair.core.db import Database, Tx
 from fair.core.errors import Invalid
 from fair.core.events import Event, View
@@ -49,11 +49,10 @@ async def _fair_row(tx: Tx) -> FairInfo | None:
     return await tx.session.scalar(select(FairInfo).order_by(FairInfo.id).limit(1))
 
 
-async def set_fair_details(db: Database, viewer: Viewer | None, form: FairDetails) -> FairView:
-    """An organiser (or the demo loader, with no viewer) sets the fair's details."""
-    if viewer is not None:
-        require(viewer, Capability.EDIT_FAIR)
-    async with db.transaction(actor_id=viewer.user_id if viewer else None) as tx:
+async def set_fair_details(db: Database, who: Who, form: FairDetails) -> FairView:
+    """An organiser (or the demo loader, as the platform) sets the fair's details."""
+    actor = require(who, Capability.EDIT_FAIR)
+    async with db.transaction(actor_id=actor.user_id) as tx:
         info = await _fair_row(tx)
         if info is None:
             info = FairInfo()
@@ -69,10 +68,9 @@ async def set_fair_details(db: Database, viewer: Viewer | None, form: FairDetail
     return view
 
 
-async def set_themes(db: Database, viewer: Viewer | None, form: Themes) -> list[ThemeView]:
+async def set_themes(db: Database, who: Who, form: Themes) -> list[ThemeView]:
     """An organiser sets the themes, in order; themes kept by slug keep their booths."""
-    if viewer is not None:
-        require(viewer, Capability.EDIT_FAIR)
+    actor = require(who, Capability.EDIT_FAIR)
     slugs = [theme.slug for theme in form.themes]
     if len(set(slugs)) != len(slugs):
         raise Invalid(
@@ -80,7 +78,7 @@ async def set_themes(db: Database, viewer: Viewer | None, form: Themes) -> list[
             _("Two themes have the same short name."),
             fields={"themes": _("Short names must differ.")},
         )
-    async with db.transaction(actor_id=viewer.user_id if viewer else None) as tx:
+    async with db.transaction(actor_id=actor.user_id) as tx:
         existing = {t.slug: t for t in await tx.session.scalars(select(Theme))}
         for position, theme in enumerate(form.themes):
             row = existing.pop(theme.slug, None) or Theme(slug=theme.slug)
@@ -95,12 +93,11 @@ async def set_themes(db: Database, viewer: Viewer | None, form: Themes) -> list[
     return views
 
 
-async def set_countries(db: Database, viewer: Viewer | None, form: Countries) -> list[str]:
+async def set_countries(db: Database, who: Who, form: Countries) -> list[str]:
     """An organiser sets the countries in play (the hall's country filter offers these)."""
-    if viewer is not None:
-        require(viewer, Capability.EDIT_FAIR)
+    actor = require(who, Capability.EDIT_FAIR)
     codes = sorted(set(form.countries))
-    async with db.transaction(actor_id=viewer.user_id if viewer else None) as tx:
+    async with db.transaction(actor_id=actor.user_id) as tx:
         await tx.session.execute(delete(FairCountry))
         tx.session.add_all([FairCountry(code=code) for code in codes])
         tx.record(FAIR_CHANNEL, FairCountriesChanged(countries=codes))

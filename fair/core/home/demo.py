@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
 from fair.core.home.actions import set_countries, set_fair_details, set_themes
 from fair.core.home.inputs import Countries, FairDetails, Themes
@@ -13,9 +14,9 @@ from fair.core.settings import Settings
 
 async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[str]:
     data = tomllib.loads((demo_dir / "fair.toml").read_text(encoding="utf-8"))
-    view = await set_fair_details(db, None, FairDetails(**data["fair"]))
-    themes = await set_themes(db, None, Themes(themes=data.get("themes", [])))
-    countries = await set_countries(db, None, Countries(countries=data.get("countries", [])))
+    view = await set_fair_details(db, SYSTEM, FairDetails(**data["fair"]))
+    themes = await set_themes(db, SYSTEM, Themes(themes=data.get("themes", [])))
+    countries = await set_countries(db, SYSTEM, Countries(countries=data.get("countries", [])))
     return [
         f"Fair: {view.name} ({view.starts_on} to {view.ends_on}), "
         f"{len(themes)} themes, {len(countries)} countries in play"

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fair.core.accounts.access import require
+from fair.core.access import require
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError

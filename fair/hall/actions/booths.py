@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from fair.core.access import Purpose
-from fair.core.accounts.access import require
+from fair.core.access import Purpose, require
 from fair.core.accounts.actions import person_view
 from fair.core.accounts.channels import PEOPLE, user_channel
 from fair.core.accounts.countries import country_names
@@ -21,9 +16,11 @@ from fair.core.accounts.roles import Capability, Role
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, Invalid, NotFound
-from fair.core.home.models import FairInfo, Theme
+from fair.core.home.models import Theme
 from fair.core.i18n import gettext as _
+from fair.core.slugs import slugify
 from fair.core.tables import utcnow
+from fair.core.zones import fair_zone, in_zone
 from fair.hall import events, views
 from fair.hall.access import access_booth
 from fair.hall.channels import HALL, booth_channel, team_channel
@@ -37,11 +34,6 @@ from fair.hall.inputs import (
 )
 from fair.hall.models import Booth, BoothCountry, ConsortiumMember, OfficeHour, TeamMember
 from fair.hall.rules import BoothState, CountryRole, may_transition
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "booth"
 
 
 async def _theme_id(tx: Tx, slug: str) -> int | None:
@@ -91,7 +83,7 @@ async def create_booth(
     require(viewer, Capability.EDIT_FAIR)
     now = utcnow()
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        slug = form.slug or slugify(form.title)
+        slug = form.slug or slugify(form.title, "booth")
         if form.slug and await tx.session.scalar(select(Booth.id).where(Booth.slug == slug)):
             raise Conflict(
                 "hall.slug_taken",
@@ -235,23 +227,13 @@ async def remove_team_member(db: Database, viewer: Viewer, booth_id: int, user_i
         tx.record(team_channel(booth_id), events.TeamChanged(booth_id=booth_id, members=members))
 
 
-async def fair_zone(tx: Tx) -> ZoneInfo:
-    name = await tx.session.scalar(select(FairInfo.timezone).order_by(FairInfo.id).limit(1))
-    return ZoneInfo(name or "UTC")
-
-
-def in_zone(moment: datetime, zone: ZoneInfo) -> datetime:
-    """A time typed into a form, read in the fair's zone unless it names its own."""
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-
-
 async def add_office_hour(
     db: Database, viewer: Viewer, booth_id: int, form: OfficeHourInput
 ) -> None:
     """The team says when someone is on duty at the booth."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         await access_booth(tx.session, viewer, booth_id, Purpose.RUN)
-        zone = await fair_zone(tx)
+        zone = await fair_zone(tx.session)
         tx.session.add(
             OfficeHour(
                 booth_id=booth_id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import distinct, func, select
 
-from fair.core.access import Purpose
-from fair.core.accounts.access import require
+from fair.core.access import Purpose, require, require_person
+from fair.core.accounts.access import account_of
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
@@ -25,9 +25,8 @@ async def post_chat_message(db: Database, viewer: Viewer, form: ChatPost) -> eve
     """Someone writes in a booth's chat; everyone at the booth sees it."""
     require(viewer, Capability.TAKE_PART)
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        await access_booth(tx.session, viewer, form.booth_id, Purpose.CONTRIBUTE)
-        author = await tx.session.get(User, viewer.user_id)
-        assert author is not None
+        access = await access_booth(tx.session, viewer, form.booth_id, Purpose.CONTRIBUTE)
+        author = await account_of(tx.session, access.person)
         message = ChatMessage(
             booth_id=form.booth_id, author_id=author.id, body=form.body, created_at=utcnow()
         )
@@ -142,17 +141,16 @@ async def record_media_hit(db: Database, viewer: Viewer, media: Media, kind: str
 
 async def keep_booth(db: Database, viewer: Viewer, booth_id: int, keep: bool) -> None:
     """A participant bookmarks a booth to come back to, or drops the bookmark."""
-    require(viewer, Capability.TAKE_PART)
-    assert viewer.user_id is not None
-    async with db.transaction(actor_id=viewer.user_id) as tx:
+    person = require_person(viewer, Capability.TAKE_PART)
+    async with db.transaction(actor_id=person.user_id) as tx:
         await access_booth(tx.session, viewer, booth_id, Purpose.SEE)
-        existing = await tx.session.get(Bookmark, (viewer.user_id, booth_id))
+        existing = await tx.session.get(Bookmark, (person.user_id, booth_id))
         if keep == (existing is not None):
             return
         if keep:
-            tx.session.add(Bookmark(user_id=viewer.user_id, booth_id=booth_id, created_at=utcnow()))
+            tx.session.add(Bookmark(user_id=person.user_id, booth_id=booth_id, created_at=utcnow()))
         else:
             await tx.session.delete(existing)
         tx.record(
-            user_channel(viewer.user_id), events.BookmarksChanged(booth_id=booth_id, kept=keep)
+            user_channel(person.user_id), events.BookmarksChanged(booth_id=booth_id, kept=keep)
         )
