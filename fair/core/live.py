@@ -4,9 +4,11 @@
     {"kind":"reply","ref":"c1","ok":true,"data":{...}}  or  "ok":false,"error":{"code":...}
     {"kind":"event","channel":"fair","seq":3,"type":"...","at":"...Z","data":{...}}
 
-Each connection has a bounded queue and one writer task; the hub only ever
-pushes to the queue. A client that falls too far behind is closed with
-CLOSE_TOO_SLOW and resumes from the last seq it saw.
+The hub pushes each frame to the connection (fair/core/connections.py), which
+writes at once while the socket drains and otherwise keeps a bounded backlog for
+its one writer task; a client that falls further behind is closed with
+CLOSE_TOO_SLOW and resumes from the last seq it saw. Incoming commands run in
+order on one runner per socket (`_read`); pings are answered at once.
 """
 
 from __future__ import annotations
@@ -309,6 +311,12 @@ async def _execute(context: LiveContext, frame: CommandFrame) -> None:
 
 
 async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:
+    """Follow a channel from `since` (events after it are replayed, then live ones follow), or
+    the count of people at a place (`presence:<channel>`); `present` also counts this person.
+
+    Who: whoever the channel's rule lets follow it (see the channels below).
+    Errors: live.bad_channel, live.login_required, live.forbidden, live.too_many_follows.
+    """
     services, connection = context.services, context.connection
     channel = data.channel
     if channel not in connection.follows and len(connection.follows) >= MAX_FOLLOWS:
@@ -326,6 +334,11 @@ async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:
 
 
 async def _unfollow(context: LiveContext, data: UnfollowInput) -> dict[str, Any]:
+    """Stop following a channel (and stop being counted present there).
+
+    Who: anyone.
+    Errors: none (unfollowing what is not followed is allowed).
+    """
     services, connection = context.services, context.connection
     connection.follows.discard(data.channel)
     name = parse_channel(data.channel)
@@ -340,6 +353,11 @@ async def _unfollow(context: LiveContext, data: UnfollowInput) -> dict[str, Any]
 
 
 async def _ping(context: LiveContext, data: NoInput) -> dict[str, Any]:
+    """Answered at once, ahead of any command still waiting: the client's check of the link.
+
+    Who: anyone.
+    Errors: none.
+    """
     return {}
 
 

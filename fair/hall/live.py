@@ -16,26 +16,52 @@ from fair.hall.inputs import Bookmarking, CardAnswering, CardLeaving, ChatPost, 
 
 
 async def _post(services: Services, viewer: Viewer, data: ChatPost) -> dict[str, Any]:
+    """Post a message in a booth's chat; everyone following the booth sees it.
+
+    Who: anyone logged in whose role takes part, while the booth is published.
+    Errors: account.login_required, account.forbidden, hall.booth_not_found, hall.chat_closed.
+    """
     message = await visits.post_chat_message(services.db, viewer, data)
     return {"message_id": message.id}
 
 
 async def _remove(services: Services, viewer: Viewer, data: ChatRemoval) -> dict[str, Any]:
+    """Remove a chat message from a booth.
+
+    Who: the booth's team, organisers and moderators.
+    Errors: account.login_required, hall.no_such_message, hall.booth_not_found, hall.not_your_booth.
+    """
     await visits.remove_chat_message(services.db, viewer, data.message_id)
     return {"message_id": data.message_id}
 
 
 async def _leave_card(services: Services, viewer: Viewer, data: CardLeaving) -> dict[str, Any]:
+    """Leave one's contact card (with a message) for a booth's team.
+
+    Who: anyone logged in who is not on the booth's team, while it is published; three cards an hour
+        per booth.
+    Errors: account.login_required, account.forbidden, hall.booth_not_found, hall.card_not_possible.
+    """
     card = await visits.leave_card(services.db, viewer, data.booth_id, data)
     return {"card_id": card.id}
 
 
 async def _answer_card(services: Services, viewer: Viewer, data: CardAnswering) -> dict[str, Any]:
+    """Answer a card left at a booth; its sender sees the answer.
+
+    Who: the booth's team and organisers.
+    Errors: account.login_required, hall.no_such_card, hall.card_answered, hall.not_your_booth.
+    """
     card = await visits.answer_card(services.db, viewer, data.card_id, data)
     return {"card_id": card.id, "booth_id": card.booth_id}
 
 
 async def _keep(services: Services, viewer: Viewer, data: Bookmarking) -> dict[str, Any]:
+    """Bookmark a booth to come back to (`keep: true`), or drop the bookmark.
+
+    Who: anyone logged in, for a booth they may see.
+    Errors: account.login_required, account.forbidden, hall.booth_not_found.
+    """
     await visits.keep_booth(services.db, viewer, data.booth_id, data.keep)
     return {"booth_id": data.booth_id, "keep": data.keep}
 

@@ -28,56 +28,115 @@ from fair.qa.setup import PROGRAMME
 
 
 async def _ask(services: Services, viewer: Viewer, data: Ask) -> dict[str, Any]:
+    """Ask a question at a panel; under pre-moderation it waits for a moderator.
+
+    Who: anyone logged in whose role takes part, while the panel is open or live; five questions per
+        five minutes per panel.
+    Errors: account.login_required, qa.forbidden, qa.closed, qa.panel_not_found.
+    """
     question = await actions.ask_question(services.db, viewer, data)
     return {"question_id": question.id, "state": question.state}
 
 
 async def _vote(services: Services, viewer: Viewer, data: VoteInput) -> dict[str, Any]:
+    """Vote for a published question, or take the vote back (`up: false`).
+
+    Who: anyone logged in, not for their own question, while the panel takes votes.
+    Errors: account.login_required, account.forbidden, qa.own_question, qa.closed,
+        qa.question_not_found.
+    """
     votes = await actions.vote(services.db, viewer, data)
     return {"question_id": data.question_id, "votes": votes}
 
 
 async def _decide(services: Services, viewer: Viewer, data: Decision) -> dict[str, Any]:
+    """Approve or reject a question (with a reason).
+
+    Who: the panel's moderators and organisers.
+    Errors: account.login_required, qa.not_moderator, qa.bad_transition, qa.question_not_found.
+    """
     await actions.decide(services.db, viewer, data)
     return {"question_id": data.question_id}
 
 
 async def _correct(services: Services, viewer: Viewer, data: Correction) -> dict[str, Any]:
+    """Correct a question's wording; the edit is kept for the record.
+
+    Who: the panel's moderators and organisers.
+    Errors: account.login_required, qa.not_moderator, qa.question_not_found.
+    """
     await actions.correct(services.db, viewer, data)
     return {"question_id": data.question_id}
 
 
 async def _merge(services: Services, viewer: Viewer, data: Merge) -> dict[str, Any]:
+    """Merge a duplicate question into another of the same panel; votes combine.
+
+    Who: the panel's moderators and organisers.
+    Errors: account.login_required, qa.not_moderator, qa.merge_self, qa.merge_other_panel,
+        qa.bad_transition, qa.question_not_found.
+    """
     await actions.merge(services.db, viewer, data)
     return {"question_id": data.question_id, "into_id": data.into_id}
 
 
 async def _tag(services: Services, viewer: Viewer, data: Tagging) -> dict[str, Any]:
+    """Set a question's tags.
+
+    Who: the panel's moderators and organisers.
+    Errors: account.login_required, qa.not_moderator, qa.question_not_found.
+    """
     await actions.tag(services.db, viewer, data)
     return {"question_id": data.question_id}
 
 
 async def _hide(services: Services, viewer: Viewer, data: QuestionRef) -> dict[str, Any]:
+    """Hide a published question (post-moderation).
+
+    Who: the panel's moderators and organisers.
+    Errors: account.login_required, qa.not_moderator, qa.bad_transition, qa.question_not_found.
+    """
     await actions.hide(services.db, viewer, data)
     return {"question_id": data.question_id}
 
 
 async def _answering(services: Services, viewer: Viewer, data: Answering) -> dict[str, Any]:
+    """Say which question the panel is answering now (or none).
+
+    Who: the panel's panelists, moderators and organisers, while it is live.
+    Errors: account.login_required, qa.not_panelist, qa.not_live, qa.question_not_found.
+    """
     await actions.set_answering(services.db, viewer, data)
     return {"question_id": data.question_id}
 
 
 async def _answer(services: Services, viewer: Viewer, data: AnswerInput) -> dict[str, Any]:
+    """Mark a question answered, live or with a written answer.
+
+    Who: the panel's panelists, moderators and organisers, while it is live or closed.
+    Errors: account.login_required, qa.not_panelist, qa.not_answering, qa.bad_transition,
+        input.invalid, qa.question_not_found.
+    """
     await actions.answer(services.db, viewer, data)
     return {"question_id": data.question_id}
 
 
 async def _move(services: Services, viewer: Viewer, data: PanelStateInput) -> dict[str, Any]:
+    """Move a panel to another state (open, live, closed, archived).
+
+    Who: the panel's moderators and organisers.
+    Errors: account.login_required, qa.not_moderator, qa.bad_transition, qa.panel_not_found.
+    """
     panel = await actions.change_panel_state(services.db, viewer, data)
     return {"panel_id": panel.id, "state": panel.state}
 
 
 async def _note(services: Services, viewer: Viewer, data: Note) -> dict[str, Any]:
+    """Leave a short note backstage for the panel's panelists and moderators.
+
+    Who: the panel's panelists, moderators and organisers; twenty a minute per panel.
+    Errors: account.login_required, qa.not_backstage, qa.panel_not_found.
+    """
     note = await actions.leave_note(services.db, viewer, data)
     return {"note_id": note.id}
 
