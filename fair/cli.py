@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     demo_commands.add_parser("load", help="load the demo fair (idempotent)")
 
+    docs = commands.add_parser("docs", help="documentation generated from the code")
+    docs_commands = docs.add_subparsers(dest="docs_command", required=True)
+    docs_commands.add_parser("protocol", help="write docs/protocol.md (commands, channels, events)")
+
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -63,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "user":
         return asyncio.run(_create_user(settings, args))
+    if args.command == "docs":
+        return _write_protocol(settings)
     if args.command == "demo":
         _upgrade(settings)
         for line in asyncio.run(load_demo(settings)):
@@ -76,6 +82,14 @@ def _upgrade(settings: Settings) -> None:
 
     upgrade(settings.database_url)
     print(f"Database is up to date ({_redacted(settings.database_url)}).")
+
+
+def _write_protocol(settings: Settings) -> int:
+    from fair.core.protocol import PAGE, protocol_page
+
+    (PROJECT_ROOT / PAGE).write_text(protocol_page(settings.features), encoding="utf-8")
+    print(f"Wrote {PAGE}.")
+    return 0
 
 
 def _redacted(url: str) -> str:
