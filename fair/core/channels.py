@@ -60,13 +60,15 @@ class ChannelAccess:
         raise Forbidden("live.forbidden", _("You may not follow this."))
 
 
-def named_rule(names: Iterable[str], *, counted: bool = False) -> ChannelRule:
-    """Anyone may follow exactly these channels (and, if `counted`, their presence counts)."""
+def named_rule(names: Iterable[str], *, doc: str, counted: bool = False) -> ChannelRule:
+    """Anyone may follow exactly these channels (and, if `counted`, their presence counts);
+    `doc` says so in the words of the feature (docs/protocol.md shows it)."""
     allowed = frozenset(names)
 
     async def rule(db: Database, viewer: Viewer, channel: ChannelName) -> bool:
         return channel.place in allowed and (counted or not channel.presence)
 
+    rule.__doc__ = doc
     return rule
 
 
@@ -74,6 +76,8 @@ def access_rule(
     check: AccessCheck,
     purposes: Mapping[str, Purpose],
     counts: Mapping[str, Purpose] | None = None,
+    *,
+    doc: str,
 ) -> ChannelRule:
     """The rule for `<prefix>:<id>[:<suffix>]`: followed by whoever `check` lets use thing `<id>`
     for `purposes[suffix]` ("" is the thing's own channel); its presence count by whoever it
@@ -91,11 +95,15 @@ def access_rule(
             return False
         return True
 
-    rule.__doc__ = _describe(purposes, counted)
+    rule.__doc__ = f"{doc} {_purposes(check, purposes, counted)}"
     return rule
 
 
-def _describe(purposes: Mapping[str, Purpose], counts: Mapping[str, Purpose]) -> str:
-    follows = ", ".join(f"{suffix or '(own)'}: {purpose}" for suffix, purpose in purposes.items())
-    counted = ", ".join(f"{suffix or '(own)'}: {purpose}" for suffix, purpose in counts.items())
-    return f"Follow by purpose ({follows}); presence counts ({counted or 'none'})."
+def _purposes(
+    check: AccessCheck, purposes: Mapping[str, Purpose], counts: Mapping[str, Purpose]
+) -> str:
+    def spelled(suffixes: Mapping[str, Purpose]) -> str:
+        return ", ".join(f"`{suffix or '<id>'}` {purpose}" for suffix, purpose in suffixes.items())
+
+    counted = f"; counts: {spelled(counts)}" if counts else ""
+    return f"(`{check.__name__}` for: {spelled(purposes)}{counted}.)"

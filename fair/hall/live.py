@@ -86,13 +86,12 @@ BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
 """The hall's pages run these same commands from their plain forms."""
 
 
-hall_rule = named_rule([HALL], counted=True)
-"""The hall and the count of people in it: anyone."""
+hall_rule = named_rule([HALL], counted=True, doc="`hall` and its count of people: anyone.")
 
 booth_rule = access_rule(
     access_booth,
     {"": Purpose.SEE, "team": Purpose.RUN, "staff": Purpose.BACKSTAGE},
     counts={"": Purpose.SEE, "staff": Purpose.SEE},
+    doc="`booth:<id>` and its count: whoever may see the booth. `booth:<id>:team`: those who "
+    "run it. `booth:<id>:staff`: its team, to be counted present; that count is public.",
 )
-"""`booth:<id>` and its count: whoever may see the booth. `booth:<id>:team`: those who run it.
-`booth:<id>:staff`: its team, to be counted present; that count is public."""

@@ -171,13 +171,12 @@ COMMANDS = [
 ]
 
 
-programme_rule = named_rule([PROGRAMME])
-"""The programme of panels: anyone."""
+programme_rule = named_rule([PROGRAMME], doc="`programme`, the panels to come: anyone.")
 
 panel_rule = access_rule(
     access_panel,
     {"": Purpose.SEE, "moderation": Purpose.MODERATE, "backstage": Purpose.BACKSTAGE},
     counts={"": Purpose.SEE},
+    doc="`qa:<id>` and its viewer count: everyone. `qa:<id>:moderation`: its moderators and "
+    "organisers. `qa:<id>:backstage`: its moderators, panelists and organisers.",
 )
-"""`qa:<id>` and its viewer count: everyone. `:moderation`: its moderators (and organisers).
-`:backstage`: its moderators and panelists."""

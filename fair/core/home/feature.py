@@ -18,6 +18,10 @@ feature = Feature(
         Route("/organise/themes", pages.save_themes, methods=["POST"]),
         Route("/organise/countries", pages.save_countries, methods=["POST"]),
     ],
-    channel_rules={FAIR_CHANNEL: named_rule([FAIR_CHANNEL], counted=True)},
+    channel_rules={
+        FAIR_CHANNEL: named_rule(
+            [FAIR_CHANNEL], counted=True, doc="`fair` and the count of people at the fair: anyone."
+        )
+    },
     demo=demo.load_demo,
 )
