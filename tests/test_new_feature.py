@@ -39,7 +39,7 @@ def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         FAIR_REDIS_URL="",
         FAIR_FEATURES=FEATURES,
         FAIR_NOTICEBOARD_MAX_NOTICES="2",
-        FAIR_NOTICEBOARD_KEEP_SECONDS="1",
+        FAIR_NOTICEBOARD_KEEP_SECONDS="3",
         FAIR_HALL_UPLOAD_DIR=str(tmp_path / "uploads"),
     )
     yield variables
