@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply every migration not applied yet")
+    db_commands.add_parser(
+        "upgrade", help="apply every migration of the core and the features not applied yet"
+    )
 
     user = commands.add_parser("user", help="accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 def _upgrade(settings: Settings) -> None:
     from fair.core.migrate import upgrade
 
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, settings.features)
     print(f"Database is up to date ({_redacted(settings.database_url)}).")
 
 

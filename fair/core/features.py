@@ -40,6 +40,9 @@ class Feature:
     templates: Path | None = None
     demo: DemoLoader | None = None
     """Loads this feature's part of the demo content; returns lines to print."""
+    migrations: Path | None = None
+    """A directory of Alembic revisions (no env.py) for this feature's tables: its first one has
+    `branch_labels = ("<name>",)` and a core revision as `down_revision`."""
 
 
 def load_features(names: Sequence[str]) -> list[Feature]:

@@ -59,4 +59,5 @@ feature = Feature(
     channel_rules={"hall": live.hall_rule, "booth": live.booth_rule},
     templates=Path(__file__).with_name("templates"),
     demo=demo.load_demo,
+    migrations=Path(__file__).with_name("migrations"),
 )
