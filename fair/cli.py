@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         settings.check()
+        if args.command in {"serve", "demo"}:
+            _check_sections(settings)
     except SettingsError as problem:
         print(f"fair: {problem}", file=sys.stderr)
         return 2
@@ -71,6 +73,14 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         return 0
     return 1
+
+
+def _check_sections(settings: Settings) -> None:
+    """Parse every configured feature's settings section, so a bad one is refused up front."""
+    from fair.core.features import load_features
+
+    features = load_features(settings.features)
+    settings.check_sections(f.settings for f in features if f.settings is not None)
 
 
 def _upgrade(settings: Settings) -> None:

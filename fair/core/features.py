@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
@@ -40,6 +40,10 @@ class Feature:
     templates: Path | None = None
     demo: DemoLoader | None = None
     """Loads this feature's part of the demo content; returns lines to print."""
+    settings: type[Any] | None = None
+    """This feature's settings section: a frozen dataclass with `SECTION: ClassVar[str]`, read
+    with `Settings.section(kind)` from the config file's `[<SECTION>]` table and the
+    FAIR_<SECTION>_<KEY> environment; parsed when the app starts."""
     migrations: Path | None = None
     """A directory of Alembic revisions (no env.py) for this feature's tables: its first one has
     `branch_labels = ("<name>",)` and a core revision as `down_revision`."""
