@@ -26,12 +26,14 @@ from fanout_load import Target
 from fanout_process import LOAD_CORE, SERVER_CORE, cpu_seconds, parse_announcement, rss_bytes
 
 from fair.core.migrate import upgrade
-from fair.core.settings import PROJECT_ROOT
+from fair.core.settings import PROJECT_ROOT, load_settings
 
 HERE = Path(__file__).resolve().parent
 READY_SECONDS = 60.0
 STOP_SECONDS = 20.0
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# The servers run without the shell's FAIR_* settings: their features are the defaults.
+FEATURES = load_settings(environ={}).features
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def tick_args(plan: Plan) -> list[str]:
 @contextlib.asynccontextmanager
 async def embedded(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
     url = f"sqlite+aiosqlite:///{plan.results / 'embedded.db'}"
-    await asyncio.to_thread(upgrade, url)
+    await asyncio.to_thread(upgrade, url, FEATURES)
     env = child_env(database_url=url, redis_url="")
     server, target = await start_server(
         children, "embedded-server", "fanout_app_server.py", tick_args(plan), env, plan
@@ -210,7 +212,7 @@ async def scratch_postgres(admin_dsn: str) -> AsyncIterator[str]:
         await admin.close()
     base = admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     try:
-        await asyncio.to_thread(upgrade, f"{base}/{name}")
+        await asyncio.to_thread(upgrade, f"{base}/{name}", FEATURES)
         yield f"{base}/{name}"
     finally:
         admin = await asyncpg.connect(admin_dsn)

@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply every migration not applied yet")
+    db_commands.add_parser(
+        "upgrade", help="apply every migration of the core and the features not applied yet"
+    )
 
     user = commands.add_parser("user", help="accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         settings.check()
+        if args.command in {"serve", "demo"}:
+            _check_sections(settings)
     except SettingsError as problem:
         print(f"fair: {problem}", file=sys.stderr)
         return 2
@@ -77,10 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
+def _check_sections(settings: Settings) -> None:
+    """Parse every configured feature's settings section, so a bad one is refused up front."""
+    from fair.core.features import load_features
+
+    features = load_features(settings.features)
+    settings.check_sections(f.settings for f in features if f.settings is not None)
+
+
 def _upgrade(settings: Settings) -> None:
     from fair.core.migrate import upgrade
 
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, settings.features)
     print(f"Database is up to date ({_redacted(settings.database_url)}).")
 
 

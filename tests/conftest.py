@@ -14,6 +14,7 @@ import pytest
 
 from fair.core.db import Database, create_engine
 from fair.core.settings import Settings, load_settings
+from fair.hall.settings import HallSettings
 from tests.support import databases
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -76,9 +77,8 @@ atexit.register(shutil.rmtree, _UPLOADS, True)
 def make_settings(database_url: str, **changes: object) -> Settings:
     """Test settings: quick head checks, no extra origins (the server adds its own), uploads
     in a folder of their own."""
-    defaults: dict[str, object] = {
-        "head_check_seconds": 0.5,
-        "allowed_origins": (),
-        "upload_dir": str(Path(tempfile.mkdtemp(dir=_UPLOADS))),
-    }
-    return load_settings(environ={}).replace(database_url=database_url, **{**defaults, **changes})
+    defaults: dict[str, object] = {"head_check_seconds": 0.5, "allowed_origins": ()}
+    settings = load_settings(environ={}).replace(
+        database_url=database_url, **{**defaults, **changes}
+    )
+    return settings.with_section(HallSettings, upload_dir=str(Path(tempfile.mkdtemp(dir=_UPLOADS))))

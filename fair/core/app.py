@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     settings.check()
     features = load_features(settings.features)
+    settings.check_sections(f.settings for f in features if f.settings is not None)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:

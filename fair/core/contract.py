@@ -147,6 +147,13 @@ class Feature:
     """Who may follow channels by prefix (`booth` for `booth:7`, `booth:7:team`, ...)."""
     templates: Path | None = None
     demo: DemoLoader | None = None
+    settings: type[Any] | None = None
+    """This feature's settings section: a frozen dataclass with `SECTION: ClassVar[str]`, read
+    with `Settings.section(kind)` from the config file's `[<SECTION>]` table and the
+    FAIR_<SECTION>_<KEY> environment; parsed when the app starts."""
+    migrations: Path | None = None
+    """A directory of Alembic revisions (no env.py) for this feature's tables: its first one has
+    `branch_labels = ("<name>",)` and a core revision as `down_revision`."""
 
 
 @dataclass

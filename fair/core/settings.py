@@ -1,4 +1,9 @@
-"""Settings: defaults from config/default.toml, overridden by FAIR_* environment variables."""
+"""Settings: defaults from config/default.toml, overridden by FAIR_* environment variables.
+
+The core's settings are the file's top-level keys (env FAIR_<KEY>). A feature's are a table of
+the file named for its section (`[hall]`, env FAIR_HALL_<KEY>), parsed into the feature's own
+frozen dataclass by `Settings.section`.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,22 @@ import ipaddress
 import os
 import tomllib
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
 INSECURE_SECRET = "insecure-development-secret"  # noqa: S105 - the value production refuses
+# Settings that moved into a feature's section: refused under their old name rather than
+# ignored, so a deployment that set one is told instead of silently losing it.
+MOVED = {"upload_dir": ("hall", "upload_dir")}
+
+
+SectionT = TypeVar("SectionT")
+Table = tuple[tuple[str, Any], ...]
+"""A table of the config file, frozen: its (key, value) pairs, lists made tuples."""
 
 
 class SettingsError(RuntimeError):
@@ -47,7 +60,6 @@ class Settings:
     presence_ttl_seconds: float
     presence_heartbeat_seconds: float
     max_body_bytes: int
-    upload_dir: str
     db_connect_timeout_seconds: float
     db_statement_timeout_seconds: float
     db_lock_timeout_seconds: float
@@ -58,11 +70,13 @@ class Settings:
     command_key_hours: float
     commands_waiting: int
     trusted_proxies: tuple[str, ...]
-
-    @property
-    def upload_path(self) -> Path:
-        path = Path(self.upload_dir)
-        return path if path.is_absolute() else PROJECT_ROOT / path
+    tables: tuple[tuple[str, Table], ...] = dataclasses.field(default=(), repr=False)
+    """The file's tables (a feature's section each), as read: parsed by `section`."""
+    environ: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
+    """The FAIR_* environment at load time, which a section's FAIR_<SECTION>_<KEY> override."""
+    _sections: dict[type, Any] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def production(self) -> bool:
@@ -83,6 +97,37 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def section(self, kind: type[SectionT]) -> SectionT:
+        """A feature's settings: `kind`'s defaults, then its table, then FAIR_<SECTION>_<KEY>.
+
+        `kind` is a frozen dataclass whose `SECTION` names the table; values are checked and
+        coerced to its fields' types, and a key it does not define is refused. Parsed once.
+        """
+        if kind not in self._sections:
+            name = _section_name(kind)
+            self._sections[kind] = _parse_section(
+                kind, name, dict(self.tables).get(name, ()), dict(self.environ)
+            )
+        return self._sections[kind]  # type: ignore[no-any-return]
+
+    def with_section(self, kind: type[Any], **values: Any) -> Settings:
+        """These settings with some of `kind`'s section set, over the file and the environment."""
+        name = _section_name(kind)
+        table = {**dict(dict(self.tables).get(name, ())), **values}
+        tables = {**dict(self.tables), name: _frozen_table(name, table)}
+        overridden = {_variable(name, key) for key in values}
+        changed = self.replace(
+            tables=tuple(sorted(tables.items())),
+            environ=tuple((k, v) for k, v in self.environ if k not in overridden),
+        )
+        changed.section(kind)
+        return changed
+
+    def check_sections(self, kinds: Iterable[type[Any]]) -> None:
+        """Parse each of these sections now, so a bad value is refused at start, not in use."""
+        for kind in kinds:
+            self.section(kind)
 
     def check(self) -> None:
         """Refuse settings that are unsafe in production, saying which and why."""
@@ -120,6 +165,58 @@ def _development_origin(origin: str, own: str) -> bool:
     return loopback or (parts.scheme != "https" and origin != own)
 
 
+def _section_name(kind: type[Any]) -> str:
+    name = getattr(kind, "SECTION", None)
+    if not dataclasses.is_dataclass(kind) or not isinstance(name, str):
+        raise TypeError(f"{kind!r} is not a settings section: a dataclass with SECTION")
+    return name
+
+
+def _variable(section: str, key: str) -> str:
+    return f"FAIR_{section.upper()}_{key.upper()}"
+
+
+def _frozen_table(name: str, table: Mapping[str, Any]) -> Table:
+    """A section's table made hashable; a table nested inside it is refused."""
+    pairs = []
+    for key, value in sorted(table.items()):
+        if isinstance(value, dict):
+            raise SettingsError(f"[{name}] {key}: a table inside a section is not supported")
+        pairs.append((key, tuple(value) if isinstance(value, list) else value))
+    return tuple(pairs)
+
+
+def _parse_section(
+    kind: type[SectionT], name: str, table: Table, environ: Mapping[str, str]
+) -> SectionT:
+    fields = {f.name for f in dataclasses.fields(kind) if f.init}  # type: ignore[arg-type]
+    types = typing.get_type_hints(kind)
+    unknown = sorted(key for key, _ in table if key not in fields)
+    if unknown:
+        raise SettingsError(f"unknown settings in [{name}]: {', '.join(unknown)}")
+    values = {key: _checked(name, key, value, types[key]) for key, value in table}
+    for key in fields:
+        raw = environ.get(_variable(name, key))
+        if raw is not None:
+            values[key] = _coerce(f"{name}_{key}", raw, types[key])
+    return kind(**values)
+
+
+def _checked(section: str, key: str, value: Any, kind: Any) -> Any:
+    """A value of a section's table, as the field's type wants it (whole numbers may be float)."""
+    expected = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind == tuple[str, ...]:
+        if isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+            return value
+        raise SettingsError(f"[{section}] {key} must be a list of text, not {value!r}")
+    if kind in expected:
+        if type(value) is not kind:
+            raise SettingsError(f"[{section}] {key} must be {expected[kind]}, not {value!r}")
+    return value
+
+
 def _coerce(name: str, raw: str, kind: Any) -> Any:
     """Turn the text of FAIR_<NAME> into the type the Settings field declares."""
     if kind is bool:
@@ -149,8 +246,15 @@ def load_settings(
     """Read the defaults, then apply FAIR_* overrides; relative SQLite paths are made absolute."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    tables = {name: values.pop(name) for name, value in list(values.items()) if type(value) is dict}
     types = typing.get_type_hints(Settings)
-    known = set(types)
+    known = {f.name for f in dataclasses.fields(Settings) if f.init} - {"tables", "environ"}
+    for old, (section, key) in MOVED.items():
+        if old in values or f"FAIR_{old.upper()}" in environ:
+            raise SettingsError(
+                f"{old} (FAIR_{old.upper()}) is now {key} in the [{section}] table "
+                f"({_variable(section, key)})"
+            )
     unknown = set(values) - known
     if unknown:
         raise SettingsError(f"unknown settings in {config_file}: {', '.join(sorted(unknown))}")
@@ -164,6 +268,8 @@ def load_settings(
         elif types[name] is float and isinstance(value, int):
             values[name] = float(value)
     values["database_url"] = _absolute_sqlite_url(values["database_url"])
+    values["tables"] = tuple(sorted((n, _frozen_table(n, t)) for n, t in tables.items()))
+    values["environ"] = tuple(sorted((k, v) for k, v in environ.items() if k.startswith("FAIR_")))
     return Settings(**values)
 
 

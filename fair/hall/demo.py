@@ -31,6 +31,7 @@ from fair.hall.inputs import (
 )
 from fair.hall.models import Booth
 from fair.hall.rules import BoothState, MediaKind
+from fair.hall.settings import HallSettings
 from fair.hall.uploads import Storage
 
 DEMO_ORGANISER = "organiser@demo.fair"
@@ -56,7 +57,7 @@ async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[st
     source = demo_dir / "hall"
     data = tomllib.loads((source / "booths.toml").read_text(encoding="utf-8"))
     organiser = await _organiser(db)
-    storage = Storage(settings.upload_path)
+    storage = Storage(settings.section(HallSettings).upload_path)
     async with db.reading() as session:
         existing = set(await session.scalars(select(Booth.slug)))
         first_day = await session.scalar(select(FairInfo.starts_on).order_by(FairInfo.id).limit(1))

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature
 from fair.hall import demo, live, organise_pages, pages, team_pages
+from fair.hall.settings import HallSettings
 from fair.hall.uploads import MAX_UPLOAD_BODY
 
 feature = Feature(
@@ -59,4 +60,6 @@ feature = Feature(
     channel_rules={"hall": live.hall_rule, "booth": live.booth_rule},
     templates=Path(__file__).with_name("templates"),
     demo=demo.load_demo,
+    settings=HallSettings,
+    migrations=Path(__file__).with_name("migrations"),
 )

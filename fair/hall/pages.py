@@ -26,6 +26,7 @@ from fair.hall.inputs import Bookmarking, CardLeaving, ChatPost, ChatRemoval
 from fair.hall.live import BY_NAME
 from fair.hall.queries import SORTS, HallFilters
 from fair.hall.rules import MediaKind
+from fair.hall.settings import HallSettings
 from fair.hall.uploads import Storage
 
 
@@ -221,7 +222,7 @@ async def media_file(request: Request) -> Response:
     viewer = await viewer_of(request)
     media = await queries.media_for_download(services.db, viewer, path_int(request, "media_id"))
     assert media.stored_name is not None
-    path = Storage(services.settings.upload_path).path_of(media.stored_name)
+    path = Storage(services.settings.section(HallSettings).upload_path).path_of(media.stored_name)
     if not path.is_file():
         raise NotFound("hall.no_such_media", _("There is no such file."))
     requested = request.headers.get("range", "")

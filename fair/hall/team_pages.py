@@ -46,6 +46,7 @@ from fair.hall.live import BY_NAME
 from fair.hall.models import Booth, ConsortiumMember
 from fair.hall.pages import path_int
 from fair.hall.rules import MediaKind, OrganisationKind
+from fair.hall.settings import HallSettings
 from fair.hall.uploads import Storage, safe_original_name
 
 EXTRA_MEMBER_ROWS = 3
@@ -145,7 +146,7 @@ async def upload_media(request: Request) -> Response:
     check_origin(request)
     async with services.db.reading() as session:
         await access_booth(session, viewer, booth_id, Purpose.RUN)
-    storage = Storage(services.settings.upload_path)
+    storage = Storage(services.settings.section(HallSettings).upload_path)
     async with request.form(max_files=1, max_fields=10) as form:
         check_csrf(services.settings.secret_key, visitor_of(request), _text(form.get(CSRF_FIELD)))
         take_form_key(request, _text(form.get(FORM_FIELD)))
@@ -184,7 +185,10 @@ async def remove_media(request: Request) -> Response:
     viewer = await viewer_of(request)
     await form_data(request)
     booth_id = await media.remove_media(
-        services.db, viewer, path_int(request, "media_id"), Storage(services.settings.upload_path)
+        services.db,
+        viewer,
+        path_int(request, "media_id"),
+        Storage(services.settings.section(HallSettings).upload_path),
     )
     return RedirectResponse(f"/booths/{booth_id}/edit?saved=media#media", status_code=303)
 

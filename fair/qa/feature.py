@@ -27,4 +27,5 @@ feature = Feature(
     channel_rules={"programme": live.programme_rule, "qa": live.panel_rule},
     templates=Path(__file__).with_name("templates"),
     demo=demo.load_demo,
+    migrations=Path(__file__).with_name("migrations"),
 )

@@ -401,7 +401,8 @@ def test_unknown_key_in_the_config_file_is_refused(tmp_path: Path) -> None:
     """A misspelt key in the settings file is refused, naming it."""
     config = tmp_path / "fair.toml"
     source = (PROJECT_ROOT / "config" / "default.toml").read_text(encoding="utf-8")
-    config.write_text(source + '\nsecret_kee = "typo"\n', encoding="utf-8")
+    # At the top: after the file's last table, a key would belong to that table.
+    config.write_text('secret_kee = "typo"\n' + source, encoding="utf-8")
     with pytest.raises(SettingsError, match="secret_kee"):
         load_settings(environ={}, config_file=config)
 

@@ -22,6 +22,7 @@ from fair.hall.events import BoothSummary
 from fair.hall.inputs import CardInput, ChatPost
 from fair.hall.models import BoothVisit
 from fair.hall.rules import MediaKind
+from fair.hall.settings import HallSettings
 from fair.hall.uploads import Storage
 from tests.core.test_accounts_http import browser
 from tests.support.factories import login_cookies, person
@@ -114,7 +115,7 @@ async def booth_with_files(
     team_user = await person(db)
     made = await booth(db, await someone(db, Role.ORGANISER), team=[team_user])
     team = await viewer(db, team_user)
-    storage = Storage(server.services.settings.upload_path)
+    storage = Storage(server.services.settings.section(HallSettings).upload_path)
     doc = await stored_media(
         db, team, made.id, storage, MediaKind.DOCUMENT, PDF, title=document_title
     )

@@ -17,6 +17,7 @@ from fair.core.errors import Invalid
 from fair.hall import queries
 from fair.hall.models import Booth, Media
 from fair.hall.rules import MediaKind
+from fair.hall.settings import HallSettings
 from fair.hall.uploads import MB, SIZE_CAPS, Storage, sniff
 from tests.core.test_accounts_http import browser, form_error, form_token
 from tests.support.factories import login_cookies, person
@@ -229,7 +230,7 @@ async def media_rows(server: RunningServer) -> int:
 
 
 def uploads_of(server: RunningServer) -> list[str]:
-    folder = server.services.settings.upload_path
+    folder = server.services.settings.section(HallSettings).upload_path
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
@@ -330,7 +331,7 @@ async def document(
         db,
         await viewer(db, exhibitor),
         made.id,
-        Storage(server.services.settings.upload_path),
+        Storage(server.services.settings.section(HallSettings).upload_path),
         MediaKind.DOCUMENT,
         PDF,
         title="Report",

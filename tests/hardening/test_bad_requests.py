@@ -10,6 +10,7 @@ import pytest
 from fair.core.accounts.roles import Role
 from fair.core.security import VISITOR_COOKIE
 from fair.hall.rules import MediaKind
+from fair.hall.settings import HallSettings
 from fair.hall.uploads import Storage
 from tests.core.test_accounts_http import browser, form_token
 from tests.support.factories import login_cookies, person
@@ -135,7 +136,12 @@ async def test_removing_media_finds_its_booth_without_reading_the_form(
     made = await booth(db, await someone(db, Role.ORGANISER), team=[exhibitor])
     runner = await someone(db, Role.ORGANISER)
     item = await stored_media(
-        db, runner, made.id, Storage(server.services.settings.upload_path), MediaKind.DOCUMENT, PDF
+        db,
+        runner,
+        made.id,
+        Storage(server.services.settings.section(HallSettings).upload_path),
+        MediaKind.DOCUMENT,
+        PDF,
     )
     async with browser(server, await login_cookies(db, exhibitor)) as http:
         token = await form_token(http, f"/booths/{made.id}/edit")
@@ -208,5 +214,5 @@ async def test_an_upload_by_someone_off_the_team_is_refused_before_its_body_is_r
     status_line = await _post_head_only(server, f"/booths/{made.id}/media", cookies)
     expected = b" 401 " if who == "anonymous" else b" 403 "
     assert expected in status_line
-    folder = server.services.settings.upload_path
+    folder = server.services.settings.section(HallSettings).upload_path
     assert not folder.exists() or list(folder.iterdir()) == []

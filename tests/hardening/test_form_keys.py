@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from fair.core.accounts.roles import Role
 from fair.hall.models import Booth, Media, OfficeHour
+from fair.hall.settings import HallSettings
 from fair.qa.models import Panel
 from tests.conftest import make_settings
 from tests.support.hall import PDF, booth
@@ -87,7 +88,8 @@ async def test_an_upload_sent_twice_stores_one_file(server: RunningServer) -> No
             sent = await http.post(action, data=form, files={"file": ("report.pdf", PDF)})
             assert sent.status_code == 303
     assert await rows(server, Media) == 1
-    kept = [p for p in Path(server.services.settings.upload_path).rglob("*") if p.is_file()]
+    folder = server.services.settings.section(HallSettings).upload_path
+    kept = [p for p in Path(folder).rglob("*") if p.is_file()]
     assert len(kept) == 1
 
 

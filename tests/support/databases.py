@@ -13,11 +13,17 @@ from sqlalchemy import text
 
 from fair.core.db import Database, create_engine
 from fair.core.migrate import upgrade
+from fair.core.settings import load_settings
 
 POSTGRES_ADMIN_DSN = os.environ.get(
     "FAIR_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("FAIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def configured_features() -> tuple[str, ...]:
+    """The feature modules of the default settings: the ones every test database is made for."""
+    return load_settings(environ={}).features
 
 
 def sqlite_url(path: Path) -> str:
@@ -26,7 +32,7 @@ def sqlite_url(path: Path) -> str:
 
 def make_sqlite_template(directory: Path) -> Path:
     template = directory / "template.db"
-    upgrade(sqlite_url(template))
+    upgrade(sqlite_url(template), configured_features())
     return template
 
 
@@ -36,8 +42,8 @@ def sqlite_copy(template: Path, directory: Path) -> str:
     return sqlite_url(target)
 
 
-async def create_postgres_database() -> str:
-    """A fresh, migrated database on the local server; returns its SQLAlchemy URL."""
+async def create_postgres_database(*, migrated: bool = True) -> str:
+    """A fresh database on the local server, migrated unless told not; returns its URL."""
     name = f"fair_test_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
     try:
@@ -46,7 +52,8 @@ async def create_postgres_database() -> str:
         await admin.close()
     base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     url = f"{base}/{name}"
-    await asyncio.to_thread(upgrade, url)
+    if migrated:
+        await asyncio.to_thread(upgrade, url, configured_features())
     return url
 
 

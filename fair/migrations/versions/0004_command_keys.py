@@ -1,7 +1,7 @@
 """Idempotency keys of commands: who ran what under which key, and its reply.
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0001
 Create Date: 2026-12-01 22:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 

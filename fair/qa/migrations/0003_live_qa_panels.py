@@ -1,7 +1,11 @@
 """Live Q&A panels: panels, their panelists and moderators, questions, votes, edits, notes.
 
+The qa's branch of the schema, rooted on the core's first revision; it needs the hall's first
+revision too (a panel lists booths, and its interview is one of the hall's media).
+
 Revision ID: 0003
-Revises: 0002
+Revises: 0001
+Depends on: 0002
 Create Date: 2026-11-28 03:54:31.990431
 """
 
@@ -11,9 +15,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0002"
-branch_labels = None
-depends_on = None
+down_revision = "0001"
+branch_labels = ("qa",)
+depends_on = "0002"
 
 
 def upgrade() -> None:

@@ -1,5 +1,7 @@
 """The exhibition hall: themes and countries of the fair, booths and everything at them.
 
+The hall's branch of the schema, rooted on the core's first revision (its tables refer to users).
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28 03:10:15.163222
@@ -12,7 +14,7 @@ from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
+branch_labels = ("hall",)
 depends_on = None
 
 
