@@ -13,6 +13,7 @@ from fair.core.live import viewer_command
 from fair.core.services import Services
 from fair.qa import actions, rules
 from fair.qa.access import Purpose, access_panel
+from fair.qa.channels import PROGRAMME
 from fair.qa.inputs import (
     Answering,
     AnswerInput,
@@ -26,7 +27,6 @@ from fair.qa.inputs import (
     Tagging,
     VoteInput,
 )
-from fair.qa.setup import PROGRAMME
 
 
 async def _ask(services: Services, viewer: Viewer, data: Ask) -> dict[str, Any]:
