@@ -1,5 +1,6 @@
 """Layering rules read from the source: fair never imports discussions, only the transaction
-appends to the event log, and no module builds an engine at import time."""
+appends to the event log, only action modules record events, and no module builds an engine
+at import time."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ FAIR = PROJECT_ROOT / "fair"
 LOG_MODULE = "fair.core.log"
 LOG_WRITERS = {"fair/core/db.py", "fair/core/log.py"}
 ENGINE_FACTORIES = {"create_engine", "create_async_engine", "engine_from_config"}
+RECORDERS_BY_NAME = {
+    # Organisers scheduling panels: an action module in all but name (it is qa's set-up).
+    "fair/qa/setup.py",
+}
 
 
 def fair_modules() -> list[Path]:
@@ -104,6 +109,22 @@ def log_append_uses(path: str, source: str) -> list[str]:
     return found
 
 
+def is_action_module(path: str) -> bool:
+    """`actions.py`, a module under an `actions/` package, or one listed with its reason."""
+    parts = path.split("/")
+    return parts[-1] == "actions.py" or "actions" in parts[:-1] or path in RECORDERS_BY_NAME
+
+
+def event_recordings(path: str, source: str) -> list[str]:
+    """Every use of a `.record` attribute (`tx.record(...)`, or the method taken to call later)."""
+    tree = ast.parse(source, filename=path)
+    return [
+        f"{path}:{node.lineno} uses {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "record"
+    ]
+
+
 def import_time_calls(tree: ast.AST) -> Iterator[ast.Call]:
     """Calls that run when the module is imported: outside any function or lambda body."""
     for node in ast.iter_child_nodes(tree):
@@ -154,6 +175,53 @@ def test_only_the_transaction_appends_to_the_event_log(path: Path) -> None:
     if name in LOG_WRITERS:
         return
     assert log_append_uses(name, path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_only_action_modules_record_events(path: Path) -> None:
+    """Events are recorded by actions, in the transaction that changes state; pages, commands,
+    queries and the core only call actions."""
+    name = relative(path)
+    if is_action_module(name):
+        return
+    assert event_recordings(name, path.read_text(encoding="utf-8")) == []
+
+
+def test_action_modules_are_where_events_are_recorded() -> None:
+    """The checker sees the Q&A and hall actions record events, so it would see any other."""
+    for name in ("fair/qa/actions.py", "fair/hall/actions/visits.py", "fair/qa/setup.py"):
+        assert is_action_module(name)
+        assert event_recordings(name, (PROJECT_ROOT / name).read_text(encoding="utf-8")) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "async def f(db, e):\n    async with db.transaction() as tx:\n        tx.record(e)\n",
+        "def f(self, e):\n    self.tx.record(e)\n",
+        "def f(tx):\n    note = tx.record\n    return note\n",
+        "def f(tx, events):\n    list(map(tx.record, events))\n",
+    ],
+)
+def test_recording_check_catches_every_form(source: str) -> None:
+    """The recording check finds `.record` called on any transaction, or taken to call later."""
+    assert event_recordings("fair/qa/pages.py", source) != []
+    assert not is_action_module("fair/qa/pages.py")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["fair/qa/live.py", "fair/hall/queries.py", "fair/core/db.py", "fair/hall/actionsx.py"],
+)
+def test_only_action_modules_count_as_action_modules(path: str) -> None:
+    """Adapters, queries, the core and look-alike names are not action modules."""
+    assert not is_action_module(path)
+
+
+def test_recording_check_ignores_other_names() -> None:
+    """Functions and fields whose name merely starts with `record` are not recordings."""
+    source = "async def f(v, db, r):\n    await v.record_visit(db)\n    return r.recorded\n"
+    assert event_recordings("fair/hall/pages.py", source) == []
 
 
 @pytest.mark.parametrize("path", MODULES)

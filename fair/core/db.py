@@ -1,9 +1,10 @@
 """The database: the engine, read sessions, and write transactions that record events.
 
 `Database.transaction()` is the only way to change state. Actions call
-`tx.record(channel, event)`; the events are numbered and stored in the same
-transaction as the change, and handed to `on_commit` (the hub) only after the
-commit succeeded. A transaction that fails records nothing and publishes nothing.
+`tx.record(event)`; the event goes to each channel of its own `audience()`, is
+numbered and stored there in the same transaction as the change, and is handed
+to `on_commit` (the hub) only after the commit succeeded. A transaction that
+fails records nothing and publishes nothing.
 """
 
 from __future__ import annotations
@@ -114,9 +115,16 @@ class Tx:
         self.actor_id = actor_id
         self._pending: list[tuple[str, Event]] = []
 
-    def record(self, channel: str, event: Event) -> None:
-        """Record `event` for the audience `channel`; it is stored and sent when this commits."""
-        self._pending.append((channel, event))
+    def record(self, event: Event) -> None:
+        """Record `event` on every channel of its audience; it is stored and sent when this
+        commits, after the events recorded before it on the same channels."""
+        channels = event.audience()
+        if not channels:
+            raise ValueError(f"{event.type} has no audience: it would reach no one")
+        if len(set(channels)) != len(channels):
+            raise ValueError(f"{event.type} names a channel twice: {channels}")
+        for channel in channels:
+            self._pending.append((channel, event))
 
     async def _append(self) -> list[Envelope]:
         return await log.append(self.session, self._pending, self.actor_id)

@@ -1,10 +1,15 @@
-"""What happens in the hall. Each docstring says what happened and on which channel."""
+"""What happens in the hall. Each docstring says what happened and on which channel; each
+`audience()` names those channels from the event's own fields."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
-from fair.core.events import Event, View
+from fair.core.accounts.channels import user_channel
+from fair.core.audiences import Reach
+from fair.core.events import Event, RoutingId, View
+from fair.hall.channels import HALL, booth_channel, team_channel
 
 
 class BoothSummary(View):
@@ -44,7 +49,12 @@ class ChatMessageView(View):
 
 
 class CardSender(View):
-    """Who left a card: named only when they agreed to share their details."""
+    """Who left a card: named only when they agreed to share their details.
+
+    The booth's team and the sender only: a card is a private message to the team.
+    """
+
+    reach: ClassVar[Reach] = Reach.TEAM | Reach.PERSON
 
     shared: bool
     display_name: str
@@ -54,6 +64,10 @@ class CardSender(View):
 
 
 class CardView(View):
+    """A card left at a booth, with the team's answer. The team and the sender only."""
+
+    reach: ClassVar[Reach] = Reach.TEAM | Reach.PERSON
+
     id: int
     booth_id: int
     booth_title: str
@@ -72,6 +86,10 @@ class OfficeHourView(View):
 
 
 class TeamMemberView(View):
+    """Someone on a booth's team. The team only (and organisers): it holds their e-mail."""
+
+    reach: ClassVar[Reach] = Reach.TEAM
+
     user_id: int
     display_name: str
     email: str
@@ -81,7 +99,11 @@ class BoothCreated(Event):
     """An organiser created a booth (a draft). On `booth:<id>:team`."""
 
     type = "hall.booth.created"
+    reach: ClassVar[Reach] = Reach.TEAM  # a draft: it looks absent to all but its team
     booth: BoothSummary
+
+    def audience(self) -> tuple[str, ...]:
+        return (team_channel(self.booth.id),)
 
 
 class BoothChanged(Event):
@@ -90,6 +112,9 @@ class BoothChanged(Event):
     type = "hall.booth.changed"
     booth: BoothSummary
 
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.booth.id),)
+
 
 class BoothStateChanged(Event):
     """A booth was published, taken back to draft or archived. On `hall` and `booth:<id>`."""
@@ -97,6 +122,9 @@ class BoothStateChanged(Event):
     type = "hall.booth.state_changed"
     narrows_audience = True
     booth: BoothSummary
+
+    def audience(self) -> tuple[str, ...]:
+        return (HALL, booth_channel(self.booth.id))
 
 
 class TeamChanged(Event):
@@ -107,6 +135,9 @@ class TeamChanged(Event):
     booth_id: int
     members: list[TeamMemberView]
 
+    def audience(self) -> tuple[str, ...]:
+        return (team_channel(self.booth_id),)
+
 
 class MediaAdded(Event):
     """An interview, document or image was added to a booth. On `booth:<id>`."""
@@ -114,6 +145,9 @@ class MediaAdded(Event):
     type = "hall.media.added"
     booth_id: int
     media: MediaView
+
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.booth_id),)
 
 
 class MediaRemoved(Event):
@@ -123,6 +157,9 @@ class MediaRemoved(Event):
     booth_id: int
     media_id: int
 
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.booth_id),)
+
 
 class OfficeHoursChanged(Event):
     """The team changed when someone is on duty. On `booth:<id>`."""
@@ -131,12 +168,18 @@ class OfficeHoursChanged(Event):
     booth_id: int
     hours: list[OfficeHourView]
 
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.booth_id),)
+
 
 class ChatMessagePosted(Event):
     """Someone wrote in the booth chat. On `booth:<id>`."""
 
     type = "hall.chat.posted"
     message: ChatMessageView
+
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.message.booth_id),)
 
 
 class ChatMessageRemoved(Event):
@@ -146,12 +189,20 @@ class ChatMessageRemoved(Event):
     booth_id: int
     message_id: int
 
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.booth_id),)
+
 
 class CardLeft(Event):
     """A participant left their card at a booth. On `booth:<id>:team` and their `user:<id>`."""
 
     type = "hall.card.left"
     card: CardView
+    sender_id: RoutingId
+    """Routing only, never sent: the team may not know who left a card they did not sign."""
+
+    def audience(self) -> tuple[str, ...]:
+        return (team_channel(self.card.booth_id), user_channel(self.sender_id))
 
 
 class CardAnswered(Event):
@@ -159,31 +210,49 @@ class CardAnswered(Event):
 
     type = "hall.card.answered"
     card: CardView
+    sender_id: RoutingId
+    """Routing only, never sent: the team may not know who left a card they did not sign."""
+
+    def audience(self) -> tuple[str, ...]:
+        return (team_channel(self.card.booth_id), user_channel(self.sender_id))
 
 
 class BoothVisited(Event):
     """Someone opened the booth page; today's totals. On `booth:<id>:team`."""
 
     type = "hall.booth.visited"
+    reach: ClassVar[Reach] = Reach.TEAM  # the booth's figures are for its team
     booth_id: int
     day: str
     visits: int
     unique_visitors: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (team_channel(self.booth_id),)
 
 
 class BookmarksChanged(Event):
     """A participant kept or dropped a booth. On their own `user:<id>`."""
 
     type = "hall.bookmarks.changed"
+    reach: ClassVar[Reach] = Reach.PERSON  # what someone keeps is theirs alone
     booth_id: int
     kept: bool
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
 
 
 class MediaUsed(Event):
     """A document was downloaded or an interview played; the new total. On `booth:<id>:team`."""
 
     type = "hall.media.used"
+    reach: ClassVar[Reach] = Reach.TEAM  # the booth's figures are for its team
     booth_id: int
     media_id: int
     kind: str
     total: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (team_channel(self.booth_id),)

@@ -1,8 +1,8 @@
 """Q&A actions: each changes state and records its events in one transaction.
 
-Who hears what is decided here, by channel: moderators hear everything on
-`qa:<id>:moderation`; followers of `qa:<id>` hear only published questions; the asker
-hears about their own question on `user:<id>`.
+Who hears what is decided here, by which event is recorded: moderators hear everything
+(events on `qa:<id>:moderation`); followers of `qa:<id>` hear only published questions;
+the asker hears about their own question on `user:<id>`. Each event names its own channels.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from fair.core.access import Purpose, require
 from fair.core.accounts.access import account_of
-from fair.core.accounts.channels import user_channel
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
@@ -21,7 +20,6 @@ from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.qa import events, views
 from fair.qa.access import PanelAccess, access_panel
-from fair.qa.channels import backstage_channel, moderation_channel, panel_channel
 from fair.qa.inputs import (
     Answering,
     AnswerInput,
@@ -87,34 +85,28 @@ def _tell_everyone(
     edited: bool = False,
 ) -> None:
     """Record what moderators, the public and the asker each learn of a question's change."""
-    panel_id = question.panel_id
     tx.record(
-        moderation_channel(panel_id),
         events.QuestionModerated(
             action=action, question=views.moderated_view(question, asker, edited=edited)
         ),
     )
     public_now = is_public(QuestionState(question.state))
     if public_now and not was_public:
-        tx.record(
-            panel_channel(panel_id),
-            events.QuestionPublished(question=views.public_view(question, asker)),
-        )
+        tx.record(events.QuestionPublished(question=views.public_view(question, asker)))
     elif public_now:
-        tx.record(
-            panel_channel(panel_id),
-            events.QuestionChanged(question=views.public_view(question, asker)),
-        )
+        tx.record(events.QuestionChanged(question=views.public_view(question, asker)))
     elif was_public:
         tx.record(
-            panel_channel(panel_id),
             events.QuestionWithdrawn(
-                question_id=question.id, merged_into_id=question.merged_into_id
+                question_id=question.id,
+                merged_into_id=question.merged_into_id,
+                panel_id=question.panel_id,
             ),
         )
     tx.record(
-        user_channel(asker.id),
-        events.YourQuestionChanged(question=views.own_view(question, access.panel.title)),
+        events.YourQuestionChanged(
+            question=views.own_view(question, access.panel.title), asker_id=asker.id
+        )
     )
 
 
@@ -122,7 +114,7 @@ async def _recount(tx: Tx, panel_id: int) -> None:
     """Tell everyone the panel's new record of curation (counts only)."""
     await tx.session.flush()
     record = await views.curation_record(tx.session, panel_id)
-    tx.record(panel_channel(panel_id), events.RecordCounted(panel_id=panel_id, record=record))
+    tx.record(events.RecordCounted(panel_id=panel_id, record=record))
 
 
 async def ask_question(db: Database, viewer: Viewer, form: Ask) -> events.OwnQuestion:
@@ -143,17 +135,11 @@ async def ask_question(db: Database, viewer: Viewer, form: Ask) -> events.OwnQue
         )
         tx.session.add(question)
         await tx.session.flush()
-        tx.record(
-            moderation_channel(form.panel_id),
-            events.QuestionAsked(question=views.moderated_view(question, asker)),
-        )
+        tx.record(events.QuestionAsked(question=views.moderated_view(question, asker)))
         if is_public(QuestionState(question.state)):
-            tx.record(
-                panel_channel(form.panel_id),
-                events.QuestionPublished(question=views.public_view(question, asker)),
-            )
+            tx.record(events.QuestionPublished(question=views.public_view(question, asker)))
         own = views.own_view(question, access.panel.title)
-        tx.record(user_channel(asker.id), events.YourQuestionChanged(question=own))
+        tx.record(events.YourQuestionChanged(question=own, asker_id=asker.id))
         await _recount(tx, form.panel_id)
     return own
 
@@ -182,9 +168,11 @@ async def vote(db: Database, viewer: Viewer, form: VoteInput) -> int:
             )
             or 0
         )
-        counted = events.VotesCounted(question_id=question.id, votes=question.votes)
-        tx.record(panel_channel(question.panel_id), counted)
-        tx.record(moderation_channel(question.panel_id), counted)
+        tx.record(
+            events.VotesCounted(
+                question_id=question.id, votes=question.votes, panel_id=question.panel_id
+            )
+        )
         return question.votes
 
 
@@ -253,10 +241,7 @@ async def merge(db: Database, viewer: Viewer, form: Merge) -> None:
         duplicate.merged_into_id = kept.id
         if access.panel.answering_id == duplicate.id:
             access.panel.answering_id = None
-            tx.record(
-                panel_channel(duplicate.panel_id),
-                events.NowAnswering(panel_id=duplicate.panel_id, question_id=None),
-            )
+            tx.record(events.NowAnswering(panel_id=duplicate.panel_id, question_id=None))
         voters = set(
             await tx.session.scalars(select(Vote.user_id).where(Vote.question_id == duplicate.id))
         )
@@ -299,10 +284,7 @@ async def hide(db: Database, viewer: Viewer, form: QuestionRef) -> None:
         _move(question, QuestionState.HIDDEN)
         if access.panel.answering_id == question.id:
             access.panel.answering_id = None
-            tx.record(
-                panel_channel(question.panel_id),
-                events.NowAnswering(panel_id=question.panel_id, question_id=None),
-            )
+            tx.record(events.NowAnswering(panel_id=question.panel_id, question_id=None))
         _tell_everyone(tx, question, asker, access, "hidden", was_public=was_public)
         await _recount(tx, question.panel_id)
 
@@ -326,10 +308,7 @@ async def set_answering(db: Database, viewer: Viewer, form: Answering) -> None:
         if access.panel.answering_id == form.question_id:
             return
         access.panel.answering_id = form.question_id
-        tx.record(
-            panel_channel(form.panel_id),
-            events.NowAnswering(panel_id=form.panel_id, question_id=form.question_id),
-        )
+        tx.record(events.NowAnswering(panel_id=form.panel_id, question_id=form.question_id))
 
 
 async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
@@ -355,23 +334,17 @@ async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
         question.answered_by, question.answered_at = viewer.user_id, utcnow()
         if access.panel.answering_id == question.id:
             access.panel.answering_id = None
-            tx.record(
-                panel_channel(question.panel_id),
-                events.NowAnswering(panel_id=question.panel_id, question_id=None),
-            )
+            tx.record(events.NowAnswering(panel_id=question.panel_id, question_id=None))
+        tx.record(events.QuestionAnswered(question=views.public_view(question, asker)))
         tx.record(
-            panel_channel(question.panel_id),
-            events.QuestionAnswered(question=views.public_view(question, asker)),
-        )
-        tx.record(
-            moderation_channel(question.panel_id),
             events.QuestionModerated(
                 action="answered", question=views.moderated_view(question, asker)
             ),
         )
         tx.record(
-            user_channel(asker.id),
-            events.YourQuestionChanged(question=views.own_view(question, access.panel.title)),
+            events.YourQuestionChanged(
+                question=views.own_view(question, access.panel.title), asker_id=asker.id
+            )
         )
         await _recount(tx, question.panel_id)
 
@@ -392,14 +365,8 @@ async def change_panel_state(db: Database, viewer: Viewer, form: PanelStateInput
         access.panel.state = form.state.value
         if form.state != PanelState.LIVE and access.panel.answering_id is not None:
             access.panel.answering_id = None
-            tx.record(
-                panel_channel(form.panel_id),
-                events.NowAnswering(panel_id=form.panel_id, question_id=None),
-            )
-        tx.record(
-            panel_channel(form.panel_id),
-            events.PanelStateChanged(panel=views.panel_view(access.panel)),
-        )
+            tx.record(events.NowAnswering(panel_id=form.panel_id, question_id=None))
+        tx.record(events.PanelStateChanged(panel=views.panel_view(access.panel)))
     return access.panel
 
 
@@ -416,5 +383,5 @@ async def leave_note(db: Database, viewer: Viewer, form: Note) -> events.NoteVie
         view = events.NoteView(
             id=note.id, author_name=author.display_name, text=note.text, at=note.at
         )
-        tx.record(backstage_channel(form.panel_id), events.BackstageNoted(note=view))
+        tx.record(events.BackstageNoted(note=view, panel_id=form.panel_id))
     return view

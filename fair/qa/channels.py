@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+PROGRAMME = "programme"
+"""Everyone: the programme of panels."""
+
 
 def panel_channel(panel_id: int) -> str:
     """Everyone following the panel: published questions, votes, now answering, answers."""

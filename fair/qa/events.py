@@ -1,10 +1,15 @@
-"""What happens at a panel. Each docstring says what happened and on which channel."""
+"""What happens at a panel. Each docstring says what happened and on which channel; each
+`audience()` names those channels from the event's own fields."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
-from fair.core.events import Event, View
+from fair.core.accounts.channels import user_channel
+from fair.core.audiences import Reach
+from fair.core.events import Event, RoutingId, View
+from fair.qa.channels import PROGRAMME, backstage_channel, moderation_channel, panel_channel
 
 
 class PanelView(View):
@@ -35,7 +40,12 @@ class PublicQuestion(View):
 
 
 class ModeratedQuestion(View):
-    """A question as moderators see it: always with who asked, and its moderation state."""
+    """A question as moderators see it: always with who asked, and its moderation state.
+
+    Moderation only: it names anonymous askers and holds questions never published.
+    """
+
+    reach: ClassVar[Reach] = Reach.MODERATION
 
     id: int
     panel_id: int
@@ -53,7 +63,12 @@ class ModeratedQuestion(View):
 
 
 class OwnQuestion(View):
-    """A question as its asker sees it, whatever its state."""
+    """A question as its asker sees it, whatever its state.
+
+    The asker only: a pending, rejected or merged question and its reason are theirs alone.
+    """
+
+    reach: ClassVar[Reach] = Reach.PERSON
 
     id: int
     panel_id: int
@@ -77,6 +92,10 @@ class RecordView(View):
 
 
 class NoteView(View):
+    """A backstage note. Backstage only: moderators and panelists write them for each other."""
+
+    reach: ClassVar[Reach] = Reach.BACKSTAGE
+
     id: int
     author_name: str
     text: str
@@ -89,6 +108,9 @@ class QuestionAsked(Event):
     type = "qa.question.asked"
     question: ModeratedQuestion
 
+    def audience(self) -> tuple[str, ...]:
+        return (moderation_channel(self.question.panel_id),)
+
 
 class QuestionPublished(Event):
     """A question became visible to everyone (approved, or asked under post-moderation).
@@ -97,6 +119,9 @@ class QuestionPublished(Event):
     type = "qa.question.published"
     question: PublicQuestion
 
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.question.panel_id),)
+
 
 class QuestionWithdrawn(Event):
     """A published question was hidden or merged into another. On `qa:<id>`."""
@@ -104,6 +129,10 @@ class QuestionWithdrawn(Event):
     type = "qa.question.withdrawn"
     question_id: int
     merged_into_id: int | None
+    panel_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.panel_id),)
 
 
 class QuestionModerated(Event):
@@ -114,12 +143,18 @@ class QuestionModerated(Event):
     action: str
     question: ModeratedQuestion
 
+    def audience(self) -> tuple[str, ...]:
+        return (moderation_channel(self.question.panel_id),)
+
 
 class QuestionChanged(Event):
     """A published question's wording, tags or vote count changed. On `qa:<id>`."""
 
     type = "qa.question.changed"
     question: PublicQuestion
+
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.question.panel_id),)
 
 
 class VotesCounted(Event):
@@ -129,6 +164,10 @@ class VotesCounted(Event):
     type = "qa.votes.counted"
     question_id: int
     votes: int
+    panel_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.panel_id), moderation_channel(self.panel_id))
 
 
 class NowAnswering(Event):
@@ -138,12 +177,18 @@ class NowAnswering(Event):
     panel_id: int
     question_id: int | None
 
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.panel_id),)
+
 
 class QuestionAnswered(Event):
     """A question was answered, live or in writing. On `qa:<id>`."""
 
     type = "qa.question.answered"
     question: PublicQuestion
+
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.question.panel_id),)
 
 
 class YourQuestionChanged(Event):
@@ -152,6 +197,10 @@ class YourQuestionChanged(Event):
 
     type = "qa.your_question.changed"
     question: OwnQuestion
+    asker_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.asker_id),)
 
 
 class PanelStateChanged(Event):
@@ -160,12 +209,19 @@ class PanelStateChanged(Event):
     type = "qa.panel.state_changed"
     panel: PanelView
 
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.panel.id),)
+
 
 class BackstageNoted(Event):
     """A moderator or panelist left a note backstage. On `qa:<id>:backstage`."""
 
     type = "qa.backstage.noted"
     note: NoteView
+    panel_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (backstage_channel(self.panel_id),)
 
 
 class PanelScheduled(Event):
@@ -173,6 +229,9 @@ class PanelScheduled(Event):
 
     type = "qa.panel.scheduled"
     panel: PanelView
+
+    def audience(self) -> tuple[str, ...]:
+        return (PROGRAMME, panel_channel(self.panel.id))
 
 
 class RecordCounted(Event):
@@ -182,3 +241,6 @@ class RecordCounted(Event):
     type = "qa.record.counted"
     panel_id: int
     record: RecordView
+
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.panel_id),)

@@ -11,6 +11,7 @@ from fair.core.contract import Services, viewer_command
 from fair.core.limits import Limit
 from fair.qa import actions
 from fair.qa.access import access_panel
+from fair.qa.channels import PROGRAMME
 from fair.qa.inputs import (
     Answering,
     AnswerInput,
@@ -24,7 +25,6 @@ from fair.qa.inputs import (
     Tagging,
     VoteInput,
 )
-from fair.qa.setup import PROGRAMME
 
 
 async def _ask(services: Services, viewer: Viewer, data: Ask) -> dict[str, Any]:

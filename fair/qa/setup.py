@@ -16,12 +16,9 @@ from fair.core.tables import utcnow
 from fair.core.zones import fair_zone, in_zone
 from fair.hall import public as hall
 from fair.qa import events, views
-from fair.qa.channels import panel_channel
 from fair.qa.inputs import PanelCreation
 from fair.qa.models import Panel, PanelBooth, PanelMember
 from fair.qa.rules import PanelRole, PanelState
-
-PROGRAMME = "programme"
 
 
 async def create_panel(
@@ -98,6 +95,5 @@ async def create_panel(
         for slug_ in dict.fromkeys(form.booths):
             tx.session.add(PanelBooth(panel_id=panel.id, booth_id=booths[slug_].id))
         view = views.panel_view(panel)
-        tx.record(PROGRAMME, events.PanelScheduled(panel=view))
-        tx.record(panel_channel(panel.id), events.PanelScheduled(panel=view))
+        tx.record(events.PanelScheduled(panel=view))
     return panel

@@ -41,7 +41,7 @@ async def through_proxy(
 
 async def ping(db: Database, n: int) -> None:
     async with db.transaction() as tx:
-        tx.record("fair", Pinged(n=n))
+        tx.record(Pinged(n=n, channel="fair"))
 
 
 async def pings(db: Database) -> list[int]:
@@ -92,7 +92,7 @@ async def test_sqlite_writers_wait_a_bounded_time_for_their_turn(sqlite_url: str
 
         async def hold() -> None:
             async with db.transaction() as tx:
-                tx.record("fair", Pinged(n=1))
+                tx.record(Pinged(n=1, channel="fair"))
                 opened.set()
                 await release.wait()
 
@@ -121,7 +121,7 @@ async def test_a_link_cut_after_updating_the_head_frees_the_channel(
 
         async def cut_mid_transaction() -> None:
             async with cut.transaction() as tx:
-                await log.append(tx.session, [("fair", Pinged(n=1))], None)
+                await log.append(tx.session, [("fair", Pinged(n=1, channel="fair"))], None)
                 proxy.blackhole()
                 locked.set()
 

@@ -51,7 +51,7 @@ async def commit_quietly(database_url: str, channel: str, count: int) -> list[En
     try:
         async with other.transaction() as tx:
             for n in range(count):
-                tx.record(channel, Pinged(n=n))
+                tx.record(Pinged(n=n, channel=channel))
         async with other.reading() as session:
             return await events_after(session, channel, 0, count)
     finally:
@@ -78,7 +78,7 @@ async def test_duplicates_are_dropped(hub: Hub, db: Database) -> None:
     follower = Recorder()
     await hub.follow(follower, "fair", since=None)
     async with db.transaction() as tx:
-        tx.record("fair", Pinged(n=1))
+        tx.record(Pinged(n=1, channel="fair"))
     assert await follower.wait_for(1) == [1]
     async with db.reading() as session:
         [envelope] = await events_after(session, "fair", 0, 1)

@@ -25,7 +25,7 @@ def pinging(db: Database, *numbers: int) -> Any:
     async def run() -> dict[str, Any]:
         for n in numbers:
             async with db.transaction() as tx:
-                tx.record("fair", Pinged(n=n))
+                tx.record(Pinged(n=n, channel="fair"))
         return {"pinged": list(numbers)}
 
     return run

@@ -25,7 +25,7 @@ async def test_concurrent_writers_get_seq_one_to_n_without_gaps(db: Database) ->
 
     async def write(n: int) -> None:
         async with db.transaction() as tx:
-            tx.record("fair", Pinged(n=n))
+            tx.record(Pinged(n=n, channel="fair"))
             await asyncio.sleep(0)
 
     await asyncio.gather(*(write(n) for n in range(40)))
@@ -51,10 +51,10 @@ async def test_rolled_back_transaction_records_and_publishes_nothing(db: Databas
     db.on_commit(remember)
     with pytest.raises(RuntimeError):
         async with db.transaction() as tx:
-            tx.record("fair", Pinged(n=1))
+            tx.record(Pinged(n=1, channel="fair"))
             raise RuntimeError("the change failed")
     async with db.transaction() as tx:
-        tx.record("fair", Pinged(n=2))
+        tx.record(Pinged(n=2, channel="fair"))
     async with db.reading() as session:
         rows = (await session.scalars(select(LoggedEvent))).all()
     assert [(r.seq, r.data) for r in rows] == [(1, '{"n":2}')]
@@ -64,9 +64,9 @@ async def test_rolled_back_transaction_records_and_publishes_nothing(db: Databas
 async def test_one_transaction_numbers_each_channel_separately(db: Database) -> None:
     """Events for two channels in one transaction each continue their own channel's sequence."""
     async with db.transaction() as tx:
-        tx.record("b", Pinged(n=1))
-        tx.record("a", Pinged(n=2))
-        tx.record("b", Pinged(n=3))
+        tx.record(Pinged(n=1, channel="b"))
+        tx.record(Pinged(n=2, channel="a"))
+        tx.record(Pinged(n=3, channel="b"))
     async with db.reading() as session:
         assert await log.heads(session, ["a", "b", "c"]) == {"a": 1, "b": 2, "c": 0}
         replay = await log.events_after(session, "b", 0, 10)
@@ -83,7 +83,7 @@ async def test_replayed_frame_equals_published_frame(db: Database) -> None:
 
     db.on_commit(remember)
     async with db.transaction() as tx:
-        tx.record("fair", Pinged(n=7))
+        tx.record(Pinged(n=7, channel="fair"))
     async with db.reading() as session:
         replay = await log.events_after(session, "fair", 0, 10)
     assert replay == published

@@ -21,7 +21,7 @@ async def test_an_unfollow_sent_right_after_a_follow_is_not_overtaken(
         unfollow = asyncio.create_task(ws.command("live.unfollow", {"channel": "fair"}))
         await asyncio.gather(follow, unfollow)
         async with server.services.db.transaction() as tx:
-            tx.record("fair", Pinged(n=1))
+            tx.record(Pinged(n=1, channel="fair"))
         assert await ws.nothing_pending() == []
 
 

@@ -68,7 +68,7 @@ async def test_writes_during_one_instances_database_outage_arrive_once_each(
             instance = cut if n % 2 else steady
             try:
                 async with instance.services.db.transaction() as tx:
-                    tx.record("fair", Pinged(n=n))
+                    tx.record(Pinged(n=n, channel="fair"))
             except Unavailable:
                 refused.append(n)
             else:

@@ -39,7 +39,7 @@ async def test_clients_get_every_event_in_order_across_a_redis_outage(
                 for n in range(TOTAL):
                     instance = a if n % 2 else b
                     async with instance.services.db.transaction() as tx:
-                        tx.record("fair", Pinged(n=n))
+                        tx.record(Pinged(n=n, channel="fair"))
                     if n == KILL_AFTER:
                         produced_enough.set()
                     await asyncio.sleep(0.05)

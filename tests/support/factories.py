@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+from pydantic import Field
+
 from fair.core.accounts.actions import log_in, register
 from fair.core.accounts.inputs import Credentials, Registration
 from fair.core.accounts.models import User
@@ -21,6 +23,11 @@ class Pinged(Event):
 
     type = "test.pinged"
     n: int
+    channel: str = Field(exclude=True)
+    """Where it goes (any channel a test names); not part of the payload."""
+
+    def audience(self) -> tuple[str, ...]:
+        return (self.channel,)
 
 
 async def person(db: Database, role: Role = Role.PARTICIPANT, name: str | None = None) -> User:
@@ -45,7 +52,7 @@ async def produce(db: Database, channel: str, numbers: range, *, per_transaction
     for start in range(numbers.start, numbers.stop, per_transaction):
         async with db.transaction() as tx:
             for n in range(start, min(start + per_transaction, numbers.stop)):
-                tx.record(channel, Pinged(n=n))
+                tx.record(Pinged(n=n, channel=channel))
 
 
 class Padded(Event):
@@ -54,9 +61,13 @@ class Padded(Event):
     type = "test.padded"
     n: int
     pad: str
+    channel: str = Field(exclude=True)
+
+    def audience(self) -> tuple[str, ...]:
+        return (self.channel,)
 
 
 async def produce_padded(db: Database, channel: str, numbers: range, size: int) -> None:
     for n in numbers:
         async with db.transaction() as tx:
-            tx.record(channel, Padded(n=n, pad="x" * size))
+            tx.record(Padded(n=n, pad="x" * size, channel=channel))

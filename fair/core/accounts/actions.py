@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 from fair.core.access import Purpose, require
 from fair.core.accounts import events
 from fair.core.accounts.access import access_person
-from fair.core.accounts.channels import PEOPLE, user_channel
 from fair.core.accounts.inputs import Credentials, Registration, RoleChange
 from fair.core.accounts.models import Login, User
 from fair.core.accounts.passwords import hash_password, verify_password
@@ -60,7 +59,7 @@ async def register(db: Database, form: Registration, *, role: Role = Role.PARTIC
         tx.session.add(user)
         await tx.session.flush()
         tx.actor_id = user.id
-        tx.record(PEOPLE, events.AccountRegistered(person=person_view(user)))
+        tx.record(events.AccountRegistered(person=person_view(user)))
     return user
 
 
@@ -90,7 +89,7 @@ async def log_in(
             user_agent=user_agent[:200],
         )
         tx.session.add(login)
-        tx.record(user_channel(user.id), events.LoginStarted(login_id=login.id))
+        tx.record(events.LoginStarted(login_id=login.id, user_id=user.id))
     return token, user
 
 
@@ -103,7 +102,7 @@ async def log_out(db: Database, token: str) -> None:
             return
         login.ended_at = utcnow()
         tx.actor_id = login.user_id
-        tx.record(user_channel(login.user_id), events.LoginEnded(login_id=login_id))
+        tx.record(events.LoginEnded(login_id=login_id, user_id=login.user_id))
 
 
 async def change_role(db: Database, viewer: Viewer, user_id: int, form: RoleChange) -> User:
@@ -117,8 +116,7 @@ async def change_role(db: Database, viewer: Viewer, user_id: int, form: RoleChan
             return user
         user.role = form.role.value
         view = person_view(user)
-        tx.record(user_channel(user.id), events.RoleChanged(person=view))
-        tx.record(PEOPLE, events.RoleChanged(person=view))
+        tx.record(events.RoleChanged(person=view))
     return user
 
 
@@ -134,8 +132,7 @@ async def ban(db: Database, viewer: Viewer, user_id: int) -> User:
         user.banned = True
         await _end_logins(tx, user.id)
         view = person_view(user)
-        tx.record(user_channel(user.id), events.AccountBanned(person=view))
-        tx.record(PEOPLE, events.AccountBanned(person=view))
+        tx.record(events.AccountBanned(person=view))
     return user
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from fair.core.events import Event, View
+from typing import ClassVar
+
+from fair.core.accounts.channels import PEOPLE, user_channel
+from fair.core.audiences import Reach
+from fair.core.events import Event, RoutingId, View
 
 
 class PersonView(View):
-    """A person as organisers see them."""
+    """A person as organisers see them. Organisers (`people`) and the person themself only:
+    it holds their role and organisation, whatever they chose to show elsewhere."""
+
+    reach: ClassVar[Reach] = Reach.ORGANISERS | Reach.PERSON
 
     id: int
     display_name: str
@@ -21,19 +28,32 @@ class AccountRegistered(Event):
     type = "account.registered"
     person: PersonView
 
+    def audience(self) -> tuple[str, ...]:
+        return (PEOPLE,)
+
 
 class LoginStarted(Event):
     """The person logged in on a browser. Seen by the person on `user:<id>`."""
 
     type = "account.login.started"
+    reach: ClassVar[Reach] = Reach.PERSON  # someone's logins are theirs alone
     login_id: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
 
 
 class LoginEnded(Event):
     """A login ended (logout); its sockets close. Seen by the person on `user:<id>`."""
 
     type = "account.login.ended"
+    reach: ClassVar[Reach] = Reach.PERSON  # someone's logins are theirs alone
     login_id: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
 
 
 class RoleChanged(Event):
@@ -45,6 +65,9 @@ class RoleChanged(Event):
     type = "account.role.changed"
     person: PersonView
 
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.person.id), PEOPLE)
+
 
 class AccountBanned(Event):
     """An organiser banned a person; all their logins end.
@@ -54,3 +77,6 @@ class AccountBanned(Event):
 
     type = "account.banned"
     person: PersonView
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.person.id), PEOPLE)

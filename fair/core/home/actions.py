@@ -30,6 +30,9 @@ class FairDetailsChanged(Event):
     type = "fair.details.changed"
     fair: FairView
 
+    def audience(self) -> tuple[str, ...]:
+        return (FAIR_CHANNEL,)
+
 
 class FairThemesChanged(Event):
     """The fair's themes (priority areas) changed. Seen by everyone on `fair`."""
@@ -37,12 +40,18 @@ class FairThemesChanged(Event):
     type = "fair.themes.changed"
     themes: list[ThemeView]
 
+    def audience(self) -> tuple[str, ...]:
+        return (FAIR_CHANNEL,)
+
 
 class FairCountriesChanged(Event):
     """The list of countries in play changed. Seen by everyone on `fair`."""
 
     type = "fair.countries.changed"
     countries: list[str]
+
+    def audience(self) -> tuple[str, ...]:
+        return (FAIR_CHANNEL,)
 
 
 async def _fair_row(tx: Tx) -> FairInfo | None:
@@ -64,7 +73,7 @@ async def set_fair_details(db: Database, who: Who, form: FairDetails) -> FairVie
             form.description,
         )
         view = fair_view(info)
-        tx.record(FAIR_CHANNEL, FairDetailsChanged(fair=view))
+        tx.record(FairDetailsChanged(fair=view))
     return view
 
 
@@ -89,7 +98,7 @@ async def set_themes(db: Database, who: Who, form: Themes) -> list[ThemeView]:
         views = [
             ThemeView(slug=t.slug, name=t.name, description=t.description) for t in form.themes
         ]
-        tx.record(FAIR_CHANNEL, FairThemesChanged(themes=views))
+        tx.record(FairThemesChanged(themes=views))
     return views
 
 
@@ -100,5 +109,5 @@ async def set_countries(db: Database, who: Who, form: Countries) -> list[str]:
     async with db.transaction(actor_id=actor.user_id) as tx:
         await tx.session.execute(delete(FairCountry))
         tx.session.add_all([FairCountry(code=code) for code in codes])
-        tx.record(FAIR_CHANNEL, FairCountriesChanged(countries=codes))
+        tx.record(FairCountriesChanged(countries=codes))
     return codes

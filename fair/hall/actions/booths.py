@@ -8,7 +8,6 @@ from sqlalchemy import delete, select
 
 from fair.core.access import Purpose, require
 from fair.core.accounts.actions import person_view
-from fair.core.accounts.channels import PEOPLE, user_channel
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.events import RoleChanged
 from fair.core.accounts.models import User
@@ -23,7 +22,6 @@ from fair.core.tables import utcnow
 from fair.core.zones import fair_zone, in_zone
 from fair.hall import events, views
 from fair.hall.access import access_booth
-from fair.hall.channels import HALL, booth_channel, team_channel
 from fair.hall.inputs import (
     BoothCreation,
     BoothDetails,
@@ -103,10 +101,7 @@ async def create_booth(
         tx.session.add(booth)
         await tx.session.flush()
         await refresh_search_text(tx, booth)
-        tx.record(
-            team_channel(booth.id),
-            events.BoothCreated(booth=await views.summary(tx.session, booth)),
-        )
+        tx.record(events.BoothCreated(booth=await views.summary(tx.session, booth)))
     return booth
 
 
@@ -129,10 +124,7 @@ async def edit_booth(db: Database, viewer: Viewer, booth_id: int, form: BoothDet
                 tx.session.add(BoothCountry(booth_id=booth_id, code=code, kind=role.value))
         await tx.session.flush()
         await refresh_search_text(tx, booth)
-        tx.record(
-            booth_channel(booth_id),
-            events.BoothChanged(booth=await views.summary(tx.session, booth)),
-        )
+        tx.record(events.BoothChanged(booth=await views.summary(tx.session, booth)))
     return booth
 
 
@@ -156,10 +148,7 @@ async def set_consortium(db: Database, viewer: Viewer, booth_id: int, form: Cons
         booth.updated_at = utcnow()
         await tx.session.flush()
         await refresh_search_text(tx, booth)
-        tx.record(
-            booth_channel(booth_id),
-            events.BoothChanged(booth=await views.summary(tx.session, booth)),
-        )
+        tx.record(events.BoothChanged(booth=await views.summary(tx.session, booth)))
 
 
 async def change_state(db: Database, viewer: Viewer, booth_id: int, form: StateChange) -> Booth:
@@ -181,8 +170,7 @@ async def change_state(db: Database, viewer: Viewer, booth_id: int, form: StateC
         if form.state == BoothState.PUBLISHED and booth.published_at is None:
             booth.published_at = booth.updated_at
         view = await views.summary(tx.session, booth)
-        tx.record(HALL, events.BoothStateChanged(booth=view))
-        tx.record(booth_channel(booth_id), events.BoothStateChanged(booth=view))
+        tx.record(events.BoothStateChanged(booth=view))
     return booth
 
 
@@ -204,12 +192,10 @@ async def add_team_member(
             tx.session.add(TeamMember(booth_id=booth_id, user_id=user.id, added_at=utcnow()))
         if user.role == Role.PARTICIPANT.value:
             user.role = Role.EXHIBITOR.value
-            changed = RoleChanged(person=person_view(user))
-            tx.record(user_channel(user.id), changed)
-            tx.record(PEOPLE, changed)
+            tx.record(RoleChanged(person=person_view(user)))
         await tx.session.flush()
         members = await views.team(tx.session, booth_id)
-        tx.record(team_channel(booth_id), events.TeamChanged(booth_id=booth_id, members=members))
+        tx.record(events.TeamChanged(booth_id=booth_id, members=members))
     return user
 
 
@@ -224,7 +210,7 @@ async def remove_team_member(db: Database, viewer: Viewer, booth_id: int, user_i
         await tx.session.delete(member)
         await tx.session.flush()
         members = await views.team(tx.session, booth_id)
-        tx.record(team_channel(booth_id), events.TeamChanged(booth_id=booth_id, members=members))
+        tx.record(events.TeamChanged(booth_id=booth_id, members=members))
 
 
 async def add_office_hour(
@@ -244,9 +230,7 @@ async def add_office_hour(
         )
         await tx.session.flush()
         hours = await views.office_hours(tx.session, booth_id)
-        tx.record(
-            booth_channel(booth_id), events.OfficeHoursChanged(booth_id=booth_id, hours=hours)
-        )
+        tx.record(events.OfficeHoursChanged(booth_id=booth_id, hours=hours))
 
 
 async def remove_office_hour(db: Database, viewer: Viewer, booth_id: int, hour_id: int) -> None:
@@ -258,6 +242,4 @@ async def remove_office_hour(db: Database, viewer: Viewer, booth_id: int, hour_i
         await tx.session.delete(hour)
         await tx.session.flush()
         hours = await views.office_hours(tx.session, booth_id)
-        tx.record(
-            booth_channel(booth_id), events.OfficeHoursChanged(booth_id=booth_id, hours=hours)
-        )
+        tx.record(events.OfficeHoursChanged(booth_id=booth_id, hours=hours))

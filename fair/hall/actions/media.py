@@ -12,7 +12,6 @@ from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.hall import events, views
 from fair.hall.access import access_booth
-from fair.hall.channels import booth_channel
 from fair.hall.inputs import MediaDetails
 from fair.hall.models import Media
 from fair.hall.rules import MediaKind
@@ -48,10 +47,7 @@ async def add_media(
                 ).all()
                 replaced = [m.stored_name for m in old if m.stored_name]
                 for media in old:
-                    tx.record(
-                        booth_channel(booth_id),
-                        events.MediaRemoved(booth_id=booth_id, media_id=media.id),
-                    )
+                    tx.record(events.MediaRemoved(booth_id=booth_id, media_id=media.id))
                 await tx.session.execute(
                     delete(Media).where(Media.booth_id == booth_id, Media.kind == MediaKind.LOGO)
                 )
@@ -73,10 +69,7 @@ async def add_media(
             )
             tx.session.add(media)
             await tx.session.flush()
-            tx.record(
-                booth_channel(booth_id),
-                events.MediaAdded(booth_id=booth_id, media=views.media_view(media)),
-            )
+            tx.record(events.MediaAdded(booth_id=booth_id, media=views.media_view(media)))
     except BaseException:
         # Nothing of a refused upload is kept.
         if stored is not None:
@@ -98,9 +91,7 @@ async def remove_media(db: Database, viewer: Viewer, media_id: int, storage: Sto
         await access_booth(tx.session, viewer, media.booth_id, Purpose.RUN)
         name, booth_id = media.stored_name, media.booth_id
         await tx.session.delete(media)
-        tx.record(
-            booth_channel(booth_id), events.MediaRemoved(booth_id=booth_id, media_id=media_id)
-        )
+        tx.record(events.MediaRemoved(booth_id=booth_id, media_id=media_id))
     if name:
         await storage.remove(name)
     return booth_id

@@ -6,7 +6,6 @@ from sqlalchemy import distinct, func, select
 
 from fair.core.access import Purpose, require, require_person
 from fair.core.accounts.access import account_of
-from fair.core.accounts.channels import user_channel
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
@@ -16,7 +15,6 @@ from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.hall import events, views
 from fair.hall.access import access_booth
-from fair.hall.channels import booth_channel, team_channel
 from fair.hall.inputs import CardAnswer, CardInput, ChatPost
 from fair.hall.models import Bookmark, BoothVisit, ChatMessage, ContactRequest, Media, MediaHit
 
@@ -33,7 +31,7 @@ async def post_chat_message(db: Database, viewer: Viewer, form: ChatPost) -> eve
         tx.session.add(message)
         await tx.session.flush()
         view = views.chat_view(message.id, form.booth_id, author, message.body, message.created_at)
-        tx.record(booth_channel(form.booth_id), events.ChatMessagePosted(message=view))
+        tx.record(events.ChatMessagePosted(message=view))
     return view
 
 
@@ -47,10 +45,7 @@ async def remove_chat_message(db: Database, viewer: Viewer, message_id: int) -> 
         if message.removed_at is not None:
             return
         message.removed_at, message.removed_by = utcnow(), viewer.user_id
-        tx.record(
-            booth_channel(message.booth_id),
-            events.ChatMessageRemoved(booth_id=message.booth_id, message_id=message.id),
-        )
+        tx.record(events.ChatMessageRemoved(booth_id=message.booth_id, message_id=message.id))
 
 
 async def leave_card(
@@ -71,8 +66,7 @@ async def leave_card(
         tx.session.add(card)
         await tx.session.flush()
         view = views.card_view(card, booth.title, sender)
-        tx.record(team_channel(booth_id), events.CardLeft(card=view))
-        tx.record(user_channel(sender.id), events.CardLeft(card=view))
+        tx.record(events.CardLeft(card=view, sender_id=sender.id))
     return view
 
 
@@ -91,8 +85,7 @@ async def answer_card(
         sender = await tx.session.get(User, card.sender_id)
         assert sender is not None
         view = views.card_view(card, booth.title, sender)
-        tx.record(team_channel(card.booth_id), events.CardAnswered(card=view))
-        tx.record(user_channel(sender.id), events.CardAnswered(card=view))
+        tx.record(events.CardAnswered(card=view, sender_id=sender.id))
     return view
 
 
@@ -111,7 +104,6 @@ async def record_visit(db: Database, viewer: Viewer, booth_id: int) -> None:
             )
         ).one()
         tx.record(
-            team_channel(booth_id),
             events.BoothVisited(
                 booth_id=booth_id, day=now.date().isoformat(), visits=visits, unique_visitors=unique
             ),
@@ -132,7 +124,6 @@ async def record_media_hit(db: Database, viewer: Viewer, media: Media, kind: str
             )
         )
         tx.record(
-            team_channel(media.booth_id),
             events.MediaUsed(
                 booth_id=media.booth_id, media_id=media.id, kind=kind, total=total or 0
             ),
@@ -151,6 +142,4 @@ async def keep_booth(db: Database, viewer: Viewer, booth_id: int, keep: bool) ->
             tx.session.add(Bookmark(user_id=person.user_id, booth_id=booth_id, created_at=utcnow()))
         else:
             await tx.session.delete(existing)
-        tx.record(
-            user_channel(person.user_id), events.BookmarksChanged(booth_id=booth_id, kept=keep)
-        )
+        tx.record(events.BookmarksChanged(booth_id=booth_id, kept=keep, user_id=person.user_id))

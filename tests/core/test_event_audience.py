@@ -1,0 +1,276 @@
+"""Events own their audience: every registered event class, built from sample data, goes only
+to channels whose audience may see every view it carries.
+
+The samples come from the classes' own field annotations, so a new event class is checked
+without anyone adding it here. "Participants never see pending questions" is then a property
+of each class: a `ModeratedQuestion` can only ever be recorded on a moderation channel.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import types
+import typing
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, TypeVar
+
+import pytest
+from pydantic import BaseModel
+
+from fair.core.accounts.channels import PEOPLE, user_channel
+from fair.core.audiences import Reach, channel_reach, may_carry
+from fair.core.channels import CHANNEL_NAME
+from fair.core.db import Database
+from fair.core.events import Event, View
+from fair.core.features import load_features
+from fair.core.home.actions import FAIR_CHANNEL
+from fair.core.settings import load_settings
+from fair.hall.channels import HALL, booth_channel, staff_channel, team_channel
+from fair.qa.channels import PROGRAMME, backstage_channel, moderation_channel, panel_channel
+from fair.qa.events import ModeratedQuestion
+
+SAMPLE_ID = 7
+SAMPLE_TEXT = "sample"
+SAMPLE_TIME = datetime(2030, 5, 17, 9, 30, tzinfo=UTC)
+
+
+def sample(annotation: Any) -> Any:
+    """A value for a field of this type: ids and counts 7, words `sample`, optional values
+    present (so nested views are built too), one item in every list and mapping."""
+    origin = typing.get_origin(annotation)
+    arguments = typing.get_args(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        present = [a for a in arguments if a is not type(None)]
+        return sample(present[0])
+    if origin is typing.Literal:
+        return arguments[0]
+    if origin in (list, tuple, set, frozenset):
+        return [sample(arguments[0])]
+    if origin is dict:
+        return {sample(arguments[0]): sample(arguments[1])}
+    if isinstance(annotation, type):
+        if issubclass(annotation, enum.Enum):
+            return next(iter(annotation))
+        if issubclass(annotation, BaseModel):
+            return build(annotation)
+        if annotation is bool:
+            return True
+        if annotation is int:
+            return SAMPLE_ID
+        if annotation is float:
+            return 1.5
+        if annotation is str:
+            return SAMPLE_TEXT
+        if annotation is datetime:
+            return SAMPLE_TIME
+        if annotation is date:
+            return SAMPLE_TIME.date()
+    raise TypeError(f"no sample for {annotation!r}: teach sample() this type")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def build(cls: type[M]) -> M:
+    """An instance of `cls` with a sample for every field, routing-only fields included."""
+    return cls(**{name: sample(field.annotation) for name, field in cls.model_fields.items()})
+
+
+def carried_views(value: Any) -> Iterator[View]:
+    """Every view inside `value`, however deeply nested in views, lists and mappings."""
+    if isinstance(value, View):
+        yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from carried_views(getattr(value, name))
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from carried_views(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from carried_views(item)
+
+
+def problems(event: Event) -> list[str]:
+    """Why `event` may not go where its audience says: bad names, or a channel whose audience
+    may not see the event's own fields or one of the views it carries."""
+    channels = event.audience()
+    if not channels:
+        return [f"{event.type} has no audience"]
+    found = [
+        f"{event.type} goes to {channel!r}, which is not a channel for events"
+        for channel in channels
+        if not CHANNEL_NAME.match(channel) or channel.startswith("presence:")
+    ]
+    reaches = [(f"{event.type} itself", event.reach)] + [
+        (type(view).__name__, view.reach) for view in carried_views(event)
+    ]
+    for channel in channels:
+        for what, reach in reaches:
+            if not may_carry(channel, reach):
+                found.append(
+                    f"{event.type} carries {what} (reach {reach}) to {channel!r}, "
+                    f"whose audience is {channel_reach(channel)}"
+                )
+    return found
+
+
+def registered() -> dict[str, type[Event]]:
+    """Every event class of every configured feature (plus any a test module defined)."""
+    load_features(load_settings().features)
+    return dict(Event.registry)
+
+
+def view_classes(base: type[View] = View) -> Iterator[type[View]]:
+    for cls in base.__subclasses__():
+        yield cls
+        yield from view_classes(cls)
+
+
+@pytest.fixture
+def throwaway() -> Iterator[None]:
+    """Event classes a test defines are taken out of the registry again afterwards."""
+    before = dict(Event.registry)
+    yield
+    Event.registry.clear()
+    Event.registry.update(before)
+
+
+EVENT_CLASSES = [pytest.param(cls, id=name) for name, cls in sorted(registered().items())]
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES)
+def test_every_event_goes_only_where_its_views_may_be_seen(cls: type[Event]) -> None:
+    """Built from sample data, the event names channels whose audience may see all it holds."""
+    assert problems(build(cls)) == []
+
+
+def test_the_sample_builder_covers_every_registered_event() -> None:
+    """Every event class of every feature is built, so none escapes the audience check."""
+    classes = registered()
+    built = [build(cls) for cls in classes.values()]
+    assert len(built) == len(classes)
+    checked = {param.values[0] for param in EVENT_CLASSES}
+    assert {cls for cls in classes.values() if cls.__module__.startswith("fair.")} <= checked
+    assert {
+        "account.registered",
+        "fair.details.changed",
+        "hall.card.left",
+        "qa.question.asked",
+    } <= set(classes)
+    assert len(classes) >= 35
+
+
+def test_every_private_view_is_carried_by_some_event() -> None:
+    """Each view class that is not public travels in at least one event, so its reach is
+    checked by the test above rather than merely declared."""
+    carried = {type(view) for cls in registered().values() for view in carried_views(build(cls))}
+    private = {cls for cls in view_classes() if cls.reach != Reach.PUBLIC}
+    assert private, "no view declares a reach: the check would prove nothing"
+    assert {cls.__name__ for cls in private - carried} == set()
+
+
+def test_the_check_fails_for_an_event_that_shows_moderation_to_the_public(
+    throwaway: None,
+) -> None:
+    """A throw-away event sending a moderated question to `qa:7` is reported as a leak."""
+
+    class LeakedToPublic(Event):
+        """Test only: a moderated question shown on the public channel (wrong on purpose)."""
+
+        type = "test.leaked_to_public"
+        question: ModeratedQuestion
+
+        def audience(self) -> tuple[str, ...]:
+            return (panel_channel(self.question.panel_id),)
+
+    assert Event.registry["test.leaked_to_public"] is LeakedToPublic
+    [problem] = problems(build(LeakedToPublic))
+    assert "ModeratedQuestion" in problem and "'qa:7'" in problem
+
+
+def test_the_check_fails_for_private_event_figures_on_a_public_channel(throwaway: None) -> None:
+    """An event whose own fields are for the team only may not go to the booth's public channel."""
+
+    class FiguresLeaked(Event):
+        """Test only: team figures on the public booth channel (wrong on purpose)."""
+
+        type = "test.figures_leaked"
+        reach: ClassVar[Reach] = Reach.TEAM
+        booth_id: int
+
+        def audience(self) -> tuple[str, ...]:
+            return (team_channel(self.booth_id), booth_channel(self.booth_id))
+
+    [problem] = problems(build(FiguresLeaked))
+    assert "test.figures_leaked itself" in problem and "'booth:7'" in problem
+
+
+def test_a_concrete_event_without_an_audience_is_refused(throwaway: None) -> None:
+    """Declaring an event type without saying where it goes fails when the class is defined."""
+    with pytest.raises(TypeError, match="does not say its audience"):
+
+        class Nowhere(Event):
+            """Test only: an event that forgot its audience."""
+
+            type = "test.nowhere"
+            n: int
+
+    assert "test.nowhere" not in Event.registry
+
+
+async def test_recording_an_event_with_no_audience_is_an_error(
+    db: Database, throwaway: None
+) -> None:
+    """An event whose audience is empty would reach no one: recording it raises."""
+
+    class ToNoOne(Event):
+        """Test only: an event addressed to nobody."""
+
+        type = "test.to_no_one"
+
+        def audience(self) -> tuple[str, ...]:
+            return ()
+
+    async with db.transaction() as tx:
+        with pytest.raises(ValueError, match="no audience"):
+            tx.record(ToNoOne())
+
+
+@pytest.mark.parametrize("cls", EVENT_CLASSES)
+def test_routing_only_fields_stay_out_of_the_payload(cls: type[Event]) -> None:
+    """A field held only to name the audience (`RoutingId`) is never in the frame's data."""
+    routing = {name for name, field in cls.model_fields.items() if field.exclude}
+    payload = json.loads(build(cls).payload())
+    assert set(payload) == set(cls.model_fields) - routing
+
+
+def test_an_unsigned_cards_sender_is_routing_only() -> None:
+    """The card's sender id picks their own channel but is not in the payload the team reads."""
+    card = build(Event.registry["hall.card.left"])
+    assert card.audience() == (team_channel(SAMPLE_ID), user_channel(SAMPLE_ID))
+    assert "sender_id" not in json.loads(card.payload())
+
+
+@pytest.mark.parametrize(
+    ("channel", "reach"),
+    [
+        (moderation_channel(7), Reach.MODERATION),
+        (backstage_channel(7), Reach.BACKSTAGE),
+        (team_channel(7), Reach.TEAM),
+        (staff_channel(7), Reach.TEAM),
+        (user_channel(7), Reach.PERSON),
+        (PEOPLE, Reach.ORGANISERS),
+        (panel_channel(7), Reach.PUBLIC),
+        (booth_channel(7), Reach.PUBLIC),
+        (HALL, Reach.PUBLIC),
+        (PROGRAMME, Reach.PUBLIC),
+        (FAIR_CHANNEL, Reach.PUBLIC),
+        (f"presence:{staff_channel(7)}", Reach.PUBLIC),
+    ],
+)
+def test_a_channels_name_says_its_audience(channel: str, reach: Reach) -> None:
+    """The names each feature's channels.py builds are read by the one naming convention."""
+    assert channel_reach(channel) == reach
