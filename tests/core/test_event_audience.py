@@ -1,19 +1,16 @@
 """Events own their audience: every registered event class, built from sample data, goes only
 to channels whose audience may see every view it carries.
 
-The samples come from the classes' own field annotations, so a new event class is checked
-without anyone adding it here. "Participants never see pending questions" is then a property
+The samples come from the classes' own field annotations (`fair.core.protocol.sample_of`,
+which also documents each event's channels), so a new event class is checked without anyone
+adding it here. "Participants never see pending questions" is then a property
 of each class: a `ModeratedQuestion` can only ever be recorded on a moderation channel.
 """
 
 from __future__ import annotations
 
-import enum
 import json
-import types
-import typing
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 
 import pytest
@@ -26,56 +23,20 @@ from fair.core.db import Database
 from fair.core.events import Event, View
 from fair.core.features import load_features
 from fair.core.home.actions import FAIR_CHANNEL
+from fair.core.protocol import sample_of
 from fair.core.settings import load_settings
 from fair.hall.channels import HALL, booth_channel, staff_channel, team_channel
 from fair.qa.channels import PROGRAMME, backstage_channel, moderation_channel, panel_channel
 from fair.qa.events import ModeratedQuestion
-
-SAMPLE_ID = 7
-SAMPLE_TEXT = "sample"
-SAMPLE_TIME = datetime(2030, 5, 17, 9, 30, tzinfo=UTC)
-
-
-def sample(annotation: Any) -> Any:
-    """A value for a field of this type: ids and counts 7, words `sample`, optional values
-    present (so nested views are built too), one item in every list and mapping."""
-    origin = typing.get_origin(annotation)
-    arguments = typing.get_args(annotation)
-    if origin is typing.Union or origin is types.UnionType:
-        present = [a for a in arguments if a is not type(None)]
-        return sample(present[0])
-    if origin is typing.Literal:
-        return arguments[0]
-    if origin in (list, tuple, set, frozenset):
-        return [sample(arguments[0])]
-    if origin is dict:
-        return {sample(arguments[0]): sample(arguments[1])}
-    if isinstance(annotation, type):
-        if issubclass(annotation, enum.Enum):
-            return next(iter(annotation))
-        if issubclass(annotation, BaseModel):
-            return build(annotation)
-        if annotation is bool:
-            return True
-        if annotation is int:
-            return SAMPLE_ID
-        if annotation is float:
-            return 1.5
-        if annotation is str:
-            return SAMPLE_TEXT
-        if annotation is datetime:
-            return SAMPLE_TIME
-        if annotation is date:
-            return SAMPLE_TIME.date()
-    raise TypeError(f"no sample for {annotation!r}: teach sample() this type")
-
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def build(cls: type[M]) -> M:
     """An instance of `cls` with a sample for every field, routing-only fields included."""
-    return cls(**{name: sample(field.annotation) for name, field in cls.model_fields.items()})
+    built = sample_of(cls)
+    assert isinstance(built, cls)
+    return built
 
 
 def carried_views(value: Any) -> Iterator[View]:
@@ -175,7 +136,7 @@ def test_every_private_view_is_carried_by_some_event() -> None:
 def test_the_check_fails_for_an_event_that_shows_moderation_to_the_public(
     throwaway: None,
 ) -> None:
-    """A throw-away event sending a moderated question to `qa:7` is reported as a leak."""
+    """A throw-away event sending a moderated question to `qa:<id>` is reported as a leak."""
 
     class LeakedToPublic(Event):
         """Test only: a moderated question shown on the public channel (wrong on purpose)."""
@@ -187,8 +148,11 @@ def test_the_check_fails_for_an_event_that_shows_moderation_to_the_public(
             return (panel_channel(self.question.panel_id),)
 
     assert Event.registry["test.leaked_to_public"] is LeakedToPublic
-    [problem] = problems(build(LeakedToPublic))
-    assert "ModeratedQuestion" in problem and "'qa:7'" in problem
+    leaked = build(LeakedToPublic)
+    [problem] = problems(leaked)
+    assert (
+        "ModeratedQuestion" in problem and repr(panel_channel(leaked.question.panel_id)) in problem
+    )
 
 
 def test_the_check_fails_for_private_event_figures_on_a_public_channel(throwaway: None) -> None:
@@ -204,8 +168,11 @@ def test_the_check_fails_for_private_event_figures_on_a_public_channel(throwaway
         def audience(self) -> tuple[str, ...]:
             return (team_channel(self.booth_id), booth_channel(self.booth_id))
 
-    [problem] = problems(build(FiguresLeaked))
-    assert "test.figures_leaked itself" in problem and "'booth:7'" in problem
+    leaked = build(FiguresLeaked)
+    [problem] = problems(leaked)
+    assert (
+        "test.figures_leaked itself" in problem and repr(booth_channel(leaked.booth_id)) in problem
+    )
 
 
 def test_a_concrete_event_without_an_audience_is_refused(throwaway: None) -> None:
@@ -250,7 +217,9 @@ def test_routing_only_fields_stay_out_of_the_payload(cls: type[Event]) -> None:
 def test_an_unsigned_cards_sender_is_routing_only() -> None:
     """The card's sender id picks their own channel but is not in the payload the team reads."""
     card = build(Event.registry["hall.card.left"])
-    assert card.audience() == (team_channel(SAMPLE_ID), user_channel(SAMPLE_ID))
+    sender_id = card.sender_id  # type: ignore[attr-defined]
+    booth_id = card.card.booth_id  # type: ignore[attr-defined]
+    assert card.audience() == (team_channel(booth_id), user_channel(sender_id))
     assert "sender_id" not in json.loads(card.payload())
 
 
