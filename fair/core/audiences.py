@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import enum
 
+from fair.core.contract import PRESENCE
+
 
 class Reach(enum.Flag):
     """An audience. A view's reach may name several (`TEAM | PERSON`: the team and the
@@ -37,7 +39,6 @@ SUFFIXES = {
 }
 PREFIXES = {"user": Reach.PERSON}
 NAMES = {"people": Reach.ORGANISERS}
-PRESENCE = "presence"
 
 
 def channel_reach(channel: str) -> Reach:
