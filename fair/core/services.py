@@ -15,6 +15,7 @@ from fair.core.channels import ChannelAccess
 from fair.core.db import Database, Timeouts, create_engine
 from fair.core.features import Feature
 from fair.core.hub import Hub
+from fair.core.jobs import start_jobs
 from fair.core.limits import Limits, create_limits
 from fair.core.live import CORE_COMMANDS, Command, audience_recheck
 from fair.core.presence import Presence, create_presence_store
@@ -96,9 +97,11 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
     # passes, which otherwise pause a worker holding thousands of sockets.
     gc.collect()
     gc.freeze()
+    jobs = start_jobs(services)
     try:
         yield services
     finally:
+        await jobs.stop()
         await presence.stop()
         await hub.stop()
         await limits.counter.close()

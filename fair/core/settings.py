@@ -58,6 +58,12 @@ class Settings:
     command_key_hours: float
     commands_waiting: int
     trusted_proxies: tuple[str, ...]
+    job_poll_seconds: float
+    job_lease_seconds: float
+    job_intervals: tuple[str, ...]
+    consumer_poll_seconds: float
+    consumer_batch: int
+    consumer_max_failures: int
 
     @property
     def upload_path(self) -> Path:

@@ -8,7 +8,7 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fair.core.accounts.viewers import Viewer
+from fair.core.accounts.viewers import System, Viewer
 from fair.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from fair.core.i18n import gettext as _
 from fair.qa import rules
@@ -47,15 +47,24 @@ async def panel_roles(session: AsyncSession, panel_id: int, viewer: Viewer) -> f
 
 
 async def access_panel(
-    session: AsyncSession, viewer: Viewer, panel_id: int, purpose: Purpose, *, lock: bool = False
+    session: AsyncSession,
+    viewer: Viewer | System,
+    panel_id: int,
+    purpose: Purpose,
+    *,
+    lock: bool = False,
 ) -> PanelAccess:
-    """The panel `panel_id`, if `viewer` may use it for `purpose` now; `lock` serialises writers."""
+    """The panel `panel_id`, if `viewer` may use it for `purpose` now; `lock` serialises writers.
+
+    The system (a scheduled job) passes every check."""
     query = select(Panel).where(Panel.id == panel_id)
     if lock:
         query = query.with_for_update()
     panel = await session.scalar(query)
     if panel is None:
         raise NotFound("qa.panel_not_found", _("There is no such panel."))
+    if isinstance(viewer, System):
+        return PanelAccess(panel, frozenset())
     roles = await panel_roles(session, panel_id, viewer)
     access = PanelAccess(panel, roles)
     if purpose is Purpose.SEE:

@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from fair.core.features import Feature
-from fair.qa import demo, live, pages
+from fair.qa import demo, jobs, live, pages
 
 feature = Feature(
     name="qa",
@@ -27,4 +27,5 @@ feature = Feature(
     channel_rules={"programme": live.programme_rule, "qa": live.panel_rule},
     templates=Path(__file__).with_name("templates"),
     demo=demo.load_demo,
+    jobs=[jobs.SCHEDULE],
 )

@@ -16,9 +16,11 @@ from fair.core.tables import Base
 
 
 def _import_all_models() -> None:
-    """Every table: the event log's and each configured feature's `models` module."""
+    """Every table: the core's (log, keys, leases, consumers) and each feature's `models`."""
     importlib.import_module("fair.core.log")
     importlib.import_module("fair.core.idempotency")
+    importlib.import_module("fair.core.leases")
+    importlib.import_module("fair.core.consumers")
     for name in load_settings(environ={}).features:
         package = name.rsplit(".", 1)[0]
         if importlib.util.find_spec(f"{package}.models") is not None:

@@ -28,5 +28,15 @@ class Viewer:
         return can(self.role, capability)
 
 
+@dataclass(frozen=True, slots=True)
+class System:
+    """The platform itself (scheduled jobs): allowed everything, acting for no account."""
+
+    user_id: None = None
+
+
+SYSTEM = System()
+
+
 def anonymous(visitor: str) -> Viewer:
     return Viewer(user_id=None, role=None, display_name="", login_id=None, visitor=visitor)
