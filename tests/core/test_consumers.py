@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -73,13 +74,24 @@ class Recorder:
         return Consumer(name, self.handle, READS, from_start=from_start)
 
 
+@contextlib.asynccontextmanager
+async def own_table(db: Database) -> AsyncIterator[None]:
+    """The consumer's table for the test's length (the migrations test must not find it)."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(metadata.drop_all)
+        await connection.run_sync(metadata.create_all)
+    try:
+        yield
+    finally:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(metadata.drop_all)
+
+
 @pytest.fixture
 async def services(database_url: str) -> AsyncIterator[Services]:
     async with services_on(database_url, consumer_max_failures=3) as made:
-        async with made.db.engine.begin() as connection:
-            await connection.run_sync(metadata.drop_all)
-            await connection.run_sync(metadata.create_all)
-        yield made
+        async with own_table(made.db):
+            yield made
 
 
 async def rows(db: Database) -> list[tuple[str, int]]:
@@ -242,10 +254,8 @@ async def test_two_instances_never_both_handle_an_event(clean_postgres_url: str)
     async with (
         services_on(clean_postgres_url) as a,
         services_on(clean_postgres_url) as b,
+        own_table(a.db),
     ):
-        async with a.db.engine.begin() as connection:
-            await connection.run_sync(metadata.drop_all)
-            await connection.run_sync(metadata.create_all)
         recorders = [Recorder(pause=0.001), Recorder(pause=0.001)]
         runners = [
             JobRunner(s, consumers=[r.consumer()]) for s, r in zip((a, b), recorders, strict=True)
@@ -268,10 +278,11 @@ async def test_racing_passes_without_the_lease_still_deliver_each_event_once(
 ) -> None:
     """Even two passes at once (no lease at all) apply each event once: the position row
     decides, and the loser rolls back."""
-    async with services_on(clean_postgres_url) as a, services_on(clean_postgres_url) as b:
-        async with a.db.engine.begin() as connection:
-            await connection.run_sync(metadata.drop_all)
-            await connection.run_sync(metadata.create_all)
+    async with (
+        services_on(clean_postgres_url) as a,
+        services_on(clean_postgres_url) as b,
+        own_table(a.db),
+    ):
         await produce_mixed(a.db, 0, 10)
         recorder = Recorder(pause=0.002)
         consumer = recorder.consumer()
