@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import enum
 
-from fair.core.contract import PRESENCE
-
 
 class Reach(enum.Flag):
     """An audience. A view's reach may name several (`TEAM | PERSON`: the team and the
@@ -39,6 +37,8 @@ SUFFIXES = {
 }
 PREFIXES = {"user": Reach.PERSON}
 NAMES = {"people": Reach.ORGANISERS}
+PRESENCE = "presence"
+"""`presence:<channel>` is the count of people at the place `<channel>` names."""
 
 
 def channel_reach(channel: str) -> Reach:

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.access import Purpose
 from fair.core.accounts.viewers import Viewer
-from fair.core.contract import PRESENCE, ChannelName, ChannelRule
+from fair.core.audiences import PRESENCE
+from fair.core.contract import ChannelName, ChannelRule
 from fair.core.db import Database
 from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
 from fair.core.fields import id_from_text

@@ -10,8 +10,11 @@ never close an import cycle.
 
 from __future__ import annotations
 
+import builtins
+import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -22,15 +25,13 @@ if TYPE_CHECKING:
 
     from fair.core.accounts.viewers import Viewer
     from fair.core.connections import Connection
-    from fair.core.db import Database
+    from fair.core.db import Database, Tx
+    from fair.core.events import Event
     from fair.core.hub import Hub
     from fair.core.inputs import Input
     from fair.core.limits import Limit, Limits
     from fair.core.presence import Presence
     from fair.core.settings import Settings
-
-PRESENCE = "presence"
-"""`presence:<channel>` is the count of people at the place `<channel>` names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,99 @@ DemoLoader = Callable[["Database", Path, "Settings"], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
+class JobWindow:
+    """What a run of a job covers: what became due in (`since`, `now`].
+
+    `since` is when the job last completed successfully (None the first time ever), so a
+    job that acts on this window catches up after downtime and never acts twice on the
+    same boundary.
+    """
+
+    since: datetime | None
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work a feature runs on a schedule, on exactly one worker at a time across hosts.
+
+    Exactly one of `every_seconds` (an interval) and `daily_at` (a time of day, in UTC).
+    A run that raises is logged and retried at the next tick with the same `since`.
+    """
+
+    name: str
+    run: Callable[[Services, JobWindow], Awaitable[None]]
+    every_seconds: float | None = None
+    daily_at: time | None = None
+
+    def __post_init__(self) -> None:
+        if (self.every_seconds is None) == (self.daily_at is None):
+            raise ValueError(f"job {self.name!r}: give exactly one of every_seconds and daily_at")
+        if self.every_seconds is not None and self.every_seconds <= 0:
+            raise ValueError(f"job {self.name!r}: every_seconds must be positive")
+        if self.daily_at is not None and self.daily_at.utcoffset() not in (None, timedelta(0)):
+            raise ValueError(f"job {self.name!r}: daily_at is a time in UTC")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One committed event of the log, as a consumer reads it back."""
+
+    channel: str
+    seq: int
+    type: str
+    data: dict[str, Any]
+    at: datetime
+    actor_id: int | None
+
+    @classmethod
+    def of(
+        cls, channel: str, seq: int, type_: str, data: str, at: datetime, actor_id: int | None
+    ) -> Delivery:
+        return cls(channel, seq, type_, json.loads(data), at, actor_id)
+
+    def event(self, registry: Mapping[str, builtins.type[Event]]) -> Event | None:
+        """The typed event again, if its class is in `registry` (`Event.registry`), else None.
+
+        Fields an event holds only to name its audience (`RoutingId`) are not in the log's
+        data, so such an event cannot be rebuilt from it: None as well.
+        """
+        kind = registry.get(self.type)
+        if kind is None:
+            return None
+        try:
+            return kind.model_validate(self.data)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A durable reader of committed events on channels starting with one of `channels`.
+
+    `handle` runs inside the transaction that also advances the consumer's position, so
+    its database effects happen exactly once per event; effects outside the database
+    (e-mail) happen at least once. A new consumer starts at the current heads unless
+    `from_start`.
+    """
+
+    name: str
+    handle: Callable[[Tx, Services, Delivery], Awaitable[None]]
+    channels: tuple[str, ...]
+    from_start: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.channels:
+            raise ValueError(f"consumer {self.name!r} reads no channels")
+
+    def reads(self, channel: str) -> bool:
+        return channel.startswith(self.channels)
+
+
+"""Loads a feature's part of the demo content; returns lines to print."""
+
+
+@dataclass(frozen=True)
 class Feature:
     """What a feature brings to the app. Every field is optional but the name."""
 
@@ -154,6 +248,10 @@ class Feature:
     migrations: Path | None = None
     """A directory of Alembic revisions (no env.py) for this feature's tables: its first one has
     `branch_labels = ("<name>",)` and a core revision as `down_revision`."""
+    jobs: Sequence[Job] = ()
+    """Work on a schedule, on one worker at a time (fair/core/jobs.py)."""
+    consumers: Sequence[Consumer] = ()
+    """Durable readers of committed events (fair/core/consumers.py)."""
 
 
 @dataclass

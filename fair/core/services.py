@@ -12,6 +12,7 @@ from fair.core.channels import ChannelAccess
 from fair.core.contract import ChannelRule, Command, Feature, Services
 from fair.core.db import Database, Timeouts, create_engine
 from fair.core.hub import Hub
+from fair.core.jobs import start_jobs
 from fair.core.limits import create_limits
 from fair.core.live import CORE_COMMANDS, audience_recheck
 from fair.core.presence import Presence, create_presence_store
@@ -84,16 +85,18 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         templates=create_templates(settings, features),
         features=features,
     )
-    await hub.start()
-    await presence.start()
-    # What exists now lives as long as the process: keep it out of the collector's full
-    # passes, which otherwise pause a worker holding thousands of sockets.
-    gc.collect()
-    gc.freeze()
-    try:
+    # Whatever has started is stopped again, in reverse order, however far the start got.
+    async with contextlib.AsyncExitStack() as started:
+        started.push_async_callback(db.dispose)
+        started.push_async_callback(limits.counter.close)
+        await hub.start()
+        started.push_async_callback(hub.stop)
+        await presence.start()
+        started.push_async_callback(presence.stop)
+        # What exists now lives as long as the process: keep it out of the collector's full
+        # passes, which otherwise pause a worker holding thousands of sockets.
+        gc.collect()
+        gc.freeze()
+        jobs = start_jobs(services)
+        started.push_async_callback(jobs.stop)
         yield services
-    finally:
-        await presence.stop()
-        await hub.stop()
-        await limits.counter.close()
-        await db.dispose()

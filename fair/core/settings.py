@@ -70,6 +70,12 @@ class Settings:
     command_key_hours: float
     commands_waiting: int
     trusted_proxies: tuple[str, ...]
+    job_poll_seconds: float
+    job_lease_seconds: float
+    job_intervals: tuple[str, ...]
+    consumer_poll_seconds: float
+    consumer_batch: int
+    consumer_max_failures: int
     tables: tuple[tuple[str, Table], ...] = dataclasses.field(default=(), repr=False)
     """The file's tables (a feature's section each), as read: parsed by `section`."""
     environ: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)

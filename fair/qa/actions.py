@@ -13,7 +13,7 @@ from fair.core.access import Purpose, require
 from fair.core.accounts.access import account_of
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
-from fair.core.accounts.viewers import Viewer
+from fair.core.accounts.viewers import Viewer, Who
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, Invalid, NotFound
 from fair.core.i18n import gettext as _
@@ -349,8 +349,9 @@ async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
         await _recount(tx, question.panel_id)
 
 
-async def change_panel_state(db: Database, viewer: Viewer, form: PanelStateInput) -> Panel:
-    """A moderator (or organiser) opens the panel for questions, takes it live, closes it..."""
+async def change_panel_state(db: Database, viewer: Who, form: PanelStateInput) -> Panel:
+    """A moderator (or organiser) opens the panel for questions, takes it live, closes it...
+    or the schedule does, as the system, when the panel's times come."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         access = await access_panel(tx.session, viewer, form.panel_id, Purpose.MODERATE, lock=True)
         current = access.state

@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from fair.core.contract import Feature
-from fair.qa import demo, live, pages
+from fair.qa import demo, jobs, live, pages
 
 feature = Feature(
     name="qa",
@@ -28,4 +28,5 @@ feature = Feature(
     templates=Path(__file__).with_name("templates"),
     demo=demo.load_demo,
     migrations=Path(__file__).with_name("migrations"),
+    jobs=[jobs.SCHEDULE],
 )
