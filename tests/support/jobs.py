@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from sqlalchemy import select
 
-from fair.core.contract import Feature, Services, open_services
+from fair.core.contract import Feature, Services
 from fair.core.db import Database
 from fair.core.leases import JobRun
+from fair.core.services import open_services
 from tests.conftest import make_settings
 
 QUICK = {
