@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fair.core.audiences import Reach
 from fair.core.contract import Command, Feature
 from fair.core.events import Event, View
 from fair.core.features import BUILT_IN, load_features
@@ -37,8 +38,8 @@ Frames are JSON objects of three kinds (ARCHITECTURE.md, "The wire"):
 
 Every command may also be refused with `input.invalid` (its data does not fit; `fields` says
 which), `live.unknown_command`, `live.busy` (too many waiting), `db.unavailable` and, when it
-has a limit, `live.rate_limited`. A command sent with a `key` it was sent with before replies
-with the first result and writes nothing.
+has a limit, `<limit>.rate_limited` (the limit's name, below). A command sent again with a
+`key` it was sent with before replies with the first result and writes nothing.
 """
 
 Fragment = str
@@ -88,6 +89,8 @@ def event_sections(events: Sequence[type[Event]]) -> Iterator[Fragment]:
         yield f"### `{event.type}`\n"
         yield f"{' '.join((event.__doc__ or '').split())}\n"
         yield f"- **Channels:** {', '.join(f'`{c}`' for c in audience_pattern(event))}"
+        if event.reach != Reach.PUBLIC:
+            yield f"- **Its own fields are for:** {reach_name(event.reach)}"
         yield f"- **Data:** {fields_line(event)}\n"
         views.update(nested_views(event))
     yield "## Views\n"
@@ -98,17 +101,26 @@ def event_sections(events: Sequence[type[Event]]) -> Iterator[Fragment]:
         yield f"### `{name}`\n"
         if doc and view.__doc__ != View.__doc__:
             yield f"{doc}\n"
+        yield f"- **Who may see it:** {reach_name(view.reach)}"
         yield f"- **Fields:** {fields_line(view)}\n"
 
 
+def reach_name(reach: Reach) -> str:
+    """`moderation`, `team or person`: the audiences a reach names (fair/core/audiences.py)."""
+    return " or ".join((member.name or "").lower() for member in Reach if member in reach)
+
+
 def fields_line(model: type[BaseModel]) -> str:
-    if not model.model_fields:
+    """The fields on the wire, with their types and defaults; routing-only fields are left
+    out (`RoutingId`: they pick the audience and never travel)."""
+    shown = {name: info for name, info in model.model_fields.items() if not info.exclude}
+    if not shown:
         return "none"
     parts = []
-    for name, info in model.model_fields.items():
+    for name, info in shown.items():
         default = info.get_default(call_default_factory=True)
-        shown = "" if info.is_required() else f" = {default!r}"
-        parts.append(f"`{name}`: {type_name(info.annotation)}{shown}")
+        given = "" if info.is_required() else f" = {default!r}"
+        parts.append(f"`{name}`: {type_name(info.annotation)}{given}")
     return "; ".join(parts)
 
 
