@@ -28,7 +28,7 @@ test: $(VENV)/.installed-dev services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check fair tests benchmarks
+	$(BIN)/ruff check fair discussions tests benchmarks
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-dev services

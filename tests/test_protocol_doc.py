@@ -25,7 +25,9 @@ EVENTS = [
     if any(kind.__module__.startswith(f"{package}.") for package in PACKAGES)
 ]
 SOURCES = "\n".join(
-    path.read_text(encoding="utf-8") for path in (PROJECT_ROOT / "fair").rglob("*.py")
+    path.read_text(encoding="utf-8")
+    for package in ("fair", "discussions")
+    for path in (PROJECT_ROOT / package).rglob("*.py")
 )
 
 

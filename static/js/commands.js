@@ -7,7 +7,7 @@ import { live, newKey } from "/static/js/live.js";
 
 const SKIP = new Set(["csrf", "type", "back", "idem"]);
 const BOOLEAN = new Set(["anonymous", "up", "approve", "live"]);
-const NUMBER = new Set(["question_id", "into_id", "panel_id"]);
+const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id"]);
 
 function commandData(form) {
   const data = {};

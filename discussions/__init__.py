@@ -1,0 +1,1 @@
+"""Themed discussion rounds: themes hold discussions, run by moderators in dated rounds."""

@@ -1,0 +1,261 @@
+"""Discussion actions: each changes state and records its events in one transaction.
+
+Everything recorded here is public (`discussions` and `discussion:<id>`); the events name
+their own channels.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from discussions import events, views
+from discussions.access import RoundAccess, access_discussion, access_round
+from discussions.inputs import (
+    DiscussionCreation,
+    Extension,
+    Posting,
+    RoundCreation,
+    RoundRef,
+    StanceInput,
+    ThemeCreation,
+)
+from discussions.models import (
+    Contribution,
+    Discussion,
+    DiscussionModerator,
+    Round,
+    Stance,
+    Theme,
+)
+from discussions.rules import RoundState, may_extend, may_move_round
+from fair.core.access import Purpose, require
+from fair.core.accounts.access import account_of
+from fair.core.accounts.models import User
+from fair.core.accounts.roles import Capability
+from fair.core.accounts.viewers import Who
+from fair.core.db import Database, Tx
+from fair.core.errors import Conflict, Invalid, NotFound
+from fair.core.i18n import gettext as _
+from fair.core.slugs import slugify
+from fair.core.tables import utcnow
+from fair.core.zones import fair_zone, in_zone
+
+
+async def _free_slug(
+    session: AsyncSession, model: type[Theme] | type[Discussion], slug: str
+) -> str:
+    """`slug`, or `slug-2`, `slug-3`... : the first address no other row of `model` has."""
+    taken = set(await session.scalars(select(model.slug).where(model.slug.startswith(slug))))
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
+async def create_theme(db: Database, who: Who, form: ThemeCreation) -> events.ThemeView:
+    """An organiser sets up a theme that will hold discussions."""
+    actor = require(who, Capability.EDIT_FAIR)
+    async with db.transaction(actor_id=actor.user_id) as tx:
+        slug = await _free_slug(tx.session, Theme, form.slug or slugify(form.name, "theme"))
+        theme = Theme(
+            slug=slug, name=form.name, introduction=form.introduction, created_at=utcnow()
+        )
+        tx.session.add(theme)
+        await tx.session.flush()
+        view = events.ThemeView(id=theme.id, slug=theme.slug, name=theme.name)
+        tx.record(events.ThemeCreated(theme=view))
+    return view
+
+
+async def create_discussion(
+    db: Database, who: Who, form: DiscussionCreation
+) -> events.DiscussionView:
+    """An organiser sets up a discussion in a theme, with the people who moderate it."""
+    actor = require(who, Capability.EDIT_FAIR)
+    async with db.transaction(actor_id=actor.user_id) as tx:
+        if await tx.session.get(Theme, form.theme_id) is None:
+            raise NotFound("discussions.theme_not_found", _("There is no such theme."))
+        emails = list(dict.fromkeys(form.moderators))
+        people = {
+            u.email: u.id
+            for u in await tx.session.scalars(select(User).where(User.email.in_(emails)))
+        }
+        missing = [email for email in emails if email not in people]
+        if missing:
+            raise Invalid(
+                "input.invalid",
+                _("Some fields are missing or not valid."),
+                fields={
+                    "moderators": _("No account with these e-mails: %(list)s")
+                    % {"list": ", ".join(missing)}
+                },
+            )
+        slug = await _free_slug(
+            tx.session, Discussion, form.slug or slugify(form.title, "discussion")
+        )
+        discussion = Discussion(
+            theme_id=form.theme_id,
+            slug=slug,
+            title=form.title,
+            introduction=form.introduction,
+            created_at=utcnow(),
+        )
+        tx.session.add(discussion)
+        await tx.session.flush()
+        for email in emails:
+            tx.session.add(DiscussionModerator(discussion_id=discussion.id, user_id=people[email]))
+        view = events.DiscussionView(
+            id=discussion.id,
+            theme_id=discussion.theme_id,
+            slug=discussion.slug,
+            title=discussion.title,
+        )
+        tx.record(events.DiscussionCreated(discussion=view))
+    return view
+
+
+async def add_round(db: Database, who: Who, form: RoundCreation) -> events.RoundView:
+    """A moderator plans the discussion's next round; times without a zone are the fair's."""
+    async with db.transaction(actor_id=who.user_id) as tx:
+        await access_discussion(tx.session, who, form.discussion_id, Purpose.MODERATE, lock=True)
+        last = await tx.session.scalar(
+            select(func.max(Round.position)).where(Round.discussion_id == form.discussion_id)
+        )
+        zone = await fair_zone(tx.session)
+        round_ = Round(
+            discussion_id=form.discussion_id,
+            position=(last or 0) + 1,
+            question=form.question,
+            opens_at=in_zone(form.opens_at, zone),
+            closes_at=in_zone(form.closes_at, zone),
+            state=RoundState.PLANNED.value,
+        )
+        tx.session.add(round_)
+        await tx.session.flush()
+        view = views.round_view(round_)
+        tx.record(events.RoundAdded(round=view))
+    return view
+
+
+def _move(access: RoundAccess, target: RoundState) -> None:
+    current = access.state
+    if not may_move_round(current, target):
+        raise Conflict(
+            "discussions.bad_transition",
+            _("A %(current)s round cannot become %(target)s.")
+            % {"current": current.value, "target": target.value},
+        )
+    access.round.state = target.value
+
+
+async def open_round(db: Database, who: Who, form: RoundRef) -> events.RoundView:
+    """A moderator (or the schedule, at its time) opens a planned round, or re-opens a
+    closed one."""
+    async with db.transaction(actor_id=who.user_id) as tx:
+        access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
+        _move(access, RoundState.OPEN)
+        view = views.round_view(access.round)
+        tx.record(events.RoundOpened(round=view))
+    return view
+
+
+async def close_round(db: Database, who: Who, form: RoundRef) -> events.RoundView:
+    """A moderator (or the schedule, at its deadline) closes an open round."""
+    async with db.transaction(actor_id=who.user_id) as tx:
+        access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
+        _move(access, RoundState.CLOSED)
+        view = views.round_view(access.round)
+        tx.record(events.RoundClosed(round=view))
+    return view
+
+
+async def extend_round(db: Database, who: Who, form: Extension) -> events.RoundView:
+    """A moderator moves a planned or open round's deadline later."""
+    async with db.transaction(actor_id=who.user_id) as tx:
+        access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
+        closes_at = in_zone(form.closes_at, await fair_zone(tx.session))
+        if not may_extend(access.state, access.round.closes_at, closes_at):
+            raise Conflict(
+                "discussions.bad_deadline",
+                _("Only a planned or open round's deadline can be moved, and only later."),
+            )
+        access.round.closes_at = closes_at
+        view = views.round_view(access.round)
+        tx.record(events.RoundExtended(round=view))
+    return view
+
+
+async def _thread_of(tx: Tx, access: RoundAccess, reply_to_id: int) -> int:
+    """The thread a reply to `reply_to_id` goes in: that post's thread, in the same round."""
+    replied = await tx.session.get(Contribution, reply_to_id)
+    if replied is None or replied.hidden:
+        raise NotFound("discussions.contribution_not_found", _("There is no such post."))
+    if replied.round_id != access.round.id:
+        raise Conflict("discussions.other_round", _("Reply in the round of the post."))
+    return replied.thread_id or replied.id
+
+
+async def post_contribution(db: Database, who: Who, form: Posting) -> events.ContributionView:
+    """A participant posts in an open round: a new thread, or a reply in a post's thread."""
+    async with db.transaction(actor_id=who.user_id) as tx:
+        access = await access_round(tx.session, who, form.round_id, Purpose.CONTRIBUTE)
+        author = await account_of(tx.session, access.person)
+        thread_id = (
+            None if form.reply_to_id is None else await _thread_of(tx, access, form.reply_to_id)
+        )
+        contribution = Contribution(
+            round_id=access.round.id,
+            thread_id=thread_id,
+            author_id=author.id,
+            body=form.body,
+            created_at=utcnow(),
+            hidden=False,
+        )
+        tx.session.add(contribution)
+        await tx.session.flush()
+        replies = 0 if thread_id is None else await views.reply_count(tx.session, thread_id)
+        view = views.contribution_view(
+            contribution, access.round.discussion_id, author.display_name, replies
+        )
+        tx.record(events.ContributionPosted(contribution=view))
+    return view
+
+
+async def set_stance(db: Database, who: Who, form: StanceInput) -> events.StanceCounts:
+    """A participant takes, changes or (with none) takes back their stance on a post."""
+    async with db.transaction(actor_id=who.user_id) as tx:
+        contribution = await tx.session.scalar(
+            select(Contribution).where(Contribution.id == form.contribution_id).with_for_update()
+        )
+        if contribution is None or contribution.hidden:
+            raise NotFound("discussions.contribution_not_found", _("There is no such post."))
+        access = await access_round(tx.session, who, contribution.round_id, Purpose.REACT)
+        person = access.person
+        if contribution.author_id == person.user_id:
+            raise Conflict("discussions.own_contribution", _("This is your own post."))
+        await tx.session.execute(
+            delete(Stance).where(
+                Stance.contribution_id == contribution.id, Stance.user_id == person.user_id
+            )
+        )
+        if form.stance is not None:
+            tx.session.add(
+                Stance(
+                    contribution_id=contribution.id,
+                    user_id=person.user_id,
+                    stance=form.stance.value,
+                    at=utcnow(),
+                )
+            )
+        await tx.session.flush()
+        counts = await views.stance_counts(tx.session, contribution.id)
+        tx.record(
+            events.StancesCounted(
+                discussion_id=access.round.discussion_id,
+                contribution_id=contribution.id,
+                stances=counts,
+            )
+        )
+    return counts

@@ -1,0 +1,117 @@
+"""Loads the demo discussions from config/demo/discussions/discussions.toml: one theme, two
+discussions, the first in three rounds (closed, open with posts and stances, planned). Round
+times are set around the moment the demo is loaded."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from discussions import actions
+from discussions.inputs import (
+    DiscussionCreation,
+    Posting,
+    RoundCreation,
+    RoundRef,
+    StanceInput,
+    ThemeCreation,
+)
+from discussions.models import Theme
+from discussions.rules import RoundState, StanceKind
+from fair.core.accounts.models import User
+from fair.core.accounts.roles import Role
+from fair.core.accounts.viewers import SYSTEM, Viewer
+from fair.core.db import Database
+from fair.core.settings import Settings
+from fair.core.tables import utcnow
+
+
+async def _viewer(db: Database, email: str) -> Viewer:
+    async with db.reading() as session:
+        user = await session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise RuntimeError(f"demo account {email} is missing: load the accounts demo first")
+    return Viewer(
+        user_id=user.id,
+        role=Role(user.role),
+        display_name=user.display_name,
+        login_id=None,
+        visitor="demo",
+    )
+
+
+async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[str]:
+    path = demo_dir / "discussions" / "discussions.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    async with db.reading() as session:
+        existing = set(await session.scalars(select(Theme.slug)))
+    created = 0
+    for entry in data["themes"]:
+        if entry["slug"] not in existing:
+            await _load_theme(db, entry)
+            created += 1
+    return [f"Discussions: {len(data['themes'])} demo themes ({created} new)"]
+
+
+async def _load_theme(db: Database, entry: dict[str, Any]) -> None:
+    theme = await actions.create_theme(
+        db,
+        SYSTEM,
+        ThemeCreation(name=entry["name"], slug=entry["slug"], introduction=entry["introduction"]),
+    )
+    for item in entry.get("discussions", []):
+        discussion = await actions.create_discussion(
+            db,
+            SYSTEM,
+            DiscussionCreation(
+                theme_id=theme.id,
+                title=item["title"],
+                slug=item["slug"],
+                introduction=item.get("introduction", ""),
+                moderators=item.get("moderators", []),
+            ),
+        )
+        for round_entry in item.get("rounds", []):
+            await _load_round(db, discussion.id, round_entry)
+
+
+async def _load_round(db: Database, discussion_id: int, entry: dict[str, Any]) -> None:
+    today = utcnow().replace(minute=0, second=0, microsecond=0)
+    round_ = await actions.add_round(
+        db,
+        SYSTEM,
+        RoundCreation(
+            discussion_id=discussion_id,
+            question=entry["question"],
+            opens_at=today + timedelta(days=entry["opens_days"]),
+            closes_at=today + timedelta(days=entry["closes_days"]),
+        ),
+    )
+    target = RoundState(entry["state"])
+    if target is RoundState.PLANNED:
+        return
+    await actions.open_round(db, SYSTEM, RoundRef(round_id=round_.id))
+    for post in entry.get("posts", []):
+        root = await _post(db, round_.id, post, None)
+        for reply in post.get("replies", []):
+            await _post(db, round_.id, reply, root)
+    if target is RoundState.CLOSED:
+        await actions.close_round(db, SYSTEM, RoundRef(round_id=round_.id))
+
+
+async def _post(db: Database, round_id: int, entry: dict[str, Any], reply_to: int | None) -> int:
+    author = await _viewer(db, entry["author"])
+    posted = await actions.post_contribution(
+        db, author, Posting(round_id=round_id, body=entry["body"], reply_to_id=reply_to)
+    )
+    for email, stance in entry.get("stances", []):
+        await actions.set_stance(
+            db,
+            await _viewer(db, email),
+            StanceInput(contribution_id=posted.id, stance=StanceKind(stance)),
+        )
+    return posted.id

@@ -1,0 +1,65 @@
+"""Discussion pages: the themes and their discussions, a discussion with its rounds.
+
+Every write is a websocket command; `/discussions/act` runs the same commands from plain
+forms, so a page works without JavaScript and both paths share one input model and handler.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from discussions import queries
+from discussions.live import COMMANDS
+from fair.core.errors import Invalid
+from fair.core.i18n import gettext as _
+from fair.core.inputs import ids_from_form, parse
+from fair.core.live import run_command
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of
+from fair.core.zones import page_zone
+
+FORM_COMMANDS = {command.name: command for command in COMMANDS}
+OPTIONAL_FIELDS = ("reply_to_id", "stance")
+"""Fields a form sends empty to mean "none"."""
+
+
+async def index(request: Request) -> Response:
+    await viewer_of(request)
+    page = await queries.index(services_of(request).db)
+    return render(
+        request,
+        "discussions/index.html",
+        {"page": page, "zone": await page_zone(services_of(request).db)},
+    )
+
+
+async def discussion(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    discussion_id = await queries.discussion_id_for(services.db, request.path_params["slug"])
+    page = await queries.discussion_page(services.db, viewer, discussion_id)
+    return render(
+        request,
+        "discussions/discussion.html",
+        {"page": page, "zone": await page_zone(services.db)},
+    )
+
+
+async def act(request: Request) -> Response:
+    """Run a discussion command from a plain form, then go back where the form was."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    back = str(data.pop("back", "")) or "/discussions"
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/discussions"
+    command = FORM_COMMANDS.get(str(data.pop("type", "")))
+    if command is None:
+        raise Invalid("live.unknown_command", _("There is no such command."))
+    for name in OPTIONAL_FIELDS:
+        if data.get(name) == "":
+            del data[name]
+    await run_command(
+        services, viewer, command, parse(command.input, ids_from_form(data)), key=form_key(request)
+    )
+    return RedirectResponse(back, status_code=303)

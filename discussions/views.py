@@ -1,0 +1,63 @@
+"""Building the views that events and pages carry, from rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from discussions.events import ContributionView, RoundView, StanceCounts
+from discussions.models import Contribution, Round, Stance
+from discussions.rules import StanceKind
+from fair.core.text import render_markdown
+
+
+def round_view(round_: Round) -> RoundView:
+    return RoundView(
+        id=round_.id,
+        discussion_id=round_.discussion_id,
+        position=round_.position,
+        question=round_.question,
+        opens_at=round_.opens_at,
+        closes_at=round_.closes_at,
+        state=round_.state,
+    )
+
+
+def contribution_view(
+    contribution: Contribution, discussion_id: int, author_name: str, replies: int
+) -> ContributionView:
+    return ContributionView(
+        id=contribution.id,
+        discussion_id=discussion_id,
+        round_id=contribution.round_id,
+        thread_id=contribution.thread_id,
+        author_name=author_name,
+        body_html=str(render_markdown(contribution.body)),
+        at=contribution.created_at,
+        replies=replies,
+    )
+
+
+async def reply_count(session: AsyncSession, thread_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Contribution)
+        .where(Contribution.thread_id == thread_id, Contribution.hidden.is_(False))
+    )
+    return count or 0
+
+
+async def stance_counts(session: AsyncSession, contribution_id: int) -> StanceCounts:
+    rows = await session.execute(
+        select(Stance.stance, func.count())
+        .where(Stance.contribution_id == contribution_id)
+        .group_by(Stance.stance)
+    )
+    counts: Counter[str] = Counter({stance: count for stance, count in rows.all()})
+    return StanceCounts(
+        agree=counts[StanceKind.AGREE.value],
+        nuance=counts[StanceKind.NUANCE.value],
+        disagree=counts[StanceKind.DISAGREE.value],
+    )

@@ -1,0 +1,81 @@
+"""Making discussion things for tests through the real actions: themes, discussions, rounds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from discussions import actions
+from discussions.inputs import (
+    DiscussionCreation,
+    Posting,
+    RoundCreation,
+    RoundRef,
+    ThemeCreation,
+)
+from discussions.models import Theme
+from discussions.rules import RoundState
+from fair.core.accounts.viewers import SYSTEM
+from fair.core.db import Database
+from fair.core.tables import utcnow
+from tests.support.qa import Member
+
+
+async def discussion(
+    db: Database, moderators: list[Member], title: str = "Building partnership together"
+) -> int:
+    """A new theme holding one new discussion run by `moderators`; the discussion's id."""
+    theme = await actions.create_theme(db, SYSTEM, ThemeCreation(name=f"Theme of {title}"))
+    created = await actions.create_discussion(
+        db,
+        SYSTEM,
+        DiscussionCreation(
+            theme_id=theme.id, title=title, moderators=[m.user.email for m in moderators]
+        ),
+    )
+    return created.id
+
+
+async def round_in(
+    db: Database,
+    discussion_id: int,
+    state: RoundState = RoundState.OPEN,
+    *,
+    opens_in: timedelta = timedelta(days=-1),
+    lasts: timedelta = timedelta(days=7),
+) -> int:
+    """A round of the discussion, moved (as the system) to `state`; the round's id."""
+    opens_at = utcnow() + opens_in
+    added = await actions.add_round(
+        db,
+        SYSTEM,
+        RoundCreation(
+            discussion_id=discussion_id,
+            question="What makes a partnership last?",
+            opens_at=opens_at,
+            closes_at=opens_at + lasts,
+        ),
+    )
+    ref = RoundRef(round_id=added.id)
+    if state in {RoundState.OPEN, RoundState.CLOSED}:
+        await actions.open_round(db, SYSTEM, ref)
+    if state is RoundState.CLOSED:
+        await actions.close_round(db, SYSTEM, ref)
+    return added.id
+
+
+async def post(
+    db: Database, author: Member, round_id: int, body: str, reply_to: int | None = None
+) -> int:
+    """`author` posts `body` in the round (a reply if `reply_to`); the post's id."""
+    posted = await actions.post_contribution(
+        db, author.viewer, Posting(round_id=round_id, body=body, reply_to_id=reply_to)
+    )
+    return posted.id
+
+
+async def themes(db: Database) -> list[int]:
+    """The ids of every theme, oldest first."""
+    async with db.reading() as session:
+        return list(await session.scalars(select(Theme.id).order_by(Theme.id)))
