@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from discussions import queries
+from discussions.events import StanceCounts
 from discussions.live import COMMANDS
 from fair.core.errors import Invalid
 from fair.core.i18n import gettext as _
@@ -19,6 +20,8 @@ from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.core.zones import page_zone
 
 FORM_COMMANDS = {command.name: command for command in COMMANDS}
+BLANK_POST = {"id": 0, "author_name": "", "at": None, "body_html": ""}
+"""The post the page's templates are rendered from, for its script to fill in."""
 OPTIONAL_FIELDS = ("reply_to_id", "stance")
 """Fields a form sends empty to mean "none"."""
 
@@ -41,7 +44,12 @@ async def discussion(request: Request) -> Response:
     return render(
         request,
         "discussions/discussion.html",
-        {"page": page, "zone": await page_zone(services.db)},
+        {
+            "page": page,
+            "zone": await page_zone(services.db),
+            "blank_post": BLANK_POST,
+            "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),
+        },
     )
 
 

@@ -1,50 +1,61 @@
 // A discussion page: new posts and replies, stance counts and round changes arrive live on
-// `discussion:<id>`. Posts are added in place (their HTML was sanitised by the server);
-// a round change re-reads the page's rounds.
+// `discussion:<id>`. Posts are added in place from the page's own <template>s (the markup a
+// reload renders; their HTML was sanitised by the server); a round change re-reads the rounds.
 import { live, refreshSections } from "/static/js/live.js";
+import { localiseTimes } from "/static/js/times.js";
 
 const root = document.querySelector("[data-discussion-id]");
 
 if (root) {
   const discussionId = Number(root.dataset.discussionId);
 
-  function postElement(post) {
-    const article = document.createElement("article");
-    article.className = "post";
+  // A clone of `template` for `post`: ids, hidden fields and labels name the post; each form
+  // gets a fresh idempotency key when it is first sent (commands.js).
+  function fromTemplate(template, post) {
+    const element = template.content.firstElementChild.cloneNode(true);
+    const article = element.matches("[data-post-id]") ? element : element.querySelector("[data-post-id]");
     article.id = `post-${post.id}`;
     article.dataset.postId = String(post.id);
-    const meta = document.createElement("p");
-    meta.className = "meta";
-    const author = document.createElement("strong");
-    author.textContent = post.author_name;
-    const time = document.createElement("time");
+    article.querySelector("[data-author]").textContent = post.author_name;
+    const time = article.querySelector("time");
     time.dateTime = post.at;
-    time.textContent = new Date(post.at).toLocaleString();
-    meta.append(author, " · ", time);
-    const body = document.createElement("div");
-    body.className = "body";
-    body.innerHTML = post.body_html; // sanitised Markdown, from the server
-    article.append(meta, body);
-    return article;
+    time.textContent = post.at;
+    article.querySelector("[data-body]").innerHTML = post.body_html; // sanitised by the server
+    for (const field of element.querySelectorAll("input[name=contribution_id]")) field.value = String(post.id);
+    for (const field of element.querySelectorAll("input[name=idem]")) field.value = "";
+    if (element !== article) {
+      element.id = `thread-${post.id}`;
+      element.dataset.threadId = String(post.id);
+      for (const field of element.querySelectorAll("input[name=reply_to_id]")) field.value = String(post.id);
+      const box = element.querySelector("textarea");
+      const label = element.querySelector("label[for^=reply-]");
+      if (box && label) { box.id = `reply-${post.id}`; label.htmlFor = box.id; }
+    }
+    localiseTimes(element);
+    return element;
+  }
+
+  function bump(round, name) {
+    const cell = round.querySelector(`[data-${name}-count]`);
+    if (cell) cell.textContent = String(Number(cell.textContent) + 1);
   }
 
   function addPost(post) {
     if (document.getElementById(`post-${post.id}`)) return;
     const round = document.querySelector(`[data-round-id="${post.round_id}"]`);
-    if (!round) { refreshSections(["rounds"]); return; }
+    const kind = post.thread_id === null ? "thread" : "post";
+    const template = round?.querySelector(`template[data-${kind}-template]`);
+    if (!template) { refreshSections(["rounds"]); return; }
     if (post.thread_id === null) {
-      const thread = document.createElement("div");
-      thread.className = "thread";
-      thread.id = `thread-${post.id}`;
-      thread.dataset.threadId = String(post.id);
-      thread.append(postElement(post));
-      round.querySelector("[data-threads]").append(thread);
+      round.querySelector("[data-threads]").append(fromTemplate(template, post));
+      bump(round, "thread");
     } else {
-      const replies = document.querySelector(`#thread-${post.thread_id} [data-replies]`);
-      if (replies) replies.append(postElement(post));
-      const count = document.querySelector(`#thread-${post.thread_id} [data-reply-count]`);
-      if (count) count.textContent = String(post.replies);
+      const thread = document.getElementById(`thread-${post.thread_id}`);
+      if (!thread) { refreshSections(["rounds"]); return; }
+      thread.querySelector("[data-replies]").append(fromTemplate(template, post));
+      thread.querySelector("[data-reply-count]").textContent = String(post.replies);
     }
+    bump(round, "post");
     live.announce(`${post.author_name}: ${post.body_html.replace(/<[^>]*>/g, "").slice(0, 80)}`);
   }
 
@@ -56,6 +67,20 @@ if (root) {
       if (cell) cell.textContent = String(data.stances[name]);
     }
   }
+
+  // A stance button shows as pressed once the server agreed; the others of the post do not.
+  document.addEventListener("fair:command-done", (event) => {
+    const form = event.target;
+    if (form.dataset.command !== "discussions.stance.set") return;
+    const chosen = form.querySelector("input[name=stance]")?.value;
+    const post = form.closest("[data-post-id]");
+    for (const other of post.querySelectorAll("form[data-command='discussions.stance.set']")) {
+      const value = other.querySelector("input[name=stance]")?.value;
+      if (value) other.querySelector("button")?.setAttribute("aria-pressed", value === chosen ? "true" : "false");
+    }
+    const back = post.querySelector("form[data-stance-back]");
+    if (back) back.hidden = !chosen;
+  });
 
   live.follow(`discussion:${discussionId}`, {
     since: root.dataset.since,
