@@ -37,7 +37,7 @@ from fair.core.accounts.viewers import Who
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, Invalid, NotFound
 from fair.core.i18n import gettext as _
-from fair.core.slugs import slugify
+from fair.core.slugs import MAX_SLUG, slugify
 from fair.core.tables import utcnow
 from fair.core.zones import fair_zone, in_zone
 
@@ -45,12 +45,18 @@ from fair.core.zones import fair_zone, in_zone
 async def _free_slug(
     session: AsyncSession, model: type[Theme] | type[Discussion], slug: str
 ) -> str:
-    """`slug`, or `slug-2`, `slug-3`... : the first address no other row of `model` has."""
-    taken = set(await session.scalars(select(model.slug).where(model.slug.startswith(slug))))
+    """`slug`, or `slug-2`, `slug-3`... (within MAX_SLUG): the first address no other row of
+    `model` has."""
+    stem = slug[: MAX_SLUG - 4]
+    taken = set(
+        await session.scalars(
+            select(model.slug).where(model.slug.startswith(stem, autoescape=True))
+        )
+    )
     candidate, n = slug, 1
     while candidate in taken:
         n += 1
-        candidate = f"{slug}-{n}"
+        candidate = f"{stem}-{n}"
     return candidate
 
 
@@ -58,7 +64,7 @@ async def create_theme(db: Database, who: Who, form: ThemeCreation) -> events.Th
     """An organiser sets up a theme that will hold discussions."""
     actor = require(who, Capability.EDIT_FAIR)
     async with db.transaction(actor_id=actor.user_id) as tx:
-        slug = await _free_slug(tx.session, Theme, form.slug or slugify(form.name, "theme"))
+        slug = await _free_slug(tx.session, Theme, slugify(form.slug or form.name, "theme"))
         theme = Theme(
             slug=slug, name=form.name, introduction=form.introduction, created_at=utcnow()
         )
@@ -93,7 +99,7 @@ async def create_discussion(
                 },
             )
         slug = await _free_slug(
-            tx.session, Discussion, form.slug or slugify(form.title, "discussion")
+            tx.session, Discussion, slugify(form.slug or form.title, "discussion")
         )
         discussion = Discussion(
             theme_id=form.theme_id,

@@ -10,7 +10,14 @@ import pytest
 
 from discussions import actions, queries
 from discussions.channels import INDEX, discussion_channel
-from discussions.inputs import DiscussionCreation, Extension, Posting, RoundRef, StanceInput
+from discussions.inputs import (
+    DiscussionCreation,
+    Extension,
+    Posting,
+    RoundRef,
+    StanceInput,
+    ThemeCreation,
+)
 from discussions.rules import RoundState, StanceKind
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM, anonymous
@@ -242,3 +249,15 @@ async def test_only_organisers_set_up_discussions_with_known_moderators(db: Data
     assert "no@example.org" in str(caught.value.fields)
     kinds = [kind for kind, _d in payloads(await logged(db, INDEX))]
     assert kinds == ["discussions.theme.created", "discussions.discussion.created"]
+
+
+async def test_themes_of_the_same_long_name_get_distinct_short_addresses(db: Database) -> None:
+    """A second theme of the same (very long) name gets `-2`, within the 80-character address;
+    a typed address is made a slug too."""
+    name = "Partnership " * 12
+    first = await actions.create_theme(db, SYSTEM, ThemeCreation(name=name))
+    second = await actions.create_theme(db, SYSTEM, ThemeCreation(name=name))
+    typed = await actions.create_theme(db, SYSTEM, ThemeCreation(name="Typed", slug="100% Ours_"))
+    assert first.slug != second.slug and second.slug.endswith("-2")
+    assert max(len(first.slug), len(second.slug)) <= 80
+    assert typed.slug == "100-ours"
