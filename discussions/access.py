@@ -100,10 +100,14 @@ async def access_round(
     session: AsyncSession, who: Who, round_id: int, purpose: Purpose, *, lock: bool = False
 ) -> RoundAccess:
     """The round `round_id` and its discussion, if `who` may use it for `purpose`: as
-    `access_discussion`, and CONTRIBUTE and REACT only while the round is open."""
+    `access_discussion`, and CONTRIBUTE and REACT only while the round is open.
+
+    `lock` for CONTRIBUTE and REACT takes a shared lock (posters do not wait for each other,
+    but a closing waits for the posts under way, and they for it); else an exclusive one.
+    """
     query = select(Round).where(Round.id == round_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(read=purpose in {Purpose.CONTRIBUTE, Purpose.REACT})
     round_ = await session.scalar(query)
     if round_ is None:
         raise NotFound("discussions.round_not_found", _("There is no such round."))

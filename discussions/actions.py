@@ -206,7 +206,7 @@ async def _thread_of(tx: Tx, access: RoundAccess, reply_to_id: int) -> int:
 async def post_contribution(db: Database, who: Who, form: Posting) -> events.ContributionView:
     """A participant posts in an open round: a new thread, or a reply in a post's thread."""
     async with db.transaction(actor_id=who.user_id) as tx:
-        access = await access_round(tx.session, who, form.round_id, Purpose.CONTRIBUTE)
+        access = await access_round(tx.session, who, form.round_id, Purpose.CONTRIBUTE, lock=True)
         author = await account_of(tx.session, access.person)
         thread_id = (
             None if form.reply_to_id is None else await _thread_of(tx, access, form.reply_to_id)
@@ -237,7 +237,9 @@ async def set_stance(db: Database, who: Who, form: StanceInput) -> events.Stance
         )
         if contribution is None or contribution.hidden:
             raise NotFound("discussions.contribution_not_found", _("There is no such post."))
-        access = await access_round(tx.session, who, contribution.round_id, Purpose.REACT)
+        access = await access_round(
+            tx.session, who, contribution.round_id, Purpose.REACT, lock=True
+        )
         person = access.person
         if contribution.author_id == person.user_id:
             raise Conflict("discussions.own_contribution", _("This is your own post."))
