@@ -332,6 +332,7 @@ def test_defaults_load_without_environment() -> None:
     assert settings.features == (
         "fair.hall.feature",
         "fair.qa.feature",
+        "discussions.feature",
     )
 
 
