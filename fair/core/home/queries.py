@@ -14,6 +14,7 @@ from fair.core.accounts.models import User
 from fair.core.audit import SYSTEM_ROLE, AuditEntry
 from fair.core.db import Database
 from fair.core.events import View
+from fair.core.fields import id_from_text
 from fair.core.home.inputs import AuditFilter
 from fair.core.home.models import FairCountry, FairInfo, Theme
 from fair.core.tables import iso
@@ -97,13 +98,14 @@ def _audit_query(filters: AuditFilter) -> Select[AuditEntry, str]:
     actor = filters.actor.strip()
     if actor.lower() == SYSTEM_ROLE:
         query = query.where(AuditEntry.actor_id.is_(None))
-    elif actor.isdigit():
-        query = query.where(AuditEntry.actor_id == int(actor))
+    elif actor.isdecimal():
+        # A number beyond any id matches nobody rather than overflowing the column.
+        query = query.where(AuditEntry.actor_id == (id_from_text(actor) or 0))
     elif actor:
         query = query.where(User.email == actor.lower())
     if filters.since is not None:
         query = query.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
-    if filters.until is not None:
+    if filters.until is not None and filters.until < date.max:
         end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
         query = query.where(AuditEntry.at < end)
     if filters.before_id is not None:
