@@ -73,16 +73,16 @@ async def test_an_organiser_reads_and_filters_the_audit_log(server: RunningServe
         by_number = await http.get("/organise/audit", params={"actor": str(organiser.user_id)})
         assert actions_shown(by_number.text) == ["account.role.changed"]
         long_ago = await http.get(
-            "/organise/audit", params={"since": "2001-01-01", "until": "2001-12-31"}
+            "/organise/audit", params={"from_day": "2001-01-01", "to_day": "2001-12-31"}
         )
         assert row_ids(long_ago.text) == []
         no_such = await http.get("/organise/audit", params={"actor": "9" * 30})
         assert no_such.status_code == 200 and row_ids(no_such.text) == []
         to_the_end = await http.get(
-            "/organise/audit", params={"since": "0001-01-01", "until": "9999-12-31"}
+            "/organise/audit", params={"from_day": "0001-01-01", "to_day": "9999-12-31"}
         )
         assert len(row_ids(to_the_end.text)) == 2
-        bad = await http.get("/organise/audit", params={"since": "yesterday"})
+        bad = await http.get("/organise/audit", params={"from_day": "yesterday"})
         assert bad.status_code == 422
 
 

@@ -64,9 +64,9 @@ class AuditFilter(Input):
     """The start of the action's name: `qa.` or `qa.question.decided`."""
     actor: Annotated[Line, Field(max_length=200)] = ""
     """An account's e-mail or number, or `system` for the platform."""
-    since: date | None = None
+    from_day: date | None = None
     """From this day on (UTC), inclusive."""
-    until: date | None = None
+    to_day: date | None = None
     """Up to this day (UTC), inclusive."""
     before_id: Id | None = None
     """Only rows older than this one: the next page."""

@@ -103,10 +103,10 @@ def _audit_query(filters: AuditFilter) -> Select[AuditEntry, str]:
         query = query.where(AuditEntry.actor_id == (id_from_text(actor) or 0))
     elif actor:
         query = query.where(User.email == actor.lower())
-    if filters.since is not None:
-        query = query.where(AuditEntry.at >= datetime.combine(filters.since, time(), UTC))
-    if filters.until is not None and filters.until < date.max:
-        end = datetime.combine(filters.until + timedelta(days=1), time(), UTC)
+    if filters.from_day is not None:
+        query = query.where(AuditEntry.at >= datetime.combine(filters.from_day, time(), UTC))
+    if filters.to_day is not None and filters.to_day < date.max:
+        end = datetime.combine(filters.to_day + timedelta(days=1), time(), UTC)
         query = query.where(AuditEntry.at < end)
     if filters.before_id is not None:
         query = query.where(AuditEntry.id < filters.before_id)

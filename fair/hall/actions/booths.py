@@ -239,15 +239,17 @@ async def add_team_member(
                 _("Nobody has registered with this e-mail yet. Ask them to register first."),
                 fields={"email": _("No account with this e-mail.")},
             )
-        if await tx.session.get(TeamMember, (booth_id, user.id)) is None:
+        on_team = await tx.session.get(TeamMember, (booth_id, user.id)) is not None
+        if not on_team:
             tx.session.add(TeamMember(booth_id=booth_id, user_id=user.id, added_at=utcnow()))
         tx.audit(
             viewer,
             TEAM_MEMBER_ADDED,
             booth_id,
-            before={"user_id": user.id, "role": user.role},
+            before={"user_id": user.id, "on_team": on_team, "role": user.role},
             after={
                 "user_id": user.id,
+                "on_team": True,
                 "role": Role.EXHIBITOR.value if user.role == Role.PARTICIPANT.value else user.role,
             },
         )
@@ -268,7 +270,13 @@ async def remove_team_member(db: Database, viewer: Viewer, booth_id: int, user_i
         member = await tx.session.get(TeamMember, (booth_id, user_id))
         if member is None:
             return
-        tx.audit(viewer, TEAM_MEMBER_REMOVED, booth_id, before={"user_id": user_id}, after=None)
+        tx.audit(
+            viewer,
+            TEAM_MEMBER_REMOVED,
+            booth_id,
+            before={"user_id": user_id, "on_team": True},
+            after={"user_id": user_id, "on_team": False},
+        )
         await tx.session.delete(member)
         await tx.session.flush()
         members = await views.team(tx.session, booth_id)
