@@ -1,6 +1,6 @@
 """Layering rules read from the source: fair never imports discussions, only the transaction
-appends to the event log, only action modules record events, and no module builds an engine
-at import time."""
+appends to the event log and writes audit rows, only action modules record events and audit,
+and no module builds an engine at import time."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from fair.core.settings import PROJECT_ROOT
 FAIR = PROJECT_ROOT / "fair"
 LOG_MODULE = "fair.core.log"
 LOG_WRITERS = {"fair/core/db.py", "fair/core/log.py"}
+AUDIT_MODULE = "fair.core.audit"
+AUDIT_WRITERS = {"fair/core/db.py", "fair/core/audit.py"}
+AUDIT_MODEL = "AuditEntry"
+STATEMENTS = {"insert", "update", "delete"}
 ENGINE_FACTORIES = {"create_engine", "create_async_engine", "engine_from_config"}
 RECORDERS_BY_NAME = {
     # Organisers scheduling panels: an action module in all but name (it is qa's set-up).
@@ -125,6 +129,53 @@ def event_recordings(path: str, source: str) -> list[str]:
     ]
 
 
+def audit_calls(path: str, source: str) -> list[str]:
+    """Every call of an `.audit(...)` method: a transaction writing an audit row."""
+    tree = ast.parse(source, filename=path)
+    return [
+        f"{path}:{node.lineno} calls {ast.unparse(node.func)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "audit"
+    ]
+
+
+def audit_row_writes(path: str, source: str) -> list[str]:
+    """Audit rows made or changed other than through `Tx.audit`: building an `AuditEntry`,
+    an INSERT, UPDATE or DELETE statement on it, or using `fair.core.audit.entry`."""
+    tree = ast.parse(source, filename=path)
+    module_names: set[str] = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            source_module = resolve(path, node)
+            for alias in node.names:
+                if f"{source_module}.{alias.name}" == AUDIT_MODULE:
+                    module_names.add(alias.asname or alias.name)
+                elif source_module == AUDIT_MODULE and alias.name in {"entry", "*"}:
+                    found.append(f"{path}:{node.lineno} imports {alias.name} from {AUDIT_MODULE}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == AUDIT_MODULE:
+                    module_names.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "entry":
+            if ast.unparse(node.value) in module_names:
+                found.append(f"{path}:{node.lineno} uses {ast.unparse(node)}")
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == AUDIT_MODEL:
+            found.append(f"{path}:{node.lineno} builds an {AUDIT_MODEL}")
+        elif name in STATEMENTS and any(
+            ast.unparse(arg).split(".")[-1] == AUDIT_MODEL for arg in node.args
+        ):
+            found.append(f"{path}:{node.lineno} calls {name}({AUDIT_MODEL})")
+    return found
+
+
 def import_time_calls(tree: ast.AST) -> Iterator[ast.Call]:
     """Calls that run when the module is imported: outside any function or lambda body."""
     for node in ast.iter_child_nodes(tree):
@@ -222,6 +273,51 @@ def test_recording_check_ignores_other_names() -> None:
     """Functions and fields whose name merely starts with `record` are not recordings."""
     source = "async def f(v, db, r):\n    await v.record_visit(db)\n    return r.recorded\n"
     assert event_recordings("fair/hall/pages.py", source) == []
+
+
+@pytest.mark.parametrize("path", MODULES)
+def test_only_action_modules_write_audit_rows(path: Path) -> None:
+    """Audit rows are written by actions through `tx.audit`, in the transaction of the action;
+    nothing else builds, inserts, updates or deletes one."""
+    name = relative(path)
+    source = path.read_text(encoding="utf-8")
+    if not is_action_module(name):
+        assert audit_calls(name, source) == []
+    if name not in AUDIT_WRITERS:
+        assert audit_row_writes(name, source) == []
+
+
+def test_the_audit_checks_see_the_writers() -> None:
+    """The checks see the Q&A actions call tx.audit and the transaction build the row."""
+    qa_actions = (PROJECT_ROOT / "fair/qa/actions.py").read_text(encoding="utf-8")
+    assert audit_calls("fair/qa/actions.py", qa_actions) != []
+    db = (FAIR / "core" / "db.py").read_text(encoding="utf-8")
+    assert audit_row_writes("fair/core/db.py", db) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from fair.core.audit import AuditEntry\ndef f(s):\n    s.add(AuditEntry(action='x'))\n",
+        "from sqlalchemy import delete\nasync def f(s):\n    await s.execute(delete(AuditEntry))\n",
+        "import sqlalchemy as sa\ndef f():\n    return sa.update(audit.AuditEntry)\n",
+        "from fair.core import audit\ndef f(a):\n    return audit.entry(a, None, 1)\n",
+        "from fair.core.audit import entry\n",
+    ],
+)
+def test_the_audit_row_check_catches_every_form(source: str) -> None:
+    """Building a row, a statement on the table, or the row factory outside the transaction
+    are all reported."""
+    assert audit_row_writes("fair/qa/pages.py", source) != []
+
+
+def test_the_audit_row_check_ignores_reading() -> None:
+    """Selecting audit rows, as the organisers' page does, is not a write."""
+    source = (
+        "from sqlalchemy import select\nfrom fair.core.audit import AuditEntry\n"
+        "def f():\n    return select(AuditEntry).order_by(AuditEntry.id)\n"
+    )
+    assert audit_row_writes("fair/core/home/queries.py", source) == []
 
 
 @pytest.mark.parametrize("path", MODULES)

@@ -4,7 +4,8 @@
 `tx.record(event)`; the event goes to each channel of its own `audience()`, is
 numbered and stored there in the same transaction as the change, and is handed
 to `on_commit` (the hub) only after the commit succeeded. A transaction that
-fails records nothing and publishes nothing.
+fails records nothing and publishes nothing. `tx.audit(...)` adds the action's row to the
+audit log (`fair.core.audit`) in the same transaction, the only way such a row is written.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from fair.core import log
+from fair.core import audit, log
 from fair.core.events import Envelope, Event
 from fair.core.faults import mapped
 
 if TYPE_CHECKING:
+    from fair.core.accounts.viewers import Actor, Viewer
     from fair.core.settings import Settings
 
 CommitListener = Callable[[Sequence[Envelope]], Awaitable[None]]
@@ -125,6 +127,19 @@ class Tx:
             raise ValueError(f"{event.type} names a channel twice: {channels}")
         for channel in channels:
             self._pending.append((channel, event))
+
+    def audit(
+        self,
+        actor: Actor | Viewer,
+        action: audit.AuditAction,
+        target_id: int | str,
+        *,
+        before: audit.Snapshot | None = None,
+        after: audit.Snapshot | None = None,
+    ) -> None:
+        """Write the audit row of `action`, done by `actor` to `target_id`, in this
+        transaction: it is kept if and only if the action commits."""
+        self.session.add(audit.entry(actor, action, target_id, before=before, after=after))
 
     async def _append(self) -> list[Envelope]:
         return await log.append(self.session, self._pending, self.actor_id)

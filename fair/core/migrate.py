@@ -27,7 +27,13 @@ from fair.core.tables import Base
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 CORE_VERSIONS = MIGRATIONS / "versions"
-CORE_TABLES = ("fair.core.log", "fair.core.idempotency", "fair.core.leases", "fair.core.consumers")
+CORE_TABLES = (
+    "fair.core.log",
+    "fair.core.idempotency",
+    "fair.core.leases",
+    "fair.core.consumers",
+    "fair.core.audit",
+)
 """Core modules that define tables outside any feature."""
 
 # The revisions a database migrated with the old single chain (0001 -> 0002 -> 0003 -> 0004,

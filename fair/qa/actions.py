@@ -3,6 +3,8 @@
 Who hears what is decided here, by which event is recorded: moderators hear everything
 (events on `qa:<id>:moderation`); followers of `qa:<id>` hear only published questions;
 the asker hears about their own question on `user:<id>`. Each event names its own channels.
+Every action of a moderator, a panelist or an organiser here writes one audit row
+(`fair.core.audit`); asking, voting and backstage notes do not.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fair.core.accounts.access import account_of
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer, Who
+from fair.core.audit import audited
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, Invalid, NotFound
 from fair.core.i18n import gettext as _
@@ -44,6 +47,28 @@ from fair.qa.rules import (
     may_move_panel,
     may_move_question,
 )
+
+QUESTION_DECIDED = audited(
+    "qa.question.decided", "question", "A moderator approved or rejected a question."
+)
+QUESTION_CORRECTED = audited(
+    "qa.question.corrected", "question", "A moderator corrected a question's text."
+)
+QUESTION_MERGED = audited(
+    "qa.question.merged", "question", "A moderator merged a duplicate into another question."
+)
+QUESTION_TAGGED = audited("qa.question.tagged", "question", "A moderator set a question's tags.")
+QUESTION_HIDDEN = audited("qa.question.hidden", "question", "A moderator hid a question.")
+QUESTION_ANSWERED = audited(
+    "qa.question.answered", "question", "A panelist answered a question, live or in writing."
+)
+ANSWERING_SET = audited(
+    "qa.panel.answering_set", "panel", "A panelist marked the question being answered now."
+)
+PANEL_STATE_CHANGED = audited(
+    "qa.panel.state_changed", "panel", "A moderator, an organiser or the schedule moved a panel."
+)
+PANEL_CREATED = audited("qa.panel.created", "panel", "An organiser scheduled a panel.")
 
 
 async def _question(
@@ -181,9 +206,17 @@ async def decide(db: Database, viewer: Viewer, form: Decision) -> None:
     async with db.transaction(actor_id=viewer.user_id) as tx:
         question, access, asker = await _question(tx, viewer, form.question_id, Purpose.MODERATE)
         was_public = is_public(QuestionState(question.state))
+        before = {"state": question.state}
         _move(question, QuestionState.APPROVED if form.approve else QuestionState.REJECTED)
         question.reject_reason = "" if form.approve else (form.reason.value if form.reason else "")
         question.decided_at = utcnow()
+        tx.audit(
+            viewer,
+            QUESTION_DECIDED,
+            question.id,
+            before=before,
+            after={"state": question.state, "reason": question.reject_reason},
+        )
         _tell_everyone(
             tx,
             question,
@@ -209,6 +242,13 @@ async def correct(db: Database, viewer: Viewer, form: Correction) -> None:
                 after=form.text,
                 at=utcnow(),
             )
+        )
+        tx.audit(
+            viewer,
+            QUESTION_CORRECTED,
+            question.id,
+            before={"text": question.text},
+            after={"text": form.text},
         )
         question.text = form.text
         was_public = is_public(QuestionState(question.state))
@@ -237,8 +277,16 @@ async def merge(db: Database, viewer: Viewer, form: Merge) -> None:
             # A published question may only join another published one: pointing the public at
             # a question still waiting for moderation would reveal it.
             raise Conflict("qa.bad_transition", _("Merge into a published question."))
+        before = {"state": duplicate.state}
         _move(duplicate, QuestionState.MERGED)
         duplicate.merged_into_id = kept.id
+        tx.audit(
+            viewer,
+            QUESTION_MERGED,
+            duplicate.id,
+            before=before,
+            after={"state": duplicate.state, "merged_into_id": kept.id},
+        )
         if access.panel.answering_id == duplicate.id:
             access.panel.answering_id = None
             tx.record(events.NowAnswering(panel_id=duplicate.panel_id, question_id=None))
@@ -271,6 +319,13 @@ async def merge(db: Database, viewer: Viewer, form: Merge) -> None:
 async def tag(db: Database, viewer: Viewer, form: Tagging) -> None:
     async with db.transaction(actor_id=viewer.user_id) as tx:
         question, access, asker = await _question(tx, viewer, form.question_id, Purpose.MODERATE)
+        tx.audit(
+            viewer,
+            QUESTION_TAGGED,
+            question.id,
+            before={"tags": question.tags},
+            after={"tags": ",".join(form.tags)},
+        )
         question.tags = ",".join(form.tags)
         was_public = is_public(QuestionState(question.state))
         _tell_everyone(tx, question, asker, access, "tagged", was_public=was_public)
@@ -281,7 +336,9 @@ async def hide(db: Database, viewer: Viewer, form: QuestionRef) -> None:
     async with db.transaction(actor_id=viewer.user_id) as tx:
         question, access, asker = await _question(tx, viewer, form.question_id, Purpose.MODERATE)
         was_public = is_public(QuestionState(question.state))
+        before = {"state": question.state}
         _move(question, QuestionState.HIDDEN)
+        tx.audit(viewer, QUESTION_HIDDEN, question.id, before=before, after={"state": "hidden"})
         if access.panel.answering_id == question.id:
             access.panel.answering_id = None
             tx.record(events.NowAnswering(panel_id=question.panel_id, question_id=None))
@@ -307,6 +364,13 @@ async def set_answering(db: Database, viewer: Viewer, form: Answering) -> None:
                 )
         if access.panel.answering_id == form.question_id:
             return
+        tx.audit(
+            viewer,
+            ANSWERING_SET,
+            form.panel_id,
+            before={"answering_id": access.panel.answering_id},
+            after={"answering_id": form.question_id},
+        )
         access.panel.answering_id = form.question_id
         tx.record(events.NowAnswering(panel_id=form.panel_id, question_id=form.question_id))
 
@@ -324,6 +388,7 @@ async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
                 fields={"text": _("Required unless answered live.")},
             )
         state = QuestionState(question.state)
+        before = {"state": question.state, "answer": question.answer}
         if state == QuestionState.APPROVED:
             _move(question, QuestionState.ANSWERED)
         elif state != QuestionState.ANSWERED:
@@ -332,6 +397,13 @@ async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
         if form.text:
             question.answer = form.text
         question.answered_by, question.answered_at = viewer.user_id, utcnow()
+        tx.audit(
+            viewer,
+            QUESTION_ANSWERED,
+            question.id,
+            before=before,
+            after={"state": question.state, "answer": question.answer, "live": form.live},
+        )
         if access.panel.answering_id == question.id:
             access.panel.answering_id = None
             tx.record(events.NowAnswering(panel_id=question.panel_id, question_id=None))
@@ -363,6 +435,13 @@ async def change_panel_state(db: Database, viewer: Who, form: PanelStateInput) -
                 _("A %(current)s panel cannot become %(target)s.")
                 % {"current": current.value, "target": form.state.value},
             )
+        tx.audit(
+            viewer,
+            PANEL_STATE_CHANGED,
+            form.panel_id,
+            before={"state": current.value},
+            after={"state": form.state.value},
+        )
         access.panel.state = form.state.value
         if form.state != PanelState.LIVE and access.panel.answering_id is not None:
             access.panel.answering_id = None

@@ -16,6 +16,7 @@ from fair.core.tables import utcnow
 from fair.core.zones import fair_zone, in_zone
 from fair.hall import public as hall
 from fair.qa import events, views
+from fair.qa.actions import PANEL_CREATED
 from fair.qa.inputs import PanelCreation
 from fair.qa.models import Panel, PanelBooth, PanelMember
 from fair.qa.rules import PanelRole, PanelState
@@ -95,5 +96,11 @@ async def create_panel(
         for slug_ in dict.fromkeys(form.booths):
             tx.session.add(PanelBooth(panel_id=panel.id, booth_id=booths[slug_].id))
         view = views.panel_view(panel)
+        tx.audit(
+            viewer,
+            PANEL_CREATED,
+            panel.id,
+            after={"slug": panel.slug, "title": panel.title, "starts_at": panel.starts_at},
+        )
         tx.record(events.PanelScheduled(panel=view))
     return panel

@@ -1,4 +1,7 @@
-"""Account actions: each changes state and records its events in one transaction."""
+"""Account actions: each changes state and records its events in one transaction.
+
+An organiser's role change and suspension each write one audit row (`fair.core.audit`).
+"""
 
 from __future__ import annotations
 
@@ -16,10 +19,14 @@ from fair.core.accounts.models import Login, User
 from fair.core.accounts.passwords import hash_password, verify_password
 from fair.core.accounts.roles import Capability, Role
 from fair.core.accounts.viewers import Viewer
+from fair.core.audit import audited
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, FairError, Forbidden
 from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
+
+ROLE_CHANGED = audited("account.role.changed", "account", "An organiser changed a person's role.")
+ACCOUNT_BANNED = audited("account.banned", "account", "An organiser suspended a person.")
 
 
 def login_id_for(token: str) -> str:
@@ -114,6 +121,13 @@ async def change_role(db: Database, viewer: Viewer, user_id: int, form: RoleChan
             raise Forbidden("account.own_role", _("Organisers cannot take away their own role."))
         if user.role == form.role.value:
             return user
+        tx.audit(
+            actor,
+            ROLE_CHANGED,
+            user.id,
+            before={"role": user.role},
+            after={"role": form.role.value},
+        )
         user.role = form.role.value
         view = person_view(user)
         tx.record(events.RoleChanged(person=view))
@@ -129,6 +143,7 @@ async def ban(db: Database, viewer: Viewer, user_id: int) -> User:
             raise Forbidden("account.ban_self", _("You cannot suspend your own account."))
         if user.banned:
             return user
+        tx.audit(actor, ACCOUNT_BANNED, user.id, before={"banned": False}, after={"banned": True})
         user.banned = True
         await _end_logins(tx, user.id)
         view = person_view(user)

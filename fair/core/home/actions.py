@@ -1,4 +1,7 @@
-"""Setting up the fair: its details, its themes and the countries in play."""
+"""Setting up the fair: its details, its themes and the countries in play.
+
+Each of the three writes one audit row (`fair.core.audit`), the demo loader's as the platform.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from sqlalchemy import delete, select
 from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Who
+from fair.core.audit import audited
 from fair.core.db import Database, Tx
 from fair.core.errors import Invalid
 from fair.core.events import Event, View
@@ -16,6 +20,12 @@ from fair.core.home.queries import FairView, fair_view
 from fair.core.i18n import gettext as _
 
 FAIR_CHANNEL = "fair"
+FAIR_TARGET = "fair"
+"""The target id of the fair itself in the audit log (there is one fair)."""
+
+DETAILS_SET = audited("fair.details.set", "fair", "An organiser set the fair's details.")
+THEMES_SET = audited("fair.themes.set", "fair", "An organiser set the fair's themes.")
+COUNTRIES_SET = audited("fair.countries.set", "fair", "An organiser set the countries in play.")
 
 
 class ThemeView(View):
@@ -63,6 +73,7 @@ async def set_fair_details(db: Database, who: Who, form: FairDetails) -> FairVie
     actor = require(who, Capability.EDIT_FAIR)
     async with db.transaction(actor_id=actor.user_id) as tx:
         info = await _fair_row(tx)
+        before = None if info is None else fair_view(info).model_dump(mode="json")
         if info is None:
             info = FairInfo()
             tx.session.add(info)
@@ -73,6 +84,7 @@ async def set_fair_details(db: Database, who: Who, form: FairDetails) -> FairVie
             form.description,
         )
         view = fair_view(info)
+        tx.audit(actor, DETAILS_SET, FAIR_TARGET, before=before, after=view.model_dump(mode="json"))
         tx.record(FairDetailsChanged(fair=view))
     return view
 
@@ -89,6 +101,7 @@ async def set_themes(db: Database, who: Who, form: Themes) -> list[ThemeView]:
         )
     async with db.transaction(actor_id=actor.user_id) as tx:
         existing = {t.slug: t for t in await tx.session.scalars(select(Theme))}
+        before = [t.slug for t in sorted(existing.values(), key=lambda t: t.position)]
         for position, theme in enumerate(form.themes):
             row = existing.pop(theme.slug, None) or Theme(slug=theme.slug)
             row.name, row.description, row.position = theme.name, theme.description, position
@@ -98,6 +111,7 @@ async def set_themes(db: Database, who: Who, form: Themes) -> list[ThemeView]:
         views = [
             ThemeView(slug=t.slug, name=t.name, description=t.description) for t in form.themes
         ]
+        tx.audit(actor, THEMES_SET, FAIR_TARGET, before={"themes": before}, after={"themes": slugs})
         tx.record(FairThemesChanged(themes=views))
     return views
 
@@ -107,6 +121,14 @@ async def set_countries(db: Database, who: Who, form: Countries) -> list[str]:
     actor = require(who, Capability.EDIT_FAIR)
     codes = sorted(set(form.countries))
     async with db.transaction(actor_id=actor.user_id) as tx:
+        before = sorted(await tx.session.scalars(select(FairCountry.code)))
+        tx.audit(
+            actor,
+            COUNTRIES_SET,
+            FAIR_TARGET,
+            before={"countries": before},
+            after={"countries": codes},
+        )
         await tx.session.execute(delete(FairCountry))
         tx.session.add_all([FairCountry(code=code) for code in codes])
         tx.record(FairCountriesChanged(countries=codes))

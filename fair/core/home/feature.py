@@ -17,6 +17,8 @@ feature = Feature(
         Route("/organise/details", pages.save_details, methods=["POST"]),
         Route("/organise/themes", pages.save_themes, methods=["POST"]),
         Route("/organise/countries", pages.save_countries, methods=["POST"]),
+        Route("/organise/audit", pages.audit_page, methods=["GET"]),
+        Route("/organise/audit.csv", pages.audit_csv, methods=["GET"]),
     ],
     channel_rules={
         FAIR_CHANNEL: named_rule(

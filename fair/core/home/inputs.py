@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
 
-from fair.core.fields import Country, Line, Text
+from fair.core.fields import Country, Id, Line, Text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
@@ -55,3 +55,18 @@ class Themes(Input):
 
 class Countries(Input):
     countries: Annotated[list[Country], Field(max_length=250)]
+
+
+class AuditFilter(Input):
+    """What an organiser narrows the audit log to; every field may be left empty."""
+
+    action: Annotated[Line, Field(max_length=100)] = ""
+    """The start of the action's name: `qa.` or `qa.question.decided`."""
+    actor: Annotated[Line, Field(max_length=200)] = ""
+    """An account's e-mail or number, or `system` for the platform."""
+    from_day: date | None = None
+    """From this day on (UTC), inclusive."""
+    to_day: date | None = None
+    """Up to this day (UTC), inclusive."""
+    before_id: Id | None = None
+    """Only rows older than this one: the next page."""

@@ -1,4 +1,4 @@
-"""The home page, and the organisers' set-up of the fair."""
+"""The home page, the organisers' set-up of the fair, and their view of the audit log."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from starlette.responses import RedirectResponse, Response
 from fair.core.access import require
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.roles import Capability
+from fair.core.audit import audited_actions
 from fair.core.errors import FairError
 from fair.core.home import actions, queries
-from fair.core.home.inputs import Countries, FairDetails, Themes
-from fair.core.inputs import parse
+from fair.core.home.inputs import AuditFilter, Countries, FairDetails, Themes
+from fair.core.inputs import ids_from_form, parse
 from fair.core.pages import form_data, form_rows, render, services_of, viewer_of
 
 EXTRA_THEME_ROWS = 2
+AUDIT_CAPABILITY = Capability.SEE_PEOPLE
+"""Reading the audit log: its rows name people, their roles and suspensions."""
 
 
 async def home(request: Request) -> Response:
@@ -91,3 +94,39 @@ async def save_countries(request: Request) -> Response:
     except FairError as refusal:
         return await _setup_page(request, error=refusal, section="countries", status=refusal.status)
     return RedirectResponse("/organise?saved=countries#countries", status_code=303)
+
+
+def _audit_filter(request: Request) -> AuditFilter:
+    """The page's filters from the query string; a field left empty does not filter."""
+    given = {name: value for name, value in request.query_params.items() if value.strip()}
+    return parse(AuditFilter, ids_from_form(given))
+
+
+async def audit_page(request: Request) -> Response:
+    """Organisers read the audit log, newest first, filtered by action, actor and days."""
+    require(await viewer_of(request), AUDIT_CAPABILITY)
+    filters = _audit_filter(request)
+    rows, more = await queries.audit_page(services_of(request).db, filters)
+    shown = filters.model_dump(mode="json", exclude={"before_id"}, exclude_none=True)
+    return render(
+        request,
+        "organise/audit.html",
+        {
+            "rows": rows,
+            "more": more,
+            "filters": shown,
+            "actions": [action.name for action in audited_actions()],
+            "query": {name: value for name, value in shown.items() if value},
+        },
+    )
+
+
+async def audit_csv(request: Request) -> Response:
+    """The audit log, with the page's filters, as a CSV file."""
+    require(await viewer_of(request), AUDIT_CAPABILITY)
+    body = await queries.audit_csv(services_of(request).db, _audit_filter(request))
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="audit-log.csv"'},
+    )

@@ -1,14 +1,39 @@
-"""Reading the fair's own details."""
+"""Reading the fair's own details, and its audit log for organisers."""
 
 from __future__ import annotations
 
-from datetime import date
+import csv
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from fair.core.accounts.models import User
+from fair.core.audit import SYSTEM_ROLE, AuditEntry
 from fair.core.db import Database
 from fair.core.events import View
+from fair.core.fields import id_from_text
+from fair.core.home.inputs import AuditFilter
 from fair.core.home.models import FairCountry, FairInfo, Theme
+from fair.core.tables import iso
+from fair.core.text import spreadsheet_safe
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_CSV_BATCH = 500
+AUDIT_CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor",
+    "actor_role",
+    "action",
+    "target_type",
+    "target_id",
+    "before",
+    "after",
+)
 
 
 class FairView(View):
@@ -48,3 +73,102 @@ async def themes(db: Database) -> list[tuple[str, str, str]]:
 async def countries_in_play(db: Database) -> list[str]:
     async with db.reading() as session:
         return sorted(await session.scalars(select(FairCountry.code)))
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One row of the audit log as organisers read it, with the actor's name."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    actor_role: str
+    action: str
+    target_type: str
+    target_id: str
+    before: str | None
+    after: str | None
+
+
+def _audit_query(filters: AuditFilter) -> Select[AuditEntry, str]:
+    query = select(AuditEntry, User.display_name).outerjoin(User, User.id == AuditEntry.actor_id)
+    if filters.action:
+        query = query.where(AuditEntry.action.startswith(filters.action, autoescape=True))
+    actor = filters.actor.strip()
+    if actor.lower() == SYSTEM_ROLE:
+        query = query.where(AuditEntry.actor_id.is_(None))
+    elif actor.isdecimal():
+        # A number beyond any id matches nobody rather than overflowing the column.
+        query = query.where(AuditEntry.actor_id == (id_from_text(actor) or 0))
+    elif actor:
+        query = query.where(User.email == actor.lower())
+    if filters.from_day is not None:
+        query = query.where(AuditEntry.at >= datetime.combine(filters.from_day, time(), UTC))
+    if filters.to_day is not None and filters.to_day < date.max:
+        end = datetime.combine(filters.to_day + timedelta(days=1), time(), UTC)
+        query = query.where(AuditEntry.at < end)
+    if filters.before_id is not None:
+        query = query.where(AuditEntry.id < filters.before_id)
+    return query.order_by(AuditEntry.id.desc())
+
+
+async def audit_page(
+    db: Database, filters: AuditFilter, *, size: int = AUDIT_PAGE_SIZE
+) -> tuple[list[AuditRow], int | None]:
+    """Up to `size` rows matching `filters`, newest first, and the id to continue before (None
+    on the last page): keyset pagination, so a page stays right while rows are added."""
+    async with db.reading() as session:
+        found = (await session.execute(_audit_query(filters).limit(size + 1))).all()
+    rows = [_audit_row(entry, name) for entry, name in found[:size]]
+    return rows, (rows[-1].id if len(found) > size else None)
+
+
+async def audit_rows(db: Database, filters: AuditFilter) -> AsyncIterator[AuditRow]:
+    """Every row matching `filters`, newest first, read in batches."""
+    cursor = filters
+    while True:
+        rows, more = await audit_page(db, cursor, size=AUDIT_CSV_BATCH)
+        for row in rows:
+            yield row
+        if more is None:
+            return
+        cursor = cursor.model_copy(update={"before_id": more})
+
+
+async def audit_csv(db: Database, filters: AuditFilter) -> str:
+    """The rows matching `filters` as CSV, every text cell safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(AUDIT_CSV_COLUMNS)
+    async for row in audit_rows(db, filters):
+        writer.writerow(
+            [
+                row.id,
+                iso(row.at),
+                "" if row.actor_id is None else row.actor_id,
+                spreadsheet_safe(row.actor_name),
+                row.actor_role,
+                spreadsheet_safe(row.action),
+                spreadsheet_safe(row.target_type),
+                spreadsheet_safe(row.target_id),
+                spreadsheet_safe(row.before or ""),
+                spreadsheet_safe(row.after or ""),
+            ]
+        )
+    return out.getvalue()
+
+
+def _audit_row(entry: AuditEntry, name: str | None) -> AuditRow:
+    return AuditRow(
+        id=entry.id,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        actor_name=name if name is not None else ("the fair" if entry.actor_id is None else ""),
+        actor_role=entry.actor_role,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        before=entry.before,
+        after=entry.after,
+    )

@@ -22,6 +22,14 @@ from fair.core.tables import utcnow
 from fair.core.zones import fair_zone, in_zone
 from fair.hall import events, views
 from fair.hall.access import access_booth
+from fair.hall.actions import (
+    BOOTH_CREATED,
+    BOOTH_EDITED,
+    BOOTH_STATE_CHANGED,
+    CONSORTIUM_SET,
+    TEAM_MEMBER_ADDED,
+    TEAM_MEMBER_REMOVED,
+)
 from fair.hall.inputs import (
     BoothCreation,
     BoothDetails,
@@ -32,6 +40,20 @@ from fair.hall.inputs import (
 )
 from fair.hall.models import Booth, BoothCountry, ConsortiumMember, OfficeHour, TeamMember
 from fair.hall.rules import BoothState, CountryRole, may_transition
+
+
+def _details(booth: Booth) -> dict[str, object]:
+    """What an edit of the booth's details can change, for the audit log."""
+    return {
+        "title": booth.title,
+        "tagline": booth.tagline,
+        "description": booth.description,
+        "theme_id": booth.theme_id,
+        "contact_email": booth.contact_email,
+        "contact_phone": booth.contact_phone,
+        "website": booth.website,
+        "links": booth.links,
+    }
 
 
 async def _theme_id(tx: Tx, slug: str) -> int | None:
@@ -101,6 +123,7 @@ async def create_booth(
         tx.session.add(booth)
         await tx.session.flush()
         await refresh_search_text(tx, booth)
+        tx.audit(viewer, BOOTH_CREATED, booth.id, after={"slug": booth.slug, "title": booth.title})
         tx.record(events.BoothCreated(booth=await views.summary(tx.session, booth)))
     return booth
 
@@ -109,6 +132,7 @@ async def edit_booth(db: Database, viewer: Viewer, booth_id: int, form: BoothDet
     """The team (or an organiser) changes the booth's details and countries."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         booth = (await access_booth(tx.session, viewer, booth_id, Purpose.RUN)).booth
+        before = _details(booth)
         booth.title, booth.tagline, booth.description = form.title, form.tagline, form.description
         booth.theme_id = await _theme_id(tx, form.theme)
         booth.contact_email, booth.contact_phone = form.contact_email, form.contact_phone
@@ -124,6 +148,12 @@ async def edit_booth(db: Database, viewer: Viewer, booth_id: int, form: BoothDet
                 tx.session.add(BoothCountry(booth_id=booth_id, code=code, kind=role.value))
         await tx.session.flush()
         await refresh_search_text(tx, booth)
+        after = {
+            **_details(booth),
+            "origin_countries": form.origin_countries,
+            "destination_countries": form.destination_countries,
+        }
+        tx.audit(viewer, BOOTH_EDITED, booth.id, before=before, after=after)
         tx.record(events.BoothChanged(booth=await views.summary(tx.session, booth)))
     return booth
 
@@ -132,6 +162,13 @@ async def set_consortium(db: Database, viewer: Viewer, booth_id: int, form: Cons
     """The team lists the organisations of the project's consortium, in order."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         booth = (await access_booth(tx.session, viewer, booth_id, Purpose.RUN)).booth
+        before = list(
+            await tx.session.scalars(
+                select(ConsortiumMember.name)
+                .where(ConsortiumMember.booth_id == booth_id)
+                .order_by(ConsortiumMember.position)
+            )
+        )
         await tx.session.execute(
             delete(ConsortiumMember).where(ConsortiumMember.booth_id == booth_id)
         )
@@ -148,6 +185,13 @@ async def set_consortium(db: Database, viewer: Viewer, booth_id: int, form: Cons
         booth.updated_at = utcnow()
         await tx.session.flush()
         await refresh_search_text(tx, booth)
+        tx.audit(
+            viewer,
+            CONSORTIUM_SET,
+            booth_id,
+            before={"members": before},
+            after={"members": [member.name for member in form.members]},
+        )
         tx.record(events.BoothChanged(booth=await views.summary(tx.session, booth)))
 
 
@@ -165,6 +209,13 @@ async def change_state(db: Database, viewer: Viewer, booth_id: int, form: StateC
                 _("A %(current)s booth cannot become %(target)s.")
                 % {"current": current.value, "target": form.state.value},
             )
+        tx.audit(
+            viewer,
+            BOOTH_STATE_CHANGED,
+            booth_id,
+            before={"state": current.value},
+            after={"state": form.state.value},
+        )
         booth.state = form.state.value
         booth.updated_at = utcnow()
         if form.state == BoothState.PUBLISHED and booth.published_at is None:
@@ -188,8 +239,20 @@ async def add_team_member(
                 _("Nobody has registered with this e-mail yet. Ask them to register first."),
                 fields={"email": _("No account with this e-mail.")},
             )
-        if await tx.session.get(TeamMember, (booth_id, user.id)) is None:
+        on_team = await tx.session.get(TeamMember, (booth_id, user.id)) is not None
+        if not on_team:
             tx.session.add(TeamMember(booth_id=booth_id, user_id=user.id, added_at=utcnow()))
+        tx.audit(
+            viewer,
+            TEAM_MEMBER_ADDED,
+            booth_id,
+            before={"user_id": user.id, "on_team": on_team, "role": user.role},
+            after={
+                "user_id": user.id,
+                "on_team": True,
+                "role": Role.EXHIBITOR.value if user.role == Role.PARTICIPANT.value else user.role,
+            },
+        )
         if user.role == Role.PARTICIPANT.value:
             user.role = Role.EXHIBITOR.value
             tx.record(RoleChanged(person=person_view(user)))
@@ -207,6 +270,13 @@ async def remove_team_member(db: Database, viewer: Viewer, booth_id: int, user_i
         member = await tx.session.get(TeamMember, (booth_id, user_id))
         if member is None:
             return
+        tx.audit(
+            viewer,
+            TEAM_MEMBER_REMOVED,
+            booth_id,
+            before={"user_id": user_id, "on_team": True},
+            after={"user_id": user_id, "on_team": False},
+        )
         await tx.session.delete(member)
         await tx.session.flush()
         members = await views.team(tx.session, booth_id)

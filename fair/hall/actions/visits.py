@@ -15,6 +15,7 @@ from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.hall import events, views
 from fair.hall.access import access_booth
+from fair.hall.actions import CHAT_MESSAGE_REMOVED
 from fair.hall.inputs import CardAnswer, CardInput, ChatPost
 from fair.hall.models import Bookmark, BoothVisit, ChatMessage, ContactRequest, Media, MediaHit
 
@@ -45,6 +46,17 @@ async def remove_chat_message(db: Database, viewer: Viewer, message_id: int) -> 
         if message.removed_at is not None:
             return
         message.removed_at, message.removed_by = utcnow(), viewer.user_id
+        tx.audit(
+            viewer,
+            CHAT_MESSAGE_REMOVED,
+            message.id,
+            before={
+                "booth_id": message.booth_id,
+                "author_id": message.author_id,
+                "body": message.body,
+            },
+            after={"removed": True},
+        )
         tx.record(events.ChatMessageRemoved(booth_id=message.booth_id, message_id=message.id))
 
 

@@ -1,0 +1,374 @@
+"""The audit log: one row per audited action of every feature, none for a refused or rolled-back
+one, and rows that no UPDATE or DELETE can change, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from fair.core.accounts import actions as accounts
+from fair.core.accounts.inputs import RoleChange
+from fair.core.accounts.models import User
+from fair.core.accounts.roles import Role
+from fair.core.accounts.viewers import SYSTEM, Viewer
+from fair.core.audit import SYSTEM_ROLE, AuditEntry, audited, audited_actions
+from fair.core.db import Database, create_engine
+from fair.core.errors import Conflict, Forbidden
+from fair.core.features import load_features
+from fair.core.home import actions as home
+from fair.core.home.inputs import Countries, FairDetails, ThemeInput, Themes
+from fair.core.tables import utcnow
+from fair.hall.actions import booths, visits
+from fair.hall.inputs import BoothDetails, ChatPost, Consortium, StateChange, TeamInvitation
+from fair.hall.rules import BoothState
+from fair.qa import actions as qa
+from fair.qa.inputs import (
+    Answering,
+    AnswerInput,
+    Correction,
+    Decision,
+    Merge,
+    PanelCreation,
+    PanelStateInput,
+    QuestionRef,
+    Tagging,
+)
+from fair.qa.rules import PanelState
+from fair.qa.setup import create_panel
+from tests.support import hall
+from tests.support.databases import configured_features
+from tests.support.factories import person
+from tests.support.qa import Member, ask, cast, members
+
+load_features(configured_features())
+
+
+async def audit_rows(db: Database) -> list[AuditEntry]:
+    async with db.reading() as session:
+        return list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+async def audit_ids(db: Database) -> list[int]:
+    return [row.id for row in await audit_rows(db)]
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An audited action ready to run once: who does it, to what, and the call."""
+
+    actor: Viewer
+    target_id: int | str
+    run: Callable[[], Awaitable[object]]
+
+
+Stage = Callable[[Database], Awaitable[Staged]]
+STAGES: dict[str, Stage] = {}
+
+
+def stage(name: str) -> Callable[[Stage], Stage]:
+    def register(function: Stage) -> Stage:
+        STAGES[name] = function
+        return function
+
+    return register
+
+
+async def _question(db: Database, *, approved: bool = True) -> tuple[Member, Member, int, int]:
+    """A live panel's moderator and panelist, and a question there (approved unless told)."""
+    made = await cast(db, "Amina", panelist=True)
+    question_id = await ask(db, made.participants[0], made.panel_id, "How do remittances help?")
+    if approved:
+        await qa.decide(db, made.moderator.viewer, Decision(question_id=question_id, approve=True))
+    return made.moderator, made.panelist, made.panel_id, question_id
+
+
+@stage("qa.question.decided")
+async def _decide(db: Database) -> Staged:
+    moderator, _panelist, _panel, question_id = await _question(db, approved=False)
+    form = Decision(question_id=question_id, approve=True)
+    return Staged(moderator.viewer, question_id, lambda: qa.decide(db, moderator.viewer, form))
+
+
+@stage("qa.question.corrected")
+async def _correct(db: Database) -> Staged:
+    moderator, _panelist, _panel, question_id = await _question(db)
+    form = Correction(question_id=question_id, text="How do remittances help, really?")
+    return Staged(moderator.viewer, question_id, lambda: qa.correct(db, moderator.viewer, form))
+
+
+@stage("qa.question.merged")
+async def _merge(db: Database) -> Staged:
+    moderator, _panelist, panel_id, kept = await _question(db)
+    asker = (await members(db, "Bakary"))[0]
+    duplicate = await ask(db, asker, panel_id, "Do remittances help at all?")
+    form = Merge(question_id=duplicate, into_id=kept)
+    return Staged(moderator.viewer, duplicate, lambda: qa.merge(db, moderator.viewer, form))
+
+
+@stage("qa.question.tagged")
+async def _tag(db: Database) -> Staged:
+    moderator, _panelist, _panel, question_id = await _question(db)
+    form = Tagging(question_id=question_id, tags=["finance"])
+    return Staged(moderator.viewer, question_id, lambda: qa.tag(db, moderator.viewer, form))
+
+
+@stage("qa.question.hidden")
+async def _hide(db: Database) -> Staged:
+    moderator, _panelist, _panel, question_id = await _question(db)
+    form = QuestionRef(question_id=question_id)
+    return Staged(moderator.viewer, question_id, lambda: qa.hide(db, moderator.viewer, form))
+
+
+@stage("qa.question.answered")
+async def _answer(db: Database) -> Staged:
+    _moderator, panelist, _panel, question_id = await _question(db)
+    form = AnswerInput(question_id=question_id, text="They pay for school fees.")
+    return Staged(panelist.viewer, question_id, lambda: qa.answer(db, panelist.viewer, form))
+
+
+@stage("qa.panel.answering_set")
+async def _set_answering(db: Database) -> Staged:
+    _moderator, panelist, panel_id, question_id = await _question(db)
+    form = Answering(panel_id=panel_id, question_id=question_id)
+    return Staged(panelist.viewer, panel_id, lambda: qa.set_answering(db, panelist.viewer, form))
+
+
+@stage("qa.panel.state_changed")
+async def _change_panel_state(db: Database) -> Staged:
+    made = await cast(db, state=PanelState.LIVE)
+    form = PanelStateInput(panel_id=made.panel_id, state=PanelState.CLOSED)
+    viewer = made.moderator.viewer
+    return Staged(viewer, made.panel_id, lambda: qa.change_panel_state(db, viewer, form))
+
+
+@stage("qa.panel.created")
+async def _create_panel(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    starts = utcnow() + timedelta(days=1)
+    form = PanelCreation(
+        title="Diaspora bonds", slug="bonds", starts_at=starts, ends_at=starts + timedelta(hours=1)
+    )
+    return Staged(organiser, "next", lambda: create_panel(db, organiser, form))
+
+
+async def _organiser_and_booth(db: Database, *, published: bool = True) -> tuple[Viewer, int]:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    made = await hall.booth(db, organiser, published=published)
+    return organiser, made.id
+
+
+@stage("hall.booth.created")
+async def _create_booth(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = booths.BoothCreation(title="Remittance corridors", slug="corridors")
+    return Staged(organiser, "next", lambda: booths.create_booth(db, organiser, form))
+
+
+@stage("hall.booth.edited")
+async def _edit_booth(db: Database) -> Staged:
+    organiser, booth_id = await _organiser_and_booth(db)
+    form = BoothDetails(title="Remittance corridors", origin_countries=["SN"])
+    return Staged(organiser, booth_id, lambda: booths.edit_booth(db, organiser, booth_id, form))
+
+
+@stage("hall.booth.consortium_set")
+async def _set_consortium(db: Database) -> Staged:
+    organiser, booth_id = await _organiser_and_booth(db)
+    form = Consortium.model_validate({"members": [{"name": "Dakar Diaspora", "kind": "NGO"}]})
+    return Staged(organiser, booth_id, lambda: booths.set_consortium(db, organiser, booth_id, form))
+
+
+@stage("hall.booth.state_changed")
+async def _change_booth_state(db: Database) -> Staged:
+    organiser, booth_id = await _organiser_and_booth(db, published=False)
+    form = StateChange(state=BoothState.PUBLISHED)
+    return Staged(organiser, booth_id, lambda: booths.change_state(db, organiser, booth_id, form))
+
+
+@stage("hall.team.member_added")
+async def _add_team_member(db: Database) -> Staged:
+    organiser, booth_id = await _organiser_and_booth(db)
+    newcomer: User = await person(db)
+    form = TeamInvitation(email=newcomer.email)
+    return Staged(
+        organiser, booth_id, lambda: booths.add_team_member(db, organiser, booth_id, form)
+    )
+
+
+@stage("hall.team.member_removed")
+async def _remove_team_member(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    member = await person(db)
+    made = await hall.booth(db, organiser, team=[member])
+    return Staged(
+        organiser,
+        made.id,
+        lambda: booths.remove_team_member(db, organiser, made.id, member.id),
+    )
+
+
+@stage("hall.chat.message_removed")
+async def _remove_chat_message(db: Database) -> Staged:
+    _organiser, booth_id = await _organiser_and_booth(db)
+    writer = await hall.someone(db)
+    moderator = await hall.someone(db, Role.MODERATOR)
+    message = await visits.post_chat_message(
+        db, writer, ChatPost(booth_id=booth_id, body='=HYPERLINK("x")')
+    )
+    return Staged(
+        moderator, message.id, lambda: visits.remove_chat_message(db, moderator, message.id)
+    )
+
+
+@stage("account.role.changed")
+async def _change_role(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    target = await person(db)
+    form = RoleChange(role=Role.MODERATOR)
+    return Staged(
+        organiser, target.id, lambda: accounts.change_role(db, organiser, target.id, form)
+    )
+
+
+@stage("account.banned")
+async def _ban(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    target = await person(db)
+    return Staged(organiser, target.id, lambda: accounts.ban(db, organiser, target.id))
+
+
+@stage("fair.details.set")
+async def _set_fair_details(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = FairDetails(
+        name="Migration fair",
+        starts_on=date(2026, 5, 1),
+        ends_on=date(2026, 5, 3),
+        timezone="Africa/Dakar",
+    )
+    return Staged(organiser, "fair", lambda: home.set_fair_details(db, organiser, form))
+
+
+@stage("fair.themes.set")
+async def _set_themes(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = Themes(themes=[ThemeInput(slug="mobility", name="Mobility")])
+    return Staged(organiser, "fair", lambda: home.set_themes(db, organiser, form))
+
+
+@stage("fair.countries.set")
+async def _set_countries(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = Countries(countries=["SN", "IT"])
+    return Staged(organiser, "fair", lambda: home.set_countries(db, organiser, form))
+
+
+@pytest.fixture
+async def sqlite_db(sqlite_url: str) -> AsyncIterator[Database]:
+    database = Database(create_engine(sqlite_url))
+    yield database
+    await database.dispose()
+
+
+def test_every_audited_action_of_every_feature_has_a_scenario() -> None:
+    """The walk below covers exactly the actions the configured features declare as audited."""
+    declared = {action.name for action in audited_actions()}
+    assert {"qa.question.decided", "hall.chat.message_removed", "account.banned"} <= declared
+    assert declared == set(STAGES)
+
+
+@pytest.mark.parametrize("name", sorted(STAGES))
+async def test_an_audited_action_writes_exactly_one_row(sqlite_db: Database, name: str) -> None:
+    """Run once through its real action by a real moderator or organiser, the action adds one
+    row naming it, its actor and role, its target, and what it changed."""
+    staged = await STAGES[name](sqlite_db)
+    already = await audit_rows(sqlite_db)
+    result = await staged.run()
+    rows = (await audit_rows(sqlite_db))[len(already) :]
+    assert [row.action for row in rows] == [name]
+    [row] = rows
+    assert (row.actor_id, row.actor_role) == (staged.actor.user_id, str(staged.actor.role))
+    target = getattr(result, "id", None) if staged.target_id == "next" else staged.target_id
+    assert row.target_id == str(target)
+    declared = {action.name: action for action in audited_actions()}[name]
+    assert row.target_type == declared.target_type
+    assert row.before != row.after
+    for snapshot in (row.before, row.after):
+        assert snapshot is None or isinstance(json.loads(snapshot), dict)
+
+
+async def test_a_refused_action_writes_no_row(db: Database) -> None:
+    """A participant trying a moderator's decision, a moderator trying an organiser's
+    suspension, and a move the rules refuse leave no row."""
+    made = await cast(db, "Amina")
+    question_id = await ask(db, made.participants[0], made.panel_id, "What of the diaspora?")
+    before = await audit_ids(db)
+    with pytest.raises(Forbidden):
+        await qa.decide(
+            db, made.participants[0].viewer, Decision(question_id=question_id, approve=True)
+        )
+    with pytest.raises(Forbidden):
+        await accounts.ban(db, made.moderator.viewer, made.participants[0].id)
+    with pytest.raises(Conflict):
+        await qa.change_panel_state(
+            db,
+            made.moderator.viewer,
+            PanelStateInput(panel_id=made.panel_id, state=PanelState.SCHEDULED),
+        )
+    assert await audit_ids(db) == before
+
+
+async def test_a_rolled_back_action_writes_no_row(db: Database) -> None:
+    """An action whose transaction rolls back after it ran (the unit around it fails) leaves no
+    audit row, and the change it made is gone too."""
+    made = await cast(db, "Amina")
+    question_id = await ask(db, made.participants[0], made.panel_id, "What of the diaspora?")
+    before = await audit_ids(db)
+    with pytest.raises(RuntimeError):
+        async with db.unit():
+            await qa.decide(
+                db, made.moderator.viewer, Decision(question_id=question_id, approve=True)
+            )
+            raise RuntimeError("the request failed after the action")
+    assert await audit_ids(db) == before
+    await qa.decide(db, made.moderator.viewer, Decision(question_id=question_id, approve=True))
+    assert [row.action for row in (await audit_rows(db))[len(before) :]] == ["qa.question.decided"]
+
+
+async def test_the_platform_is_audited_as_the_system(db: Database) -> None:
+    """An audited action done by the platform (the demo loader, a job) has no actor id and the
+    system's role."""
+    await home.set_countries(db, SYSTEM, Countries(countries=["SN"]))
+    [row] = await audit_rows(db)
+    assert (row.actor_id, row.actor_role, row.action) == (None, SYSTEM_ROLE, "fair.countries.set")
+    assert json.loads(row.after or "") == {"countries": ["SN"]}
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"]
+)
+async def test_the_database_refuses_to_change_or_remove_a_row(db: Database, statement: str) -> None:
+    """A trigger refuses UPDATE and DELETE on the audit log, on SQLite and on PostgreSQL."""
+    await home.set_countries(db, SYSTEM, Countries(countries=["SN"]))
+    before = await audit_rows(db)
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with db.engine.begin() as connection:
+            await connection.execute(text(statement))
+    after = await audit_rows(db)
+    assert [(r.id, r.action) for r in after] == [(r.id, r.action) for r in before]
+    async with db.reading() as session:
+        assert await session.scalar(select(func.count(AuditEntry.id))) == 1
+
+
+def test_an_action_is_declared_once_with_a_dotted_name() -> None:
+    """Declaring a name twice, or one without dots, is refused at import."""
+    with pytest.raises(ValueError, match="twice"):
+        audited("qa.question.decided", "question", "Again.")
+    with pytest.raises(ValueError, match="dotted"):
+        audited("decided", "question", "No area.")
