@@ -34,12 +34,40 @@ from fair.core.accounts.access import account_of
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Who
+from fair.core.audit import audited
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, Invalid, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.slugs import MAX_SLUG, slugify
 from fair.core.tables import utcnow
 from fair.core.zones import fair_zone, in_zone
+
+THEME_CREATED = audited(
+    "discussions.theme.created", "discussion_theme", "An organiser set up a theme of discussions."
+)
+DISCUSSION_CREATED = audited(
+    "discussions.discussion.created",
+    "discussion",
+    "An organiser set up a discussion and named its moderators.",
+)
+ROUND_ADDED = audited("discussions.round.added", "round", "A moderator planned a round.")
+ROUND_OPENED = audited(
+    "discussions.round.opened", "round", "A moderator (or the schedule) opened a round."
+)
+ROUND_CLOSED = audited(
+    "discussions.round.closed", "round", "A moderator (or the schedule) closed a round."
+)
+ROUND_EXTENDED = audited(
+    "discussions.round.extended", "round", "A moderator moved a round's deadline later."
+)
+
+
+def _round_snapshot(round_: Round) -> dict[str, object]:
+    return {
+        "state": round_.state,
+        "opens_at": round_.opens_at.isoformat(),
+        "closes_at": round_.closes_at.isoformat(),
+    }
 
 
 async def _free_slug(
@@ -71,6 +99,7 @@ async def create_theme(db: Database, who: Who, form: ThemeCreation) -> events.Th
         tx.session.add(theme)
         await tx.session.flush()
         view = events.ThemeView(id=theme.id, slug=theme.slug, name=theme.name)
+        tx.audit(actor, THEME_CREATED, theme.id, after={"slug": theme.slug, "name": theme.name})
         tx.record(events.ThemeCreated(theme=view))
     return view
 
@@ -118,6 +147,12 @@ async def create_discussion(
             slug=discussion.slug,
             title=discussion.title,
         )
+        tx.audit(
+            actor,
+            DISCUSSION_CREATED,
+            discussion.id,
+            after={"slug": discussion.slug, "title": discussion.title, "moderators": emails},
+        )
         tx.record(events.DiscussionCreated(discussion=view))
     return view
 
@@ -141,6 +176,7 @@ async def add_round(db: Database, who: Who, form: RoundCreation) -> events.Round
         tx.session.add(round_)
         await tx.session.flush()
         view = views.round_view(round_)
+        tx.audit(who, ROUND_ADDED, round_.id, after=_round_snapshot(round_))
         tx.record(events.RoundAdded(round=view))
     return view
 
@@ -161,7 +197,11 @@ async def open_round(db: Database, who: Who, form: RoundRef) -> events.RoundView
     closed one."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
+        before = _round_snapshot(access.round)
         _move(access, RoundState.OPEN)
+        tx.audit(
+            who, ROUND_OPENED, access.round.id, before=before, after=_round_snapshot(access.round)
+        )
         view = views.round_view(access.round)
         tx.record(events.RoundOpened(round=view))
     return view
@@ -171,7 +211,11 @@ async def close_round(db: Database, who: Who, form: RoundRef) -> events.RoundVie
     """A moderator (or the schedule, at its deadline) closes an open round."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
+        before = _round_snapshot(access.round)
         _move(access, RoundState.CLOSED)
+        tx.audit(
+            who, ROUND_CLOSED, access.round.id, before=before, after=_round_snapshot(access.round)
+        )
         view = views.round_view(access.round)
         tx.record(events.RoundClosed(round=view))
     return view
@@ -187,7 +231,11 @@ async def extend_round(db: Database, who: Who, form: Extension) -> events.RoundV
                 "discussions.bad_deadline",
                 _("Only a planned or open round's deadline can be moved, and only later."),
             )
+        before = _round_snapshot(access.round)
         access.round.closes_at = closes_at
+        tx.audit(
+            who, ROUND_EXTENDED, access.round.id, before=before, after=_round_snapshot(access.round)
+        )
         view = views.round_view(access.round)
         tx.record(events.RoundExtended(round=view))
     return view

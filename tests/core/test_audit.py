@@ -12,6 +12,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from discussions import actions as discussions
+from discussions.inputs import DiscussionCreation, Extension, RoundCreation, RoundRef, ThemeCreation
+from discussions.rules import RoundState
 from fair.core.accounts import actions as accounts
 from fair.core.accounts.inputs import RoleChange
 from fair.core.accounts.models import User
@@ -41,6 +44,7 @@ from fair.qa.inputs import (
 )
 from fair.qa.rules import PanelState
 from fair.qa.setup import create_panel
+from tests.support import discussions as talks
 from tests.support import hall
 from tests.support.databases import configured_features
 from tests.support.factories import person
@@ -155,6 +159,69 @@ async def _create_panel(db: Database) -> Staged:
         title="Diaspora bonds", slug="bonds", starts_at=starts, ends_at=starts + timedelta(hours=1)
     )
     return Staged(organiser, "next", lambda: create_panel(db, organiser, form))
+
+
+@stage("discussions.theme.created")
+async def _create_discussion_theme(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = ThemeCreation(name="Building partnership")
+    return Staged(organiser, "next", lambda: discussions.create_theme(db, organiser, form))
+
+
+@stage("discussions.discussion.created")
+async def _create_discussion(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    theme = await discussions.create_theme(db, SYSTEM, ThemeCreation(name="Partnership"))
+    form = DiscussionCreation(theme_id=theme.id, title="Partnerships that last")
+    return Staged(organiser, "next", lambda: discussions.create_discussion(db, organiser, form))
+
+
+async def _moderated_round(db: Database, state: RoundState) -> tuple[Member, int, int]:
+    """A discussion's moderator, the discussion, and a round of it in `state`."""
+    (moderator,) = await members(db, Role.PARTICIPANT)
+    talk = await talks.discussion(db, [moderator])
+    opens_in = timedelta(days=1) if state is RoundState.PLANNED else timedelta(days=-1)
+    return moderator, talk, await talks.round_in(db, talk, state, opens_in=opens_in)
+
+
+@stage("discussions.round.added")
+async def _add_round(db: Database) -> Staged:
+    moderator, talk, _round = await _moderated_round(db, RoundState.PLANNED)
+    starts = utcnow() + timedelta(days=3)
+    form = RoundCreation(
+        discussion_id=talk,
+        question="What next?",
+        opens_at=starts,
+        closes_at=starts + timedelta(days=7),
+    )
+    viewer = moderator.viewer
+    return Staged(viewer, "next", lambda: discussions.add_round(db, viewer, form))
+
+
+@stage("discussions.round.opened")
+async def _open_round(db: Database) -> Staged:
+    moderator, _talk, round_id = await _moderated_round(db, RoundState.PLANNED)
+    viewer = moderator.viewer
+    return Staged(
+        viewer, round_id, lambda: discussions.open_round(db, viewer, RoundRef(round_id=round_id))
+    )
+
+
+@stage("discussions.round.closed")
+async def _close_round(db: Database) -> Staged:
+    moderator, _talk, round_id = await _moderated_round(db, RoundState.OPEN)
+    viewer = moderator.viewer
+    return Staged(
+        viewer, round_id, lambda: discussions.close_round(db, viewer, RoundRef(round_id=round_id))
+    )
+
+
+@stage("discussions.round.extended")
+async def _extend_round(db: Database) -> Staged:
+    moderator, _talk, round_id = await _moderated_round(db, RoundState.OPEN)
+    form = Extension(round_id=round_id, closes_at=utcnow() + timedelta(days=60))
+    viewer = moderator.viewer
+    return Staged(viewer, round_id, lambda: discussions.extend_round(db, viewer, form))
 
 
 async def _organiser_and_booth(db: Database, *, published: bool = True) -> tuple[Viewer, int]:
