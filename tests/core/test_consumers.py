@@ -21,6 +21,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.exc import OperationalError
 
 from fair.core.consumers import ConsumerState, consume, resume_consumer
 from fair.core.contract import Consumer, Delivery, Services
@@ -90,12 +91,7 @@ async def own_table(db: Database) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def services(database_url: str) -> AsyncIterator[Services]:
-    # A runner stopped mid-transaction (a crash played in-process) can leave its SQLite
-    # connection closing in the background for a while under load; the writers after it then
-    # wait longer than the default 3 s for their turn. Its own issue: see the issue-8 note.
-    async with services_on(
-        database_url, consumer_max_failures=3, db_lock_timeout_seconds=15.0
-    ) as made:
+    async with services_on(database_url, consumer_max_failures=3) as made:
         async with own_table(made.db):
             yield made
 
@@ -122,6 +118,29 @@ async def logged(db: Database, *, after: int = 0) -> list[tuple[str, int]]:
 async def last_id(db: Database) -> int:
     async with db.reading() as session:
         return int(await session.scalar(select(func.coalesce(func.max(LoggedEvent.id), 0))) or 0)
+
+
+async def abandoned_transactions_gone(db: Database, within: float = 30.0) -> None:
+    """Wait until the database takes a write again.
+
+    A crash played in-process cancels the runner mid-transaction; SQLAlchemy then closes the
+    aiosqlite connection in the background, and until it has, SQLite's one write lock stays
+    with it (a real crash ends the process and the lock with it). Known and left open: see the
+    issue-8 note. PostgreSQL aborts such a transaction on its own and passes at once.
+    """
+    if not db.is_sqlite:
+        return
+    async with asyncio.timeout(within):
+        while True:
+            try:
+                async with db.engine.connect() as connection:
+                    # `fair_write` makes the engine begin with BEGIN IMMEDIATE (fair/core/db.py).
+                    writing = await connection.execution_options(fair_write=True)
+                    await writing.exec_driver_sql("SELECT 1")
+                    await writing.rollback()
+                return
+            except OperationalError:
+                await asyncio.sleep(0.1)
 
 
 def in_channel_order(written: list[tuple[str, int]]) -> bool:
@@ -192,6 +211,7 @@ async def test_a_consumer_stopped_midway_resumes_without_skip_or_repeat(
         await until(lambda: _count(services.db, 8))
     finally:
         await first.stop(release=False)
+    await abandoned_transactions_gone(services.db)
     partway = len(await rows(services.db))
     await produce_mixed(services.db, 15, 5)
     expected = await logged(services.db)
