@@ -85,6 +85,7 @@ async def own_table(db: Database) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await abandoned_transactions_gone(db)
         async with db.engine.begin() as connection:
             await connection.run_sync(metadata.drop_all)
 
@@ -221,6 +222,7 @@ async def test_a_consumer_stopped_midway_resumes_without_skip_or_repeat(
         await until(lambda: _count(services.db, len(expected)))
     finally:
         await second.stop()
+    await abandoned_transactions_gone(services.db)
     written = await rows(services.db)
     assert partway < len(expected)
     assert sorted(written) == expected
