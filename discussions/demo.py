@@ -22,26 +22,11 @@ from discussions.inputs import (
 )
 from discussions.models import Theme
 from discussions.rules import RoundState, StanceKind
-from fair.core.accounts.models import User
-from fair.core.accounts.roles import Role
-from fair.core.accounts.viewers import SYSTEM, Viewer
+from fair.core.accounts.demo import demo_viewer
+from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
 from fair.core.settings import Settings
 from fair.core.tables import utcnow
-
-
-async def _viewer(db: Database, email: str) -> Viewer:
-    async with db.reading() as session:
-        user = await session.scalar(select(User).where(User.email == email))
-    if user is None:
-        raise RuntimeError(f"demo account {email} is missing: load the accounts demo first")
-    return Viewer(
-        user_id=user.id,
-        role=Role(user.role),
-        display_name=user.display_name,
-        login_id=None,
-        visitor="demo",
-    )
 
 
 async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[str]:
@@ -104,14 +89,14 @@ async def _load_round(db: Database, discussion_id: int, entry: dict[str, Any]) -
 
 
 async def _post(db: Database, round_id: int, entry: dict[str, Any], reply_to: int | None) -> int:
-    author = await _viewer(db, entry["author"])
+    author = await demo_viewer(db, entry["author"])
     posted = await actions.post_contribution(
         db, author, Posting(round_id=round_id, body=entry["body"], reply_to_id=reply_to)
     )
     for email, stance in entry.get("stances", []):
         await actions.set_stance(
             db,
-            await _viewer(db, email),
+            await demo_viewer(db, email),
             StanceInput(contribution_id=posted.id, stance=StanceKind(stance)),
         )
     return posted.id

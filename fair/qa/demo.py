@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fair.core.accounts.models import User
-from fair.core.accounts.roles import Role
+from fair.core.accounts.demo import demo_viewer
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.settings import Settings
@@ -25,23 +24,9 @@ from fair.qa.setup import create_panel
 OFFSETS = {"now": timedelta(minutes=-20), "upcoming": timedelta(days=1), "past": timedelta(days=-1)}
 
 
-async def _viewer(db: Database, email: str) -> Viewer:
-    async with db.reading() as session:
-        user = await session.scalar(select(User).where(User.email == email))
-    if user is None:
-        raise RuntimeError(f"demo account {email} is missing: load the accounts demo first")
-    return Viewer(
-        user_id=user.id,
-        role=Role(user.role),
-        display_name=user.display_name,
-        login_id=None,
-        visitor="demo",
-    )
-
-
 async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[str]:
     data = tomllib.loads((demo_dir / "qa" / "panels.toml").read_text(encoding="utf-8"))
-    organiser = await _viewer(db, "organiser@demo.fair")
+    organiser = await demo_viewer(db, "organiser@demo.fair")
     async with db.reading() as session:
         existing = set(await session.scalars(select(Panel.slug)))
     created = 0
@@ -71,8 +56,8 @@ async def _load_panel(db: Database, organiser: Viewer, entry: dict[str, Any]) ->
         ),
         demo=True,
     )
-    moderator = await _viewer(db, entry["moderators"][0])
-    panelist = await _viewer(db, entry["panelists"][0])
+    moderator = await demo_viewer(db, entry["moderators"][0])
+    panelist = await demo_viewer(db, entry["panelists"][0])
     target = PanelState(entry.get("state", "open"))
     first = PanelState.OPEN if target == PanelState.OPEN else PanelState.LIVE
     if target != PanelState.SCHEDULED:
@@ -80,7 +65,7 @@ async def _load_panel(db: Database, organiser: Viewer, entry: dict[str, Any]) ->
             db, moderator, PanelStateInput(panel_id=panel.id, state=first)
         )
     for item in entry.get("questions", []):
-        asker = await _viewer(db, item["asker"])
+        asker = await demo_viewer(db, item["asker"])
         question = await actions.ask_question(
             db,
             asker,
@@ -95,7 +80,7 @@ async def _load_panel(db: Database, organiser: Viewer, entry: dict[str, Any]) ->
                 ),
             )
         for email in item.get("votes", []):
-            await actions.vote(db, await _viewer(db, email), VoteInput(question_id=question.id))
+            await actions.vote(db, await demo_viewer(db, email), VoteInput(question_id=question.id))
         if "answer" in item:
             await actions.answer(
                 db,

@@ -11,6 +11,7 @@ from fair.core.accounts.actions import register
 from fair.core.accounts.inputs import Registration
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
+from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.settings import Settings
 
@@ -27,3 +28,18 @@ async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[st
             await register(db, form, role=role)
         lines.append(f"  {form.email:<32} {form.password:<22} {role.value}")
     return lines
+
+
+async def demo_viewer(db: Database, email: str) -> Viewer:
+    """The demo account `email` as a viewer, for other features' demo loaders to act as."""
+    async with db.reading() as session:
+        user = await session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise RuntimeError(f"demo account {email} is missing: load the accounts demo first")
+    return Viewer(
+        user_id=user.id,
+        role=Role(user.role),
+        display_name=user.display_name,
+        login_id=None,
+        visitor="demo",
+    )
