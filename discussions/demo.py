@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from discussions import actions
+from discussions.actions import posts, setup
 from discussions.inputs import (
     DiscussionCreation,
     Posting,
@@ -43,13 +43,13 @@ async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[st
 
 
 async def _load_theme(db: Database, entry: dict[str, Any]) -> None:
-    theme = await actions.create_theme(
+    theme = await setup.create_theme(
         db,
         SYSTEM,
         ThemeCreation(name=entry["name"], slug=entry["slug"], introduction=entry["introduction"]),
     )
     for item in entry.get("discussions", []):
-        discussion = await actions.create_discussion(
+        discussion = await setup.create_discussion(
             db,
             SYSTEM,
             DiscussionCreation(
@@ -66,7 +66,7 @@ async def _load_theme(db: Database, entry: dict[str, Any]) -> None:
 
 async def _load_round(db: Database, discussion_id: int, entry: dict[str, Any]) -> None:
     today = utcnow().replace(minute=0, second=0, microsecond=0)
-    round_ = await actions.add_round(
+    round_ = await setup.add_round(
         db,
         SYSTEM,
         RoundCreation(
@@ -79,22 +79,22 @@ async def _load_round(db: Database, discussion_id: int, entry: dict[str, Any]) -
     target = RoundState(entry["state"])
     if target is RoundState.PLANNED:
         return
-    await actions.open_round(db, SYSTEM, RoundRef(round_id=round_.id))
+    await setup.open_round(db, SYSTEM, RoundRef(round_id=round_.id))
     for post in entry.get("posts", []):
         root = await _post(db, round_.id, post, None)
         for reply in post.get("replies", []):
             await _post(db, round_.id, reply, root)
     if target is RoundState.CLOSED:
-        await actions.close_round(db, SYSTEM, RoundRef(round_id=round_.id))
+        await setup.close_round(db, SYSTEM, RoundRef(round_id=round_.id))
 
 
 async def _post(db: Database, round_id: int, entry: dict[str, Any], reply_to: int | None) -> int:
     author = await demo_viewer(db, entry["author"])
-    posted = await actions.post_contribution(
+    posted = await posts.post_contribution(
         db, author, Posting(round_id=round_id, body=entry["body"], reply_to_id=reply_to)
     )
     for email, stance in entry.get("stances", []):
-        await actions.set_stance(
+        await posts.set_stance(
             db,
             await demo_viewer(db, email),
             StanceInput(contribution_id=posted.id, stance=StanceKind(stance)),

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from discussions.actions import close_round, open_round
+from discussions.actions.setup import close_round, open_round
 from discussions.inputs import RoundRef
 from discussions.models import Round
 from discussions.rules import RoundState

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from discussions import actions
 from discussions.access import access_discussion
+from discussions.actions import posts, setup
 from discussions.channels import INDEX
 from discussions.inputs import (
     DiscussionCreation,
@@ -29,7 +29,7 @@ async def _create_theme(services: Services, viewer: Viewer, data: ThemeCreation)
     Who: organisers.
     Errors: account.login_required, account.forbidden.
     """
-    theme = await actions.create_theme(services.db, viewer, data)
+    theme = await setup.create_theme(services.db, viewer, data)
     return {"theme_id": theme.id, "slug": theme.slug}
 
 
@@ -42,7 +42,7 @@ async def _create_discussion(
     Errors: account.login_required, account.forbidden, discussions.theme_not_found,
         input.invalid.
     """
-    discussion = await actions.create_discussion(services.db, viewer, data)
+    discussion = await setup.create_discussion(services.db, viewer, data)
     return {"discussion_id": discussion.id, "slug": discussion.slug}
 
 
@@ -52,7 +52,7 @@ async def _add_round(services: Services, viewer: Viewer, data: RoundCreation) ->
     Who: the discussion's moderators and organisers.
     Errors: account.login_required, discussions.not_moderator, discussions.not_found.
     """
-    round_ = await actions.add_round(services.db, viewer, data)
+    round_ = await setup.add_round(services.db, viewer, data)
     return {"round_id": round_.id, "position": round_.position}
 
 
@@ -63,7 +63,7 @@ async def _open_round(services: Services, viewer: Viewer, data: RoundRef) -> dic
     Errors: account.login_required, discussions.not_moderator, discussions.bad_transition,
         discussions.round_not_found.
     """
-    round_ = await actions.open_round(services.db, viewer, data)
+    round_ = await setup.open_round(services.db, viewer, data)
     return {"round_id": round_.id, "state": round_.state}
 
 
@@ -74,7 +74,7 @@ async def _close_round(services: Services, viewer: Viewer, data: RoundRef) -> di
     Errors: account.login_required, discussions.not_moderator, discussions.bad_transition,
         discussions.round_not_found.
     """
-    round_ = await actions.close_round(services.db, viewer, data)
+    round_ = await setup.close_round(services.db, viewer, data)
     return {"round_id": round_.id, "state": round_.state}
 
 
@@ -85,7 +85,7 @@ async def _extend_round(services: Services, viewer: Viewer, data: Extension) -> 
     Errors: account.login_required, discussions.not_moderator, discussions.bad_deadline,
         discussions.round_not_found.
     """
-    round_ = await actions.extend_round(services.db, viewer, data)
+    round_ = await setup.extend_round(services.db, viewer, data)
     return {"round_id": round_.id, "closes_at": round_.closes_at.isoformat()}
 
 
@@ -98,7 +98,7 @@ async def _post(services: Services, viewer: Viewer, data: Posting) -> dict[str, 
         discussions.round_not_found, discussions.contribution_not_found,
         discussions.other_round.
     """
-    contribution = await actions.post_contribution(services.db, viewer, data)
+    contribution = await posts.post_contribution(services.db, viewer, data)
     return {"contribution_id": contribution.id, "thread_id": contribution.thread_id}
 
 
@@ -109,7 +109,7 @@ async def _stance(services: Services, viewer: Viewer, data: StanceInput) -> dict
     Errors: account.login_required, discussions.forbidden, discussions.round_closed,
         discussions.own_contribution, discussions.contribution_not_found.
     """
-    counts = await actions.set_stance(services.db, viewer, data)
+    counts = await posts.set_stance(services.db, viewer, data)
     return {
         "contribution_id": data.contribution_id,
         "stance": None if data.stance is None else data.stance.value,

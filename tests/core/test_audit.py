@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from discussions import actions as discussions
+from discussions.actions import setup as discussions
 from discussions.inputs import DiscussionCreation, Extension, RoundCreation, RoundRef, ThemeCreation
 from discussions.rules import RoundState
 from fair.core.accounts import actions as accounts

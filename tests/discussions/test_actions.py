@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from discussions import actions, queries
+from discussions import queries
+from discussions.actions import posts, setup
 from discussions.channels import INDEX, discussion_channel
 from discussions.inputs import (
     DiscussionCreation,
@@ -103,7 +104,7 @@ async def test_a_visitor_must_log_in_to_post(db: Database) -> None:
     await refused(
         db,
         "account.login_required",
-        lambda: actions.post_contribution(
+        lambda: posts.post_contribution(
             db, anonymous("v"), Posting(round_id=round_id, body="Hello there")
         ),
     )
@@ -130,7 +131,7 @@ async def test_one_stance_per_person_changeable_and_taken_back(db: Database) -> 
     root = await post(db, amina, await round_in(db, talk), "Shared plans help.")
 
     async def stance(who: Any, kind: StanceKind | None) -> dict[str, int]:
-        counts = await actions.set_stance(
+        counts = await posts.set_stance(
             db, who.viewer, StanceInput(contribution_id=root, stance=kind)
         )
         return counts.model_dump()
@@ -157,7 +158,7 @@ async def test_nobody_takes_a_stance_on_their_own_post(db: Database) -> None:
     await refused(
         db,
         "discussions.own_contribution",
-        lambda: actions.set_stance(
+        lambda: posts.set_stance(
             db, amina.viewer, StanceInput(contribution_id=root, stance=StanceKind.AGREE)
         ),
     )
@@ -170,11 +171,11 @@ async def test_moderators_open_close_reopen_and_extend_a_round(db: Database) -> 
     talk = await discussion(db, [moderator])
     round_id = await round_in(db, talk, RoundState.PLANNED, opens_in=timedelta(days=1))
     ref = RoundRef(round_id=round_id)
-    assert (await actions.open_round(db, moderator.viewer, ref)).state == "open"
-    assert (await actions.close_round(db, moderator.viewer, ref)).state == "closed"
-    assert (await actions.open_round(db, organiser.viewer, ref)).state == "open"
+    assert (await setup.open_round(db, moderator.viewer, ref)).state == "open"
+    assert (await setup.close_round(db, moderator.viewer, ref)).state == "closed"
+    assert (await setup.open_round(db, organiser.viewer, ref)).state == "open"
     later = utcnow() + timedelta(days=30)
-    extended = await actions.extend_round(
+    extended = await setup.extend_round(
         db, moderator.viewer, Extension(round_id=round_id, closes_at=later)
     )
     assert extended.closes_at == later
@@ -199,7 +200,7 @@ async def test_only_the_discussions_moderators_and_organisers_run_rounds(db: Dat
         await refused(
             db,
             "discussions.not_moderator",
-            lambda who=who: actions.open_round(db, who.viewer, RoundRef(round_id=round_id)),
+            lambda who=who: setup.open_round(db, who.viewer, RoundRef(round_id=round_id)),
         )
 
 
@@ -212,7 +213,7 @@ async def test_a_move_off_the_transitions_is_refused(db: Database) -> None:
     await refused(
         db,
         "discussions.bad_transition",
-        lambda: actions.close_round(db, moderator.viewer, RoundRef(round_id=round_id)),
+        lambda: setup.close_round(db, moderator.viewer, RoundRef(round_id=round_id)),
     )
 
 
@@ -223,7 +224,7 @@ async def test_a_deadline_is_only_moved_later(db: Database) -> None:
     await refused(
         db,
         "discussions.bad_deadline",
-        lambda: actions.extend_round(
+        lambda: setup.extend_round(
             db, moderator.viewer, Extension(round_id=round_id, closes_at=utcnow())
         ),
     )
@@ -239,12 +240,10 @@ async def test_only_organisers_set_up_discussions_with_known_moderators(db: Data
     theme_id = (await queries.index(db)).themes[0]
     assert theme_id.discussions[0].slug == page.slug
     form = DiscussionCreation(theme_id=1, title="Another discussion")
-    await refused(
-        db, "account.forbidden", lambda: actions.create_discussion(db, amina.viewer, form)
-    )
+    await refused(db, "account.forbidden", lambda: setup.create_discussion(db, amina.viewer, form))
     unknown = DiscussionCreation(theme_id=1, title="Another one", moderators=["no@example.org"])
     with pytest.raises(FairError) as caught:
-        await actions.create_discussion(db, SYSTEM, unknown)
+        await setup.create_discussion(db, SYSTEM, unknown)
     assert caught.value.code == "input.invalid"
     assert "no@example.org" in str(caught.value.fields)
     kinds = [kind for kind, _d in payloads(await logged(db, INDEX))]
@@ -255,9 +254,9 @@ async def test_themes_of_the_same_long_name_get_distinct_short_addresses(db: Dat
     """A second theme of the same (very long) name gets `-2`, within the 80-character address;
     a typed address is made a slug too."""
     name = "Partnership " * 12
-    first = await actions.create_theme(db, SYSTEM, ThemeCreation(name=name))
-    second = await actions.create_theme(db, SYSTEM, ThemeCreation(name=name))
-    typed = await actions.create_theme(db, SYSTEM, ThemeCreation(name="Typed", slug="100% Ours_"))
+    first = await setup.create_theme(db, SYSTEM, ThemeCreation(name=name))
+    second = await setup.create_theme(db, SYSTEM, ThemeCreation(name=name))
+    typed = await setup.create_theme(db, SYSTEM, ThemeCreation(name="Typed", slug="100% Ours_"))
     assert first.slug != second.slug and second.slug.endswith("-2")
     assert max(len(first.slug), len(second.slug)) <= 80
     assert typed.slug == "100-ours"

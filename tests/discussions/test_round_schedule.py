@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from discussions.actions import open_round
+from discussions.actions.setup import open_round
 from discussions.channels import discussion_channel
 from discussions.inputs import RoundRef
 from discussions.jobs import SCHEDULE_SECONDS, follow_schedule

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from discussions import actions
+from discussions.actions import posts, setup
 from discussions.inputs import (
     DiscussionCreation,
     Posting,
@@ -26,8 +26,8 @@ async def discussion(
     db: Database, moderators: list[Member], title: str = "Building partnership together"
 ) -> int:
     """A new theme holding one new discussion run by `moderators`; the discussion's id."""
-    theme = await actions.create_theme(db, SYSTEM, ThemeCreation(name=f"Theme of {title}"))
-    created = await actions.create_discussion(
+    theme = await setup.create_theme(db, SYSTEM, ThemeCreation(name=f"Theme of {title}"))
+    created = await setup.create_discussion(
         db,
         SYSTEM,
         DiscussionCreation(
@@ -47,7 +47,7 @@ async def round_in(
 ) -> int:
     """A round of the discussion, moved (as the system) to `state`; the round's id."""
     opens_at = utcnow() + opens_in
-    added = await actions.add_round(
+    added = await setup.add_round(
         db,
         SYSTEM,
         RoundCreation(
@@ -59,9 +59,9 @@ async def round_in(
     )
     ref = RoundRef(round_id=added.id)
     if state in {RoundState.OPEN, RoundState.CLOSED}:
-        await actions.open_round(db, SYSTEM, ref)
+        await setup.open_round(db, SYSTEM, ref)
     if state is RoundState.CLOSED:
-        await actions.close_round(db, SYSTEM, ref)
+        await setup.close_round(db, SYSTEM, ref)
     return added.id
 
 
@@ -69,7 +69,7 @@ async def post(
     db: Database, author: Member, round_id: int, body: str, reply_to: int | None = None
 ) -> int:
     """`author` posts `body` in the round (a reply if `reply_to`); the post's id."""
-    posted = await actions.post_contribution(
+    posted = await posts.post_contribution(
         db, author.viewer, Posting(round_id=round_id, body=body, reply_to_id=reply_to)
     )
     return posted.id
