@@ -39,4 +39,4 @@ clean:
 
 # Extract every user-facing string into the translation template fair/locale/fair.pot.
 messages: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location -o fair/locale/fair.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location -o fair/locale/fair.pot .

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from discussions import demo, jobs, live, pages
+from discussions import demo, jobs, live, organise_pages, pages
 from discussions.channels import INDEX
-from fair.core.contract import Feature
+from fair.core.contract import Feature, OrganiseLink
+from fair.core.i18n import N_
 
 feature = Feature(
     name="discussions",
@@ -16,6 +17,8 @@ feature = Feature(
         Route("/discussions", pages.index),
         Route("/discussions/act", pages.act, methods=["POST"]),
         Route("/discussions/{slug:str}", pages.discussion),
+        Route("/organise/discussions", organise_pages.page),
+        Route("/organise/discussions", organise_pages.create, methods=["POST"]),
     ],
     commands=live.COMMANDS,
     channel_rules={INDEX: live.index_rule, "discussion": live.discussion_rule},
@@ -23,4 +26,5 @@ feature = Feature(
     demo=demo.load_demo,
     migrations=Path(__file__).with_name("migrations"),
     jobs=[jobs.SCHEDULE],
+    organise=[OrganiseLink("/organise/discussions", N_("Discussions"))],
 )

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from discussions import queries
+from discussions.channels import discussion_channel
 from discussions.events import StanceCounts
 from discussions.live import COMMANDS
 from fair.core.errors import Invalid
@@ -47,6 +48,7 @@ async def discussion(request: Request) -> Response:
         {
             "page": page,
             "zone": await page_zone(services.db),
+            "viewers": await services.presence.count(discussion_channel(discussion_id)),
             "blank_post": BLANK_POST,
             "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),
         },

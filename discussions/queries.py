@@ -32,6 +32,7 @@ class DiscussionItem:
 
 @dataclass(frozen=True)
 class ThemeItem:
+    id: int
     slug: str
     name: str
     introduction: str
@@ -61,7 +62,9 @@ async def index(db: Database) -> Index:
         by_theme[d.theme_id].append(
             DiscussionItem(d.slug, d.title, len(own), views.round_view(opened) if opened else None)
         )
-    return Index([ThemeItem(t.slug, t.name, t.introduction, by_theme[t.id]) for t in themes], head)
+    return Index(
+        [ThemeItem(t.id, t.slug, t.name, t.introduction, by_theme[t.id]) for t in themes], head
+    )
 
 
 @dataclass

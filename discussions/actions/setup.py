@@ -26,12 +26,12 @@ from discussions.models import (
 )
 from discussions.rules import RoundState, may_extend, may_move_round
 from fair.core.access import Purpose, require
-from fair.core.accounts.models import User
+from fair.core.accounts.access import accounts_by_email
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Who
 from fair.core.audit import audited
 from fair.core.db import Database
-from fair.core.errors import Conflict, Invalid, NotFound
+from fair.core.errors import Conflict, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.slugs import MAX_SLUG, slugify
 from fair.core.tables import utcnow
@@ -108,20 +108,7 @@ async def create_discussion(
         if await tx.session.get(Theme, form.theme_id) is None:
             raise NotFound("discussions.theme_not_found", _("There is no such theme."))
         emails = list(dict.fromkeys(form.moderators))
-        people = {
-            u.email: u.id
-            for u in await tx.session.scalars(select(User).where(User.email.in_(emails)))
-        }
-        missing = [email for email in emails if email not in people]
-        if missing:
-            raise Invalid(
-                "input.invalid",
-                _("Some fields are missing or not valid."),
-                fields={
-                    "moderators": _("No account with these e-mails: %(list)s")
-                    % {"list": ", ".join(missing)}
-                },
-            )
+        people = await accounts_by_email(tx.session, emails, "moderators")
         slug = await _free_slug(
             tx.session, Discussion, slugify(form.slug or form.title, "discussion")
         )
@@ -135,7 +122,9 @@ async def create_discussion(
         tx.session.add(discussion)
         await tx.session.flush()
         for email in emails:
-            tx.session.add(DiscussionModerator(discussion_id=discussion.id, user_id=people[email]))
+            tx.session.add(
+                DiscussionModerator(discussion_id=discussion.id, user_id=people[email].id)
+            )
         view = events.DiscussionView(
             id=discussion.id,
             theme_id=discussion.theme_id,

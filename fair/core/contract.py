@@ -231,6 +231,16 @@ class Consumer:
 
 
 @dataclass(frozen=True)
+class OrganiseLink:
+    """A page of a feature's own in the organisers' menu (`/organise` and its sub-pages)."""
+
+    href: str
+    label: str
+    """An English message id, marked with `fair.core.i18n.N_` so that `make messages` finds it;
+    translated when the menu is shown."""
+
+
+@dataclass(frozen=True)
 class Feature:
     """What a feature brings to the app. Every field is optional but the name."""
 
@@ -252,6 +262,8 @@ class Feature:
     """Work on a schedule, on one worker at a time (fair/core/jobs.py)."""
     consumers: Sequence[Consumer] = ()
     """Durable readers of committed events (fair/core/consumers.py)."""
+    organise: Sequence[OrganiseLink] = ()
+    """Entries in the organisers' menu, between "The fair" and "People", in feature order."""
 
 
 @dataclass

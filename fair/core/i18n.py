@@ -49,6 +49,12 @@ def gettext(message: str) -> str:
     return _active.get(_SOURCE_LANGUAGE).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Marks `message` for `make messages` where it cannot be translated yet (declared at import
+    time); whoever shows it translates it then."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _active.get(_SOURCE_LANGUAGE).ngettext(singular, plural, n)
 

@@ -64,4 +64,5 @@ def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2T
     env.filters["moment"] = format_moment
     env.filters["size"] = format_size
     env.globals["production"] = settings.production
+    env.globals["organise_links"] = [link for feature in features for link in feature.organise]
     return Jinja2Templates(env=env)

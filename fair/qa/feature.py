@@ -6,7 +6,8 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from fair.core.contract import Feature
+from fair.core.contract import Feature, OrganiseLink
+from fair.core.i18n import N_
 from fair.qa import demo, jobs, live, pages
 
 feature = Feature(
@@ -29,4 +30,5 @@ feature = Feature(
     demo=demo.load_demo,
     migrations=Path(__file__).with_name("migrations"),
     jobs=[jobs.SCHEDULE],
+    organise=[OrganiseLink("/organise/panels", N_("Panels"))],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from fair.core.access import require
-from fair.core.accounts.models import User
+from fair.core.accounts.access import accounts_by_email
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
@@ -35,20 +35,9 @@ async def create_panel(
                 _("Another panel already has this address."),
                 fields={"slug": _("Choose another address.")},
             )
-        emails = [*form.panelists, *form.moderators]
-        people = {
-            u.email: u for u in await tx.session.scalars(select(User).where(User.email.in_(emails)))
-        }
-        missing = [email for email in emails if email not in people]
-        if missing:
-            raise Invalid(
-                "input.invalid",
-                _("Some fields are missing or not valid."),
-                fields={
-                    "panelists": _("No account with these e-mails: %(list)s")
-                    % {"list": ", ".join(missing)}
-                },
-            )
+        people = await accounts_by_email(
+            tx.session, [*form.panelists, *form.moderators], "panelists"
+        )
         booths = await hall.booths_by_slug(tx.session, form.booths)
         unknown = [slug for slug in form.booths if slug not in booths]
         if unknown:

@@ -98,4 +98,7 @@ if (root) {
     },
     onReset() { location.reload(); },
   });
+  live.follow(`presence:discussion:${discussionId}`, {
+    onEvent(frame) { document.querySelector("[data-viewers]").textContent = String(frame.data.count); },
+  });
 }

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.access import Purpose, require
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Person, Who
-from fair.core.errors import Forbidden, NotAuthenticated, NotFound
+from fair.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from fair.core.i18n import gettext as _
 
 CAPABILITY = {
@@ -39,3 +42,22 @@ async def account_of(session: AsyncSession, person: Person) -> User:
     if user is None:
         raise NotAuthenticated("account.login_required", _("Log in to do this."))
     return user
+
+
+async def accounts_by_email(
+    session: AsyncSession, emails: Sequence[str], field: str
+) -> dict[str, User]:
+    """The accounts of `emails` (people named on a form, such as a panel's or a discussion's
+    moderators), or `Invalid` on `field` listing those with no account."""
+    wanted = list(dict.fromkeys(emails))
+    found = {u.email: u for u in await session.scalars(select(User).where(User.email.in_(wanted)))}
+    missing = [email for email in wanted if email not in found]
+    if missing:
+        raise Invalid(
+            "input.invalid",
+            _("Some fields are missing or not valid."),
+            fields={
+                field: _("No account with these e-mails: %(list)s") % {"list": ", ".join(missing)}
+            },
+        )
+    return found
