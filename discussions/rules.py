@@ -92,7 +92,9 @@ EXCERPT_CHARS = 200
 """A quoted post is shown as an excerpt of at most this many characters."""
 
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-_ID = r"[1-9][0-9]{0,17}"
+_ID = r"[1-9][0-9]{0,9}"
+_MAX_ID = 2**31 - 1
+"""Ids past this are no id of any row (the tables' ids are 32-bit integers)."""
 # `#booth-<slug>`, `#panel-<id>`, or a pasted address of a booth or a panel page; a `#` inside
 # a word or an address (`a#booth-x`, `/x#panel-2`) is not a reference.
 _MENTION = re.compile(
@@ -120,9 +122,13 @@ def mentions_in(body: str, origins: frozenset[str]) -> list[Mention]:
         if match["booth"]:
             mention = Mention(ReferenceKind.BOOTH, slug=match["booth"].lower())
         elif match["panel"]:
+            if int(match["panel"]) > _MAX_ID:
+                continue
             mention = Mention(ReferenceKind.PANEL, id=int(match["panel"]))
         elif match["origin"].lower() in origins:
-            kind = ReferenceKind.BOOTH if match["section"].lower() == "booths" else ReferenceKind.PANEL
+            kind = (
+                ReferenceKind.BOOTH if match["section"].lower() == "booths" else ReferenceKind.PANEL
+            )
             mention = Mention(kind, slug=match["slug"].lower())
         else:
             continue

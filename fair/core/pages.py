@@ -25,7 +25,7 @@ from fair.core.security import (
 )
 
 if TYPE_CHECKING:
-    from fair.core.contract import Services
+    from fair.core.contract import Citation, Services
 
 
 def services_of(request: Request) -> Services:
@@ -165,3 +165,17 @@ async def handle_refusal(request: Request, exc: Exception) -> Response:
     if isinstance(exc, RateLimited) and exc.retry_after is not None:
         response.headers["retry-after"] = str(exc.retry_after)
     return response
+
+
+async def cited_in(services: Services, kind: str, target_id: int) -> list[Citation]:
+    """The pages of every feature that cite this booth or panel (`kind` "booth" or "panel"),
+    each link once: what `Feature.citations` answer, read in one session."""
+    found: list[Citation] = []
+    if not services.citations:
+        return found
+    async with services.db.reading() as session:
+        for source in services.citations:
+            for citation in await source(session, kind, target_id):
+                if citation not in found:
+                    found.append(citation)
+    return found
