@@ -84,9 +84,14 @@ async def stance_counts(session: AsyncSession, contribution_id: int) -> StanceCo
     )
 
 
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|blockquote|pre|div|hr|tr|td|th)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
 def plain_text(markdown: str) -> str:
     """What a reader sees of a post's Markdown, as text: the sanitised HTML without tags."""
-    return html.unescape(re.sub(r"<[^>]*>", " ", str(render_markdown(markdown))))
+    blocks = _BLOCK_TAG.sub(" ", str(render_markdown(markdown)))
+    return html.unescape(_TAG.sub("", blocks))
 
 
 def quote_view(quoted: Contribution, author_name: str) -> QuoteView:
