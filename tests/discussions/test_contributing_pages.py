@@ -5,6 +5,7 @@ and the posting limit's wait on the form and the socket."""
 from __future__ import annotations
 
 from discussions import queries
+from fair.cli import load_demo
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from tests.discussions.test_pages import browser, page_and_token
@@ -171,3 +172,30 @@ async def test_the_posting_limit_says_how_long_to_wait_on_the_form_and_the_socke
     assert 1 <= wait <= 300
     assert f"Please wait {wait} second" in response.text
     assert len(await everything_logged(db)) == before
+
+
+async def test_the_demo_discussion_has_reactions_a_quote_and_citations(
+    server: RunningServer,
+) -> None:
+    """The demo's open round has reactions, a post quoting another and a post citing a demo
+    booth and a demo panel, whose pages say where they are discussed."""
+    await load_demo(server.services.settings)
+    db = server.services.db
+    talk = await queries.discussion_id_for(db, "partnerships-for-development")
+    page = await queries.discussion_page(db, anonymous("v"), talk)
+    assert page.current is not None
+    shown = [p for t in page.current.threads for p in (t.root, *(r for r, _s in t.replies))]
+    assert page.reactions_of(page.current.threads[0].root.id).useful == 2
+    assert [p.quote.excerpt for p in shown if p.quote] == [
+        "A shared plan for the next project, agreed before the first one ends."
+    ]
+    [citing] = [p for p in shown if p.references]
+    assert [c.href for c in citing.references] == [
+        "/booths/remesas-solidarias",
+        "/panels/diaspora-partners",
+    ]
+    async with browser(server) as http:
+        for address in ("/booths/remesas-solidarias", "/panels/diaspora-partners"):
+            html = (await http.get(address)).text
+            assert "Discussed in" in html
+            assert f"/discussions/partnerships-for-development#post-{citing.id}" in html
