@@ -1,27 +1,30 @@
 """Loads the demo discussions from config/demo/discussions/discussions.toml: one theme, two
-discussions, the first in three rounds (closed, open with posts and stances, planned). Round
-times are set around the moment the demo is loaded."""
+discussions, the first in three rounds (closed, open with posts, stances, reactions, a quote and
+a post citing a booth and a panel, planned). Round times are set around the moment the demo is
+loaded."""
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from discussions.actions import posts, setup
+from discussions.actions import posts, reactions, setup
 from discussions.inputs import (
     DiscussionCreation,
     Posting,
+    ReactionToggle,
     RoundCreation,
     RoundRef,
     StanceInput,
     ThemeCreation,
 )
 from discussions.models import Theme
-from discussions.rules import RoundState, StanceKind
+from discussions.rules import ReactionKind, RoundState, StanceKind
 from fair.core.accounts.demo import demo_viewer
 from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
@@ -37,12 +40,12 @@ async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[st
     created = 0
     for entry in data["themes"]:
         if entry["slug"] not in existing:
-            await _load_theme(db, entry)
+            await _load_theme(db, entry, settings)
             created += 1
     return [f"Discussions: {len(data['themes'])} demo themes ({created} new)"]
 
 
-async def _load_theme(db: Database, entry: dict[str, Any]) -> None:
+async def _load_theme(db: Database, entry: dict[str, Any], settings: Settings) -> None:
     theme = await setup.create_theme(
         db,
         SYSTEM,
@@ -60,11 +63,24 @@ async def _load_theme(db: Database, entry: dict[str, Any]) -> None:
                 moderators=item.get("moderators", []),
             ),
         )
+        posted: dict[str, int] = {}
         for round_entry in item.get("rounds", []):
-            await _load_round(db, discussion.id, round_entry)
+            await _load_round(db, discussion.id, round_entry, _Posting(settings, posted))
 
 
-async def _load_round(db: Database, discussion_id: int, entry: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class _Posting:
+    """What posts of one discussion share: the fair's address (for pasted links, written
+    `{base_url}` in the data) and the posts so far by body, for quotes (`quote`: the start of
+    the quoted post's body)."""
+
+    settings: Settings
+    posted: dict[str, int]
+
+
+async def _load_round(
+    db: Database, discussion_id: int, entry: dict[str, Any], posting: _Posting
+) -> None:
     today = utcnow().replace(minute=0, second=0, microsecond=0)
     round_ = await setup.add_round(
         db,
@@ -81,22 +97,39 @@ async def _load_round(db: Database, discussion_id: int, entry: dict[str, Any]) -
         return
     await setup.open_round(db, SYSTEM, RoundRef(round_id=round_.id))
     for post in entry.get("posts", []):
-        root = await _post(db, round_.id, post, None)
+        root = await _post(db, round_.id, post, None, posting)
         for reply in post.get("replies", []):
-            await _post(db, round_.id, reply, root)
+            await _post(db, round_.id, reply, root, posting)
     if target is RoundState.CLOSED:
         await setup.close_round(db, SYSTEM, RoundRef(round_id=round_.id))
 
 
-async def _post(db: Database, round_id: int, entry: dict[str, Any], reply_to: int | None) -> int:
+async def _post(
+    db: Database, round_id: int, entry: dict[str, Any], reply_to: int | None, posting: _Posting
+) -> int:
     author = await demo_viewer(db, entry["author"])
-    posted = await posts.post_contribution(
-        db, author, Posting(round_id=round_id, body=entry["body"], reply_to_id=reply_to)
+    body = entry["body"].replace("{base_url}", posting.settings.base_url.rstrip("/"))
+    quote = entry.get("quote")
+    quote_id = (
+        next((i for b, i in posting.posted.items() if b.startswith(quote)), None) if quote else None
     )
+    posted = await posts.post_contribution(
+        db,
+        author,
+        Posting(round_id=round_id, body=body, reply_to_id=reply_to, quote_id=quote_id),
+        origins=frozenset(origin.lower() for origin in posting.settings.origins),
+    )
+    posting.posted[body] = posted.id
     for email, stance in entry.get("stances", []):
         await posts.set_stance(
             db,
             await demo_viewer(db, email),
             StanceInput(contribution_id=posted.id, stance=StanceKind(stance)),
+        )
+    for email, kind in entry.get("reactions", []):
+        await reactions.toggle_reaction(
+            db,
+            await demo_viewer(db, email),
+            ReactionToggle(contribution_id=posted.id, kind=ReactionKind(kind)),
         )
     return posted.id

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from discussions.channels import INDEX, discussion_channel
 from fair.core.events import Event, View
 
@@ -35,6 +37,22 @@ class RoundView(View):
     state: str
 
 
+class QuoteView(View):
+    """The quoted post as a quoting one shows it: its author and an excerpt (plain text)."""
+
+    id: int
+    author_name: str
+    excerpt: str
+
+
+class ReferenceCard(View):
+    """A booth or a panel a post names, as a card link: `kind` is "booth" or "panel"."""
+
+    kind: str
+    title: str
+    href: str
+
+
 class ContributionView(View):
     """A post as everyone sees it: its author's name and its sanitised HTML."""
 
@@ -47,6 +65,10 @@ class ContributionView(View):
     at: datetime
     replies: int
     """For a new thread 0; for a reply, how many replies its thread has now."""
+    quote: QuoteView | None = None
+    """The contribution this one quotes, as an excerpt (None: no quote, or it is hidden)."""
+    references: list[ReferenceCard] = Field(default_factory=list)
+    """The booths and panels it names that everyone may see, in the order named."""
 
 
 class StanceCounts(View):
@@ -136,6 +158,25 @@ class StancesCounted(Event):
     discussion_id: int
     contribution_id: int
     stances: StanceCounts
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ReactionCounts(View):
+    useful: int
+    thanks: int
+    question: int
+
+
+class ReactionsCounted(Event):
+    """Someone gave or took back a reaction to a post; the post's new counts (never who
+    reacted). Seen by everyone on `discussion:<id>`."""
+
+    type = "discussions.reactions.counted"
+    discussion_id: int
+    contribution_id: int
+    reactions: ReactionCounts
 
     def audience(self) -> tuple[str, ...]:
         return (discussion_channel(self.discussion_id),)

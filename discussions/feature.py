@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from discussions import demo, jobs, live, organise_pages, pages
+from discussions import demo, jobs, live, organise_pages, pages, queries
 from discussions.channels import INDEX
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
@@ -27,4 +27,5 @@ feature = Feature(
     migrations=Path(__file__).with_name("migrations"),
     jobs=[jobs.SCHEDULE],
     organise=[OrganiseLink("/organise/discussions", N_("Discussions"))],
+    citations=queries.citing_discussions,
 )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from discussions.rules import StanceKind
+from discussions.rules import ReactionKind, StanceKind
 from fair.core.fields import Email, Id, Line, Text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
@@ -59,9 +59,17 @@ class Posting(Input):
     """Markdown; it is shown sanitised."""
     reply_to_id: Id | None = None
     """A contribution of the same round to reply to (its thread); none: a new thread."""
+    quote_id: Id | None = None
+    """A visible contribution of the same discussion to quote (an excerpt is shown)."""
 
 
 class StanceInput(Input):
     contribution_id: Id
     stance: StanceKind | None = None
     """Agree, nuance or disagree; none takes one's stance back."""
+
+
+class ReactionToggle(Input):
+    contribution_id: Id
+    kind: ReactionKind
+    """Useful, thanks or question: given if one had not, taken back if one had."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from discussions.access import access_discussion
-from discussions.actions import posts, setup
+from discussions.actions import posts, reactions, setup
 from discussions.channels import INDEX
 from discussions.inputs import (
     DiscussionCreation,
     Extension,
     Posting,
+    ReactionToggle,
     RoundCreation,
     RoundRef,
     StanceInput,
@@ -90,15 +91,19 @@ async def _extend_round(services: Services, viewer: Viewer, data: Extension) -> 
 
 
 async def _post(services: Services, viewer: Viewer, data: Posting) -> dict[str, Any]:
-    """Post in an open round: a new thread, or a reply (`reply_to_id`) in a post's thread.
+    """Post in an open round: a new thread, or a reply (`reply_to_id`) in a post's thread,
+    perhaps quoting (`quote_id`) a post of the same discussion. `#booth-<address>`,
+    `#panel-<id>` and pasted addresses of booth and panel pages of this fair become card links
+    (unknown or draft ones stay plain text).
 
     Who: anyone logged in whose role takes part, while the round is open; ten posts per five
-        minutes per round.
+        minutes per round (the refusal says how many seconds to wait: `retry_after`).
     Errors: account.login_required, discussions.forbidden, discussions.round_closed,
         discussions.round_not_found, discussions.contribution_not_found,
-        discussions.other_round.
+        discussions.other_round, discussions.other_discussion.
     """
-    contribution = await posts.post_contribution(services.db, viewer, data)
+    origins = frozenset(origin.lower() for origin in services.settings.origins)
+    contribution = await posts.post_contribution(services.db, viewer, data, origins=origins)
     return {"contribution_id": contribution.id, "thread_id": contribution.thread_id}
 
 
@@ -114,6 +119,23 @@ async def _stance(services: Services, viewer: Viewer, data: StanceInput) -> dict
         "contribution_id": data.contribution_id,
         "stance": None if data.stance is None else data.stance.value,
         "stances": counts.model_dump(),
+    }
+
+
+async def _react(services: Services, viewer: Viewer, data: ReactionToggle) -> dict[str, Any]:
+    """Give a reaction (useful, thanks, question) to another's post, or take it back if given.
+
+    Who: anyone logged in whose role takes part, while the post's round is open; one of each
+        kind per person.
+    Errors: account.login_required, discussions.forbidden, discussions.round_closed,
+        discussions.own_contribution, discussions.contribution_not_found.
+    """
+    toggled = await reactions.toggle_reaction(services.db, viewer, data)
+    return {
+        "contribution_id": data.contribution_id,
+        "kind": data.kind.value,
+        "pressed": toggled.pressed,
+        "reactions": toggled.counts.model_dump(),
     }
 
 
@@ -165,6 +187,12 @@ COMMANDS = [
         StanceInput,
         _stance,
         limit=Limit("discussions.stance", 60, 60),
+    ),
+    viewer_command(
+        "discussions.reaction.toggle",
+        ReactionToggle,
+        _react,
+        limit=Limit("discussions.reaction", 60, 60),
     ),
 ]
 

@@ -1,4 +1,5 @@
-"""Discussion tables: themes, discussions and their moderators, rounds, contributions, stances."""
+"""Discussion tables: themes, discussions and their moderators, rounds, contributions, stances,
+reactions and the booths and panels a contribution references."""
 
 from __future__ import annotations
 
@@ -92,3 +93,53 @@ class Stance(Base):
     )
     stance: Mapped[str] = mapped_column(String(10))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Reaction(Base):
+    """One person's reaction of one kind to a contribution: one of each kind per person."""
+
+    __tablename__ = "discussion_reactions"
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_contributions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Quote(Base):
+    """A contribution's quote of another of the same discussion (an excerpt is shown).
+
+    A table of its own rather than a column of contributions: on SQLite a column with a
+    foreign key is added only by rebuilding the table, which would cascade to its stances.
+    """
+
+    __tablename__ = "discussion_quotes"
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_contributions.id", ondelete="CASCADE"), primary_key=True
+    )
+    quote_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_contributions.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Reference(Base):
+    """A booth or a Q&A panel a contribution names (`#booth-slug`, `#panel-12`, a link),
+    stored when the post is made; only targets everyone could see then."""
+
+    __tablename__ = "discussion_references"
+    __table_args__ = (Index("ix_discussion_references_target", "kind", "target_id"),)
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_contributions.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    """"booth" or "panel" (`rules.ReferenceKind`)."""
+    target_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """The booth's or panel's id: no foreign key, the tables belong to other features."""
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    """Where the reference first appears in the post, to show the cards in that order."""

@@ -14,6 +14,7 @@ from discussions.channels import discussion_channel
 from discussions.events import StanceCounts
 from discussions.live import COMMANDS
 from fair.core.errors import Invalid
+from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
@@ -21,9 +22,16 @@ from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.core.zones import page_zone
 
 FORM_COMMANDS = {command.name: command for command in COMMANDS}
-BLANK_POST = {"id": 0, "author_name": "", "at": None, "body_html": ""}
+BLANK_POST = {
+    "id": 0,
+    "author_name": "",
+    "at": None,
+    "body_html": "",
+    "quote": None,
+    "references": [],
+}
 """The post the page's templates are rendered from, for its script to fill in."""
-OPTIONAL_FIELDS = ("reply_to_id", "stance")
+OPTIONAL_FIELDS = ("reply_to_id", "stance", "quote_id")
 """Fields a form sends empty to mean "none"."""
 
 
@@ -42,6 +50,10 @@ async def discussion(request: Request) -> Response:
     viewer = await viewer_of(request)
     discussion_id = await queries.discussion_id_for(services.db, request.path_params["slug"])
     page = await queries.discussion_page(services.db, viewer, discussion_id)
+    quote_id = id_from_text(request.query_params.get("quote", ""))
+    quoting = (
+        None if quote_id is None else await queries.quotable(services.db, discussion_id, quote_id)
+    )
     return render(
         request,
         "discussions/discussion.html",
@@ -51,6 +63,7 @@ async def discussion(request: Request) -> Response:
             "viewers": await services.presence.count(discussion_channel(discussion_id)),
             "blank_post": BLANK_POST,
             "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),
+            "quoting": quoting,
         },
     )
 

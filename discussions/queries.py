@@ -6,17 +6,34 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from discussions import rules, views
 from discussions.access import access_discussion
 from discussions.channels import INDEX, discussion_channel
-from discussions.events import ContributionView, RoundView, StanceCounts
-from discussions.models import Contribution, Discussion, DiscussionModerator, Round, Stance, Theme
+from discussions.events import (
+    ContributionView,
+    QuoteView,
+    ReactionCounts,
+    RoundView,
+    StanceCounts,
+)
+from discussions.models import (
+    Contribution,
+    Discussion,
+    DiscussionModerator,
+    Reaction,
+    Reference,
+    Round,
+    Stance,
+    Theme,
+)
 from discussions.rules import RoundState
 from fair.core import log
 from fair.core.access import Purpose
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
+from fair.core.contract import Citation
 from fair.core.db import Database
 from fair.core.errors import NotFound
 from fair.core.i18n import gettext as _
@@ -100,6 +117,15 @@ class DiscussionPage:
     may_post: bool
     may_moderate: bool
     head: int
+    reactions: dict[int, ReactionCounts] = field(default_factory=dict)
+    """Each shown post's reaction counts (a post with none is absent)."""
+    my_reactions: dict[int, frozenset[str]] = field(default_factory=dict)
+    """The kinds of reaction the viewer gave, by post: shown pressed."""
+    mine: frozenset[int] = frozenset()
+    """The viewer's own posts (no reacting to those)."""
+
+    def reactions_of(self, contribution_id: int) -> ReactionCounts:
+        return self.reactions.get(contribution_id) or views.reactions_from({})
 
 
 async def discussion_id_for(db: Database, slug: str) -> int:
@@ -162,6 +188,28 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
                     )
                 ).all()
             }
+        quotes = await views.quotes_of(session, post_ids)
+        references = await views.references_of(session, post_ids)
+        reaction_rows = (
+            await session.execute(
+                select(Reaction.contribution_id, Reaction.kind, func.count())
+                .where(Reaction.contribution_id.in_(post_ids))
+                .group_by(Reaction.contribution_id, Reaction.kind)
+            )
+        ).all()
+        my_reactions: dict[int, set[str]] = defaultdict(set)
+        if viewer.user_id is not None:
+            for cid, kind in (
+                await session.execute(
+                    select(Reaction.contribution_id, Reaction.kind).where(
+                        Reaction.contribution_id.in_(post_ids), Reaction.user_id == viewer.user_id
+                    )
+                )
+            ).all():
+                my_reactions[cid].add(kind)
+    reaction_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for cid, kind, n in reaction_rows:
+        reaction_counts[cid][kind] = n
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for cid, stance, n in stance_rows:
         counts[cid][stance] = n
@@ -180,12 +228,26 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
     per_round: dict[int, list[Thread]] = defaultdict(list)
     for c, name in posts:
         if c.thread_id is None:
-            view = views.contribution_view(c, discussion_id, name, reply_totals[c.id])
+            view = views.contribution_view(
+                c,
+                discussion_id,
+                name,
+                reply_totals[c.id],
+                quote=quotes.get(c.id),
+                references=references.get(c.id, ()),
+            )
             threads[c.id] = Thread(view, stances(c.id))
             per_round[c.round_id].append(threads[c.id])
     for c, name in posts:
         if c.thread_id is not None and c.thread_id in threads:
-            view = views.contribution_view(c, discussion_id, name, 0)
+            view = views.contribution_view(
+                c,
+                discussion_id,
+                name,
+                0,
+                quote=quotes.get(c.id),
+                references=references.get(c.id, ()),
+            )
             threads[c.thread_id].replies.append((view, stances(c.id)))
     sections = [RoundSection(views.round_view(r), per_round[r.id]) for r in rounds]
     current = rules.current_round([RoundState(r.state) for r in rounds])
@@ -204,4 +266,51 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
         may_post=rules.may_post(viewer),
         may_moderate=rules.may_moderate(viewer, access.moderator),
         head=head,
+        reactions={cid: views.reactions_from(c) for cid, c in reaction_counts.items()},
+        my_reactions={cid: frozenset(kinds) for cid, kinds in my_reactions.items()},
+        mine=frozenset(
+            c.id
+            for c, _name in posts
+            if viewer.user_id is not None and c.author_id == viewer.user_id
+        ),
     )
+
+
+async def quotable(db: Database, discussion_id: int, contribution_id: int) -> QuoteView | None:
+    """The post `contribution_id` as a new post of the discussion would quote it (for the
+    form's preview), if it is a shown post of this discussion."""
+    async with db.reading() as session:
+        row = (
+            await session.execute(
+                select(Contribution, User.display_name)
+                .join(Round, Round.id == Contribution.round_id)
+                .join(User, User.id == Contribution.author_id)
+                .where(
+                    Contribution.id == contribution_id,
+                    Round.discussion_id == discussion_id,
+                    Contribution.hidden.is_(False),
+                )
+            )
+        ).first()
+    return None if row is None else views.quote_view(row[0], row[1])
+
+
+async def citing_discussions(session: AsyncSession, kind: str, target_id: int) -> list[Citation]:
+    """The discussions with a shown post that references this booth or panel (`kind`
+    "booth" or "panel"), newest citation first: the "Discussed in" list of its page."""
+    rows = await session.execute(
+        select(Discussion.slug, Discussion.title, func.max(Contribution.id))
+        .join(Round, Round.discussion_id == Discussion.id)
+        .join(Contribution, Contribution.round_id == Round.id)
+        .join(Reference, Reference.contribution_id == Contribution.id)
+        .where(
+            Reference.kind == kind,
+            Reference.target_id == target_id,
+            Contribution.hidden.is_(False),
+        )
+        .group_by(Discussion.id, Discussion.slug, Discussion.title)
+        .order_by(func.max(Contribution.id).desc())
+    )
+    return [
+        Citation(title, f"/discussions/{slug}#post-{latest}") for slug, title, latest in rows.all()
+    ]

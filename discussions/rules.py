@@ -1,7 +1,10 @@
-"""The rules of a discussion's rounds: states, transitions, who may post and moderate. Pure."""
+"""The rules of a discussion: round states and transitions, who may post, react and moderate,
+what a post references and how a quote is cut. Pure."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -63,3 +66,84 @@ def current_round(states: list[RoundState]) -> int | None:
             if state is wanted:
                 return index
     return len(states) - 1 if states else None
+
+
+class ReactionKind(StrEnum):
+    """The reactions one may give another's post, one of each kind per person."""
+
+    USEFUL = "useful"
+    THANKS = "thanks"
+    QUESTION = "question"
+
+
+def may_react(author_id: int, reactor_id: int | None) -> bool:
+    """Stances and reactions are for other people's posts."""
+    return author_id != reactor_id
+
+
+class ReferenceKind(StrEnum):
+    BOOTH = "booth"
+    PANEL = "panel"
+
+
+MAX_REFERENCES = 10
+"""At most this many booths and panels are linked from one post (the first ones named)."""
+EXCERPT_CHARS = 200
+"""A quoted post is shown as an excerpt of at most this many characters."""
+
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_ID = r"[1-9][0-9]{0,9}"
+_MAX_ID = 2**31 - 1
+"""Ids past this are no id of any row (the tables' ids are 32-bit integers)."""
+# `#booth-<slug>`, `#panel-<id>`, or a pasted address of a booth or a panel page; a `#` inside
+# a word or an address (`a#booth-x`, `/x#panel-2`) is not a reference.
+_MENTION = re.compile(
+    rf"(?<![\w/#&])#(?:booth-(?P<booth>{_SLUG})|panel-(?P<panel>{_ID}))(?![\w-])"
+    rf"|(?P<origin>https?://[^\s/<>()\[\]]+)/(?P<section>booths|panels)/(?P<slug>{_SLUG})"
+    rf"(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A booth or a panel a post names: by address (`slug`) or, for `#panel-12`, by id."""
+
+    kind: ReferenceKind
+    slug: str | None = None
+    id: int | None = None
+
+
+def mentions_in(body: str, origins: frozenset[str]) -> list[Mention]:
+    """The booths and panels `body` names, first mention first, each once, at most
+    MAX_REFERENCES; a pasted link counts only when it points at one of the fair's `origins`."""
+    found: list[Mention] = []
+    for match in _MENTION.finditer(body):
+        if match["booth"]:
+            mention = Mention(ReferenceKind.BOOTH, slug=match["booth"].lower())
+        elif match["panel"]:
+            if int(match["panel"]) > _MAX_ID:
+                continue
+            mention = Mention(ReferenceKind.PANEL, id=int(match["panel"]))
+        elif match["origin"].lower() in origins:
+            kind = (
+                ReferenceKind.BOOTH if match["section"].lower() == "booths" else ReferenceKind.PANEL
+            )
+            mention = Mention(kind, slug=match["slug"].lower())
+        else:
+            continue
+        if mention not in found:
+            found.append(mention)
+        if len(found) == MAX_REFERENCES:
+            break
+    return found
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """`text` on one line, cut at a word before `limit` characters (with an ellipsis)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"

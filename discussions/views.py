@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import html
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from discussions.events import ContributionView, RoundView, StanceCounts
-from discussions.models import Contribution, Round, Stance
-from discussions.rules import StanceKind
+from discussions.events import (
+    ContributionView,
+    QuoteView,
+    ReactionCounts,
+    ReferenceCard,
+    RoundView,
+    StanceCounts,
+)
+from discussions.models import Contribution, Quote, Reaction, Reference, Round, Stance
+from discussions.rules import ReactionKind, ReferenceKind, StanceKind, excerpt
+from fair.core.accounts.models import User
 from fair.core.text import render_markdown
+from fair.hall.public import listed_booths
+from fair.qa.public import panel_links
 
 
 def round_view(round_: Round) -> RoundView:
@@ -26,7 +39,13 @@ def round_view(round_: Round) -> RoundView:
 
 
 def contribution_view(
-    contribution: Contribution, discussion_id: int, author_name: str, replies: int
+    contribution: Contribution,
+    discussion_id: int,
+    author_name: str,
+    replies: int,
+    *,
+    quote: QuoteView | None = None,
+    references: Sequence[ReferenceCard] = (),
 ) -> ContributionView:
     return ContributionView(
         id=contribution.id,
@@ -37,6 +56,8 @@ def contribution_view(
         body_html=str(render_markdown(contribution.body)),
         at=contribution.created_at,
         replies=replies,
+        quote=quote,
+        references=list(references),
     )
 
 
@@ -61,3 +82,84 @@ async def stance_counts(session: AsyncSession, contribution_id: int) -> StanceCo
         nuance=counts[StanceKind.NUANCE.value],
         disagree=counts[StanceKind.DISAGREE.value],
     )
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|h[1-6]|blockquote|pre|div|hr|tr|td|th)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of a post's Markdown, as text: the sanitised HTML without tags."""
+    blocks = _BLOCK_TAG.sub(" ", str(render_markdown(markdown)))
+    return html.unescape(_TAG.sub("", blocks))
+
+
+def quote_view(quoted: Contribution, author_name: str) -> QuoteView:
+    return QuoteView(
+        id=quoted.id, author_name=author_name, excerpt=excerpt(plain_text(quoted.body))
+    )
+
+
+async def quotes_of(session: AsyncSession, contribution_ids: Iterable[int]) -> dict[int, QuoteView]:
+    """What each of these contributions quotes, if the quoted post is still shown."""
+    wanted = list(contribution_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Quote.contribution_id, Contribution, User.display_name)
+        .join(Contribution, Contribution.id == Quote.quote_id)
+        .join(User, User.id == Contribution.author_id)
+        .where(Quote.contribution_id.in_(wanted), Contribution.hidden.is_(False))
+    )
+    return {cid: quote_view(quoted, name) for cid, quoted, name in rows.all()}
+
+
+async def references_of(
+    session: AsyncSession, contribution_ids: Iterable[int]
+) -> dict[int, list[ReferenceCard]]:
+    """The cards of the booths and panels each contribution named, as they are now: a booth
+    back in draft since is left out (its name is not shown), a title follows its changes."""
+    wanted = list(contribution_ids)
+    if not wanted:
+        return {}
+    rows = (
+        await session.execute(
+            select(Reference.contribution_id, Reference.kind, Reference.target_id)
+            .where(Reference.contribution_id.in_(wanted))
+            .order_by(Reference.contribution_id, Reference.position)
+        )
+    ).all()
+    booth_ids = {t for _c, kind, t in rows if kind == ReferenceKind.BOOTH.value}
+    panel_ids = {t for _c, kind, t in rows if kind == ReferenceKind.PANEL.value}
+    booths = {b.id: b for b in await listed_booths(session, sorted(booth_ids))}
+    panels = {p.id: p for p in await panel_links(session, ids=sorted(panel_ids))}
+    cards: dict[int, list[ReferenceCard]] = defaultdict(list)
+    for cid, kind, target in rows:
+        if kind == ReferenceKind.BOOTH.value and target in booths:
+            booth = booths[target]
+            cards[cid].append(
+                ReferenceCard(kind=kind, title=booth.title, href=f"/booths/{booth.slug}")
+            )
+        elif kind == ReferenceKind.PANEL.value and target in panels:
+            panel = panels[target]
+            cards[cid].append(
+                ReferenceCard(kind=kind, title=panel.title, href=f"/panels/{panel.slug}")
+            )
+    return dict(cards)
+
+
+def reactions_from(counts: dict[str, int]) -> ReactionCounts:
+    return ReactionCounts(
+        useful=counts.get(ReactionKind.USEFUL.value, 0),
+        thanks=counts.get(ReactionKind.THANKS.value, 0),
+        question=counts.get(ReactionKind.QUESTION.value, 0),
+    )
+
+
+async def reaction_counts(session: AsyncSession, contribution_id: int) -> ReactionCounts:
+    rows = await session.execute(
+        select(Reaction.kind, func.count())
+        .where(Reaction.contribution_id == contribution_id)
+        .group_by(Reaction.kind)
+    )
+    return reactions_from({kind: count for kind, count in rows.all()})

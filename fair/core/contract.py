@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
     from starlette.routing import BaseRoute
     from starlette.templating import Jinja2Templates
     from starlette.websockets import WebSocket
@@ -230,6 +231,22 @@ class Consumer:
 """Loads a feature's part of the demo content; returns lines to print."""
 
 
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A link to a page of another feature that cites a thing of this one: `title`, `href`
+    (a path of this fair)."""
+
+    title: str
+    href: str
+
+
+CitationSource = Callable[["AsyncSession", str, int], Awaitable[Sequence[Citation]]]
+"""Where a feature cites things of others: given a reading session, a kind of thing ("booth",
+"panel") and its id, the feature's pages that cite it, as only what everyone may see (a
+hidden post's citation is left out). The booth and panel pages list them as "Discussed in";
+a feature that knows nothing of the kind answers an empty list."""
+
+
 @dataclass(frozen=True)
 class OrganiseLink:
     """A page of a feature's own in the organisers' menu (`/organise` and its sub-pages)."""
@@ -264,6 +281,10 @@ class Feature:
     """Durable readers of committed events (fair/core/consumers.py)."""
     organise: Sequence[OrganiseLink] = ()
     """Entries in the organisers' menu, between "The fair" and "People", in feature order."""
+    citations: CitationSource | None = None
+    """Two-way links: which of this feature's pages cite a booth or a panel (`CitationSource`);
+    collected in `Services.citations`, read by `fair.core.pages.cited_in`, so the hall and
+    the Q&A can list them without importing the feature."""
 
 
 @dataclass
@@ -279,3 +300,5 @@ class Services:
     commands: dict[str, Command]
     templates: Jinja2Templates
     features: Sequence[Feature]
+    citations: Sequence[CitationSource] = ()
+    """Every feature's `Feature.citations`, in the features' order."""

@@ -63,9 +63,21 @@ class Conflict(FairError):
 
 
 class RateLimited(FairError):
-    """The person did this too often; they may try again later."""
+    """The person did this too often; they may try again in `retry_after` seconds (when
+    known), which the reply carries (`error.retry_after`, and a `Retry-After` header over
+    HTTP)."""
 
     status = 429
+
+    def __init__(self, code: str, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(code, message)
+        self.retry_after = retry_after
+
+    def as_dict(self) -> dict[str, object]:
+        body = super().as_dict()
+        if self.retry_after is not None:
+            body["retry_after"] = self.retry_after
+        return body
 
 
 class Unavailable(FairError):

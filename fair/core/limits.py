@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 
 from fair.core.breaker import Breaker, CircuitOpen, fail_fast_client
 from fair.core.errors import RateLimited
-from fair.core.i18n import gettext as _
+from fair.core.i18n import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -176,17 +176,26 @@ class Limits:
         """What time it is for windows and waits (a test may set a clock of its own)."""
 
     async def check(self, action: str, key: str, limit: int, window: int) -> None:
+        now = self.clock()
         try:
-            bucket = math.floor(self.clock() / window)
+            bucket = math.floor(now / window)
             count = await self.counter.incr(f"{action}:{key}:{bucket}", window)
         except (RedisError, OSError) as exc:
             if not isinstance(exc, CircuitOpen):
                 logger.warning("limits: counter unreachable; allowing %s", action)
             return
         if count > limit:
+            # The window is fixed: the count starts again at the next multiple of `window`.
+            seconds = max(1, math.ceil((bucket + 1) * window - now))
             raise RateLimited(
                 f"{action}.rate_limited",
-                _("You are doing this too often. Please wait a moment and try again."),
+                ngettext(
+                    "You are doing this too often. Please wait %(n)s second and try again.",
+                    "You are doing this too often. Please wait %(n)s seconds and try again.",
+                    seconds,
+                )
+                % {"n": seconds},
+                retry_after=seconds,
             )
 
     async def hit(self, limit: Limit, person: str, data: Any) -> None:

@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.viewers import Viewer
-from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
+from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated, RateLimited
 from fair.core.i18n import gettext as _
 from fair.core.idempotency import FORM_FIELD, Result, new_key, run_once, valid_key
 from fair.core.inputs import load_json
@@ -25,7 +25,7 @@ from fair.core.security import (
 )
 
 if TYPE_CHECKING:
-    from fair.core.contract import Services
+    from fair.core.contract import Citation, Services
 
 
 def services_of(request: Request) -> Services:
@@ -154,9 +154,28 @@ def wants_json(request: Request) -> bool:
 async def handle_refusal(request: Request, exc: Exception) -> Response:
     """A refusal becomes a JSON error or an error page; a needed login becomes a redirect."""
     assert isinstance(exc, FairError)
+    response: Response
     if wants_json(request):
-        return JSONResponse({"error": exc.as_dict()}, status_code=exc.status)
-    if isinstance(exc, NotAuthenticated) and request.method == "GET":
+        response = JSONResponse({"error": exc.as_dict()}, status_code=exc.status)
+    elif isinstance(exc, NotAuthenticated) and request.method == "GET":
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    await viewer_of(request)
-    return render(request, "error.html", {"error": exc}, status=exc.status)
+    else:
+        await viewer_of(request)
+        response = render(request, "error.html", {"error": exc}, status=exc.status)
+    if isinstance(exc, RateLimited) and exc.retry_after is not None:
+        response.headers["retry-after"] = str(exc.retry_after)
+    return response
+
+
+async def cited_in(services: Services, kind: str, target_id: int) -> list[Citation]:
+    """The pages of every feature that cite this booth or panel (`kind` "booth" or "panel"),
+    each link once: what `Feature.citations` answer, read in one session."""
+    found: list[Citation] = []
+    if not services.citations:
+        return found
+    async with services.db.reading() as session:
+        for source in services.citations:
+            for citation in await source(session, kind, target_id):
+                if citation not in found:
+                    found.append(citation)
+    return found

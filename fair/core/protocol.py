@@ -38,8 +38,9 @@ Frames are JSON objects of three kinds (ARCHITECTURE.md, "The wire"):
 
 Every command may also be refused with `input.invalid` (its data does not fit; `fields` says
 which), `live.unknown_command`, `live.busy` (too many waiting), `db.unavailable` and, when it
-has a limit, `<limit>.rate_limited` (the limit's name, below). A command sent again with a
-`key` it was sent with before replies with the first result and writes nothing.
+has a limit, `<limit>.rate_limited` (the limit's name, below; its `retry_after` says how many
+seconds are left before the limit's window starts again). A command sent again with a `key` it
+was sent with before replies with the first result and writes nothing.
 """
 
 Fragment = str

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from fair.core.breaker import Breaker
 from fair.core.buses import create_bus
 from fair.core.channels import ChannelAccess
-from fair.core.contract import ChannelRule, Command, Feature, Services
+from fair.core.contract import ChannelRule, CitationSource, Command, Feature, Services
 from fair.core.db import Database, Timeouts, create_engine
 from fair.core.hub import Hub
 from fair.core.jobs import start_jobs
@@ -37,6 +37,11 @@ def collect_channel_rules(features: Sequence[Feature]) -> dict[str, ChannelRule]
                 raise RuntimeError(f"channel prefix {prefix!r} has two rules")
             rules[prefix] = rule
     return rules
+
+
+def collect_citations(features: Sequence[Feature]) -> list[CitationSource]:
+    """The features' citation sources (two-way links), in the features' order."""
+    return [feature.citations for feature in features if feature.citations is not None]
 
 
 @contextlib.asynccontextmanager
@@ -84,6 +89,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         commands=collect_commands(features),
         templates=create_templates(settings, features),
         features=features,
+        citations=collect_citations(features),
     )
     # Whatever has started is stopped again, in reverse order, however far the start got.
     async with contextlib.AsyncExitStack() as started:

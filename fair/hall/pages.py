@@ -16,7 +16,7 @@ from fair.core.fields import id_from_text, page_from_text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.live import run_command
-from fair.core.pages import form_data, form_key, render, services_of, viewer_of
+from fair.core.pages import cited_in, form_data, form_key, render, services_of, viewer_of
 from fair.core.tables import utcnow
 from fair.core.zones import page_zone
 from fair.hall import queries
@@ -108,6 +108,7 @@ async def _booth_response(
             "transcripts": page.transcripts,
             "visitors": await services.presence.count(booth_channel(booth_id)),
             "staff": await services.presence.count(staff_channel(booth_id)),
+            "citations": await cited_in(services, "booth", booth_id),
             **extra,
         },
         status=status,

@@ -45,6 +45,22 @@ async def booths_by_slug(session: AsyncSession, slugs: Iterable[str]) -> dict[st
     return {slug: BoothLink(id_, slug, title) for id_, slug, title in rows}
 
 
+async def listed_booths_by_slug(
+    session: AsyncSession, slugs: Iterable[str]
+) -> dict[str, BoothLink]:
+    """Those of the booths at these addresses that everyone may see (not drafts), by address:
+    a draft answers as if it did not exist."""
+    wanted = list(slugs)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Booth.id, Booth.slug, Booth.title).where(
+            Booth.slug.in_(wanted), Booth.state != BoothState.DRAFT.value
+        )
+    )
+    return {slug: BoothLink(id_, slug, title) for id_, slug, title in rows}
+
+
 async def listed_booths(session: AsyncSession, booth_ids: Iterable[int]) -> list[BoothLink]:
     """Those of these booths that everyone may see (not drafts), in the order given."""
     wanted = list(booth_ids)

@@ -17,7 +17,7 @@ from fair.core.errors import FairError, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
-from fair.core.pages import form_data, form_key, once, render, services_of, viewer_of
+from fair.core.pages import cited_in, form_data, form_key, once, render, services_of, viewer_of
 from fair.core.zones import page_zone
 from fair.qa import queries
 from fair.qa.inputs import PanelCreation
@@ -52,6 +52,7 @@ async def panel(request: Request) -> Response:
             "page": page,
             "zone": await _zone(request),
             "viewers": await services.presence.count(f"qa:{panel_id}"),
+            "citations": await cited_in(services, "panel", panel_id),
         },
     )
 

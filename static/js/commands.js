@@ -1,13 +1,21 @@
 // Forms marked data-command run their command over the live socket; without a socket they
 // are posted as usual (the server runs the same command). Errors show in the nearest
-// [data-error]; data-reset forms are cleared after success.
+// [data-error]; data-reset forms are cleared after success, and `fair:command-done` carries
+// the command's reply (event.detail).
 // The form's hidden `idem` is the submission's idempotency key: a retry (the socket, or the
 // plain post after it) sends the same key; after a success the form gets a fresh one.
+//
+// Forms marked data-keep never lose what was typed: their text fields are kept as a draft in
+// sessionStorage while typed (restored after a reload), and a submission made while the
+// browser is offline waits in an outbox (sessionStorage too) and is sent over the socket,
+// with its key, as soon as the socket is open again: the server runs it exactly once.
 import { live, newKey } from "/static/js/live.js";
 
 const SKIP = new Set(["csrf", "type", "back", "idem"]);
 const BOOLEAN = new Set(["anonymous", "up", "approve", "live"]);
-const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id"]);
+const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id"]);
+const DRAFTS = `fair:drafts:${location.pathname}`;
+const OUTBOX = `fair:outbox:${location.pathname}`;
 
 function commandData(form) {
   const data = {};
@@ -28,9 +36,130 @@ function errorBox(form) {
   return form.querySelector("[data-error]") || document.querySelector("[data-error]");
 }
 
+// --- Drafts and the outbox (forms marked data-keep) -----------------------------------------
+
+function readStore(name, fallback) {
+  try { return JSON.parse(window.sessionStorage.getItem(name)) ?? fallback; } catch { return fallback; }
+}
+
+function writeStore(name, value) {
+  try { window.sessionStorage.setItem(name, JSON.stringify(value)); } catch { /* storage full or off: the page still holds the text */ }
+}
+
+// A kept form is known by its first text field's id (`post-3`, `reply-12`): stable across reloads.
+function keptName(form) {
+  return form.querySelector("textarea[id], input[type=text][id]")?.id || null;
+}
+
+function keptFields(form) {
+  return [...form.querySelectorAll("textarea[name], input[type=text][name]")];
+}
+
+function saveDraft(form) {
+  const name = keptName(form);
+  if (!name) return;
+  const drafts = readStore(DRAFTS, {});
+  const values = Object.fromEntries(keptFields(form).map((field) => [field.name, field.value]));
+  if (Object.values(values).some((value) => value.trim())) drafts[name] = values;
+  else delete drafts[name];
+  writeStore(DRAFTS, drafts);
+}
+
+function dropDraft(form) {
+  const name = keptName(form);
+  if (!name) return;
+  const drafts = readStore(DRAFTS, {});
+  delete drafts[name];
+  writeStore(DRAFTS, drafts);
+}
+
+function restoreDrafts() {
+  const drafts = readStore(DRAFTS, {});
+  for (const [name, values] of Object.entries(drafts)) {
+    const form = document.getElementById(name)?.form;
+    if (!form) continue;
+    for (const field of keptFields(form)) {
+      if (!field.value && values[field.name]) field.value = values[field.name];
+    }
+  }
+}
+
+function outboxStatus(form, text) {
+  const status = form?.querySelector("[data-outbox-status]");
+  if (!status) return;
+  status.textContent = text || "";
+  status.hidden = !text;
+}
+
+function queue(form) {
+  const name = keptName(form);
+  const idem = form.elements.idem;
+  if (idem && !idem.value) idem.value = newKey();
+  const entry = { form: name, type: form.dataset.command, data: commandData(form), key: idem ? idem.value : newKey() };
+  const outbox = readStore(OUTBOX, []).filter((kept) => kept.key !== entry.key);
+  outbox.push(entry);
+  writeStore(OUTBOX, outbox);
+  saveDraft(form);
+  outboxStatus(form, form.dataset.textQueued || "You are offline: this is kept and will be sent when the connection is back.");
+}
+
+function succeeded(form, reply) {
+  dropDraft(form);
+  if (form.hasAttribute("data-reset")) form.reset();
+  if (form.elements.idem) form.elements.idem.value = newKey();
+  form.dispatchEvent(new CustomEvent("fair:command-done", { bubbles: true, detail: reply }));
+}
+
+let flushing = false;
+
+async function flushOutbox() {
+  if (flushing || !live.isOpen()) return;
+  flushing = true;
+  try {
+    for (const entry of readStore(OUTBOX, [])) {
+      const form = entry.form ? document.getElementById(entry.form)?.form : null;
+      try {
+        const reply = await live.command(entry.type, entry.data, entry.key);
+        if (form) { outboxStatus(form, ""); succeeded(form, reply); }
+      } catch (error) {
+        if (error.code === "live.offline") return; // still away: kept for the next open
+        const box = form && errorBox(form);
+        if (box) { box.textContent = error.message; box.hidden = false; }
+        if (form) outboxStatus(form, "");
+      }
+      writeStore(OUTBOX, readStore(OUTBOX, []).filter((kept) => kept.key !== entry.key));
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest?.("form[data-keep]");
+  if (form && event.target.matches("textarea, input[type=text]")) saveDraft(form);
+});
+document.addEventListener("fair:live-open", () => { flushOutbox(); });
+restoreDrafts();
+for (const entry of readStore(OUTBOX, [])) {
+  const form = entry.form ? document.getElementById(entry.form)?.form : null;
+  if (form) outboxStatus(form, form.dataset.textQueued || "You are offline: this is kept and will be sent when the connection is back.");
+}
+flushOutbox();
+
+// --- Submitting -----------------------------------------------------------------------------
+
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-command]");
-  if (!form || !live.isOpen()) return;
+  if (!form) return;
+  const keep = form.hasAttribute("data-keep");
+  if (!live.isOpen()) {
+    // No socket: a plain post, unless the browser is offline and the form keeps its text.
+    // (A plain post's page replaces this one: its draft goes, or the next load would show it
+    // again; if the post fails, the browser's own back button keeps the typed text.)
+    if (keep && navigator.onLine === false) { event.preventDefault(); queue(form); }
+    else if (keep) dropDraft(form);
+    return;
+  }
   event.preventDefault();
   const box = errorBox(form);
   if (box) box.hidden = true;
@@ -39,12 +168,16 @@ document.addEventListener("submit", async (event) => {
   const idem = form.elements.idem;
   if (idem && !idem.value) idem.value = newKey();
   try {
-    await live.command(form.dataset.command, commandData(form), idem ? idem.value : newKey());
-    if (form.hasAttribute("data-reset")) form.reset();
-    if (idem) idem.value = newKey();
-    form.dispatchEvent(new CustomEvent("fair:command-done", { bubbles: true }));
+    const reply = await live.command(form.dataset.command, commandData(form), idem ? idem.value : newKey());
+    succeeded(form, reply);
   } catch (error) {
-    if (error.code === "live.offline") { form.submit(); return; }
+    if (error.code === "live.offline") {
+      // The socket went away with the command on it: it may have run. The same key makes a
+      // second run answer with the first result, over the socket later or a plain post now.
+      if (keep && navigator.onLine === false) queue(form);
+      else form.submit();
+      return;
+    }
     if (box) { box.textContent = error.message; box.hidden = false; }
   } finally {
     if (button) button.disabled = false;

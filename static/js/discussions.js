@@ -1,5 +1,5 @@
-// A discussion page: new posts and replies, stance counts and round changes arrive live on
-// `discussion:<id>`. Posts are added in place from the page's own <template>s (the markup a
+// A discussion page: new posts and replies (with their quotes and booth and panel cards),
+// stance and reaction counts and round changes arrive live on `discussion:<id>`. Posts are added in place from the page's own <template>s (the markup a
 // reload renders; their HTML was sanitised by the server); a round change re-reads the rounds.
 import { live, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
@@ -21,6 +21,10 @@ if (root) {
     time.dateTime = post.at;
     time.textContent = post.at;
     article.querySelector("[data-body]").innerHTML = post.body_html; // sanitised by the server
+    fillQuote(article, post.quote);
+    fillReferences(article, post.references || []);
+    const quoteLink = article.querySelector("[data-quote-link]");
+    if (quoteLink) quoteLink.href = `${location.pathname}?quote=${post.id}#compose`;
     for (const field of element.querySelectorAll("input[name=contribution_id]")) field.value = String(post.id);
     for (const field of element.querySelectorAll("input[name=idem]")) field.value = "";
     if (element !== article) {
@@ -33,6 +37,50 @@ if (root) {
     }
     localiseTimes(element);
     return element;
+  }
+
+  function fillQuote(article, quote) {
+    const box = article.querySelector("[data-quote]");
+    if (!box) return;
+    box.hidden = !quote;
+    if (!quote) return;
+    const source = box.querySelector("[data-quote-source]");
+    source.href = `#post-${quote.id}`;
+    source.textContent = (box.dataset.textWrote || "%(name)s wrote").replace("%(name)s", quote.author_name);
+    box.querySelector("[data-quote-excerpt]").textContent = quote.excerpt;
+  }
+
+  function fillReferences(article, cards) {
+    const list = article.querySelector("[data-references]");
+    if (!list) return;
+    list.replaceChildren();
+    for (const card of cards) {
+      const item = document.createElement("li");
+      item.className = `card-link card-${card.kind}`;
+      const link = document.createElement("a");
+      link.href = card.href;
+      const kind = document.createElement("span");
+      kind.className = "hint";
+      kind.textContent = card.kind === "booth" ? (list.dataset.textBooth || "Booth") : (list.dataset.textPanel || "Panel");
+      link.append(kind, ` ${card.title}`);
+      item.append(link);
+      list.append(item);
+    }
+    list.hidden = cards.length === 0;
+  }
+
+  // One's own post gets no reaction buttons: its counts are shown as text, as a reload does.
+  const myPosts = new Set();
+  function markMine(id) {
+    myPosts.add(id);
+    const article = document.getElementById(`post-${id}`);
+    if (!article) return;
+    for (const form of article.querySelectorAll("form[data-reaction-form]")) {
+      const span = document.createElement("span");
+      span.className = "reaction";
+      span.append(...form.querySelector("button").childNodes);
+      form.replaceWith(span);
+    }
   }
 
   function bump(round, name) {
@@ -56,6 +104,7 @@ if (root) {
       thread.querySelector("[data-reply-count]").textContent = String(post.replies);
     }
     bump(round, "post");
+    if (myPosts.has(post.id)) markMine(post.id);
     live.announce(`${post.author_name}: ${post.body_html.replace(/<[^>]*>/g, "").slice(0, 80)}`);
   }
 
@@ -67,6 +116,64 @@ if (root) {
       if (cell) cell.textContent = String(data.stances[name]);
     }
   }
+
+  function showReactions(data) {
+    const post = document.getElementById(`post-${data.contribution_id}`);
+    if (!post) return;
+    for (const name of ["useful", "thanks", "question"]) {
+      const cell = post.querySelector(`[data-reaction-${name}]`);
+      if (cell) cell.textContent = String(data.reactions[name]);
+    }
+  }
+
+  // The compose form's quote: the Quote link fills it in place (without JavaScript the link
+  // loads the page with the quote attached); "Remove the quote" clears it.
+  const compose = document.getElementById("compose");
+  function setQuote(id, author, text) {
+    if (!compose) return;
+    compose.querySelector("[data-quote-field]").value = id ? String(id) : "";
+    const preview = compose.querySelector("[data-quoting]");
+    preview.hidden = !id;
+    const source = preview.querySelector("[data-quoting-source]");
+    source.href = id ? `#post-${id}` : "#";
+    source.textContent = author || "";
+    preview.querySelector("[data-quoting-excerpt]").textContent = text || "";
+  }
+  document.addEventListener("click", (event) => {
+    if (!compose) return;
+    const quote = event.target.closest("[data-quote-link]");
+    const remove = event.target.closest("[data-quote-remove]");
+    if (quote) {
+      const article = quote.closest("[data-post-id]");
+      const text = article.querySelector("[data-body]").textContent.replace(/\s+/g, " ").trim();
+      setQuote(Number(article.dataset.postId), article.querySelector("[data-author]").textContent,
+        text.length > 200 ? `${text.slice(0, 199)}…` : text);
+    } else if (remove) {
+      setQuote(null);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    compose.scrollIntoView({ block: "center" });
+    compose.querySelector("textarea").focus();
+  });
+
+  document.addEventListener("fair:command-done", (event) => {
+    const form = event.target;
+    const reply = event.detail || {};
+    if (form.dataset.command === "discussions.contribution.post") {
+      if (typeof reply.contribution_id === "number") markMine(reply.contribution_id);
+      if (form === compose) {
+        setQuote(null);
+        if (location.search) history.replaceState(null, "", location.pathname + location.hash);
+      }
+      return;
+    }
+    if (form.dataset.command === "discussions.reaction.toggle") {
+      form.querySelector("button")?.setAttribute("aria-pressed", reply.pressed ? "true" : "false");
+      if (reply.reactions) showReactions(reply);
+    }
+  });
 
   // A stance button shows as pressed once the server agreed; the others of the post do not.
   document.addEventListener("fair:command-done", (event) => {
@@ -89,6 +196,7 @@ if (root) {
       switch (frame.type) {
         case "discussions.contribution.posted": addPost(frame.data.contribution); break;
         case "discussions.stances.counted": showStances(frame.data); break;
+        case "discussions.reactions.counted": showReactions(frame.data); break;
         case "discussions.round.added":
         case "discussions.round.opened":
         case "discussions.round.closed":

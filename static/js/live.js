@@ -23,6 +23,15 @@ class Live {
     this.stopped = false;
     this.statusEl = document.querySelector("[data-live-status]");
     this.announcer = document.querySelector("[data-live-announcer]");
+    this.retryTimer = null;
+    // Back online: try at once rather than after a backoff grown while the network was away.
+    window.addEventListener("online", () => {
+      if (this.socket || this.stopped || this.retryTimer === null) return;
+      window.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.attempt = 0;
+      this.connect();
+    });
   }
 
   start() {
@@ -90,6 +99,8 @@ class Live {
       this.attempt = 0;
       this.setStatus("live", this.statusEl?.dataset.textLive || "Live");
       for (const [channel, entry] of this.follows) this.sendFollow(channel, entry);
+      // Pages may now send what was kept while the socket was away (commands.js's outbox).
+      document.dispatchEvent(new CustomEvent("fair:live-open"));
     });
     socket.addEventListener("message", (message) => this.receive(message.data));
     socket.addEventListener("close", (event) => this.closed(event));
@@ -157,7 +168,7 @@ class Live {
     this.attempt += 1;
     const wait = delay / 2 + Math.random() * (delay / 2);
     this.setStatus("reconnecting", this.statusEl?.dataset.textReconnecting || "Reconnecting…");
-    window.setTimeout(() => this.connect(), wait);
+    this.retryTimer = window.setTimeout(() => { this.retryTimer = null; this.connect(); }, wait);
   }
 }
 

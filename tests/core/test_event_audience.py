@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 import pytest
 from pydantic import BaseModel
 
+from discussions.channels import discussion_channel
 from fair.core.accounts.channels import PEOPLE, user_channel
 from fair.core.audiences import Reach, channel_reach, may_carry
 from fair.core.channels import CHANNEL_NAME
@@ -243,3 +244,23 @@ def test_an_unsigned_cards_sender_is_routing_only() -> None:
 def test_a_channels_name_says_its_audience(channel: str, reach: Reach) -> None:
     """The names each feature's channels.py builds are read by the one naming convention."""
     assert channel_reach(channel) == reach
+
+
+def test_reaction_counts_go_to_the_discussion_and_name_nobody() -> None:
+    """A reaction's event goes to `discussion:<id>` only, with counts and no person in it."""
+    counted = build(Event.registry["discussions.reactions.counted"])
+    discussion_id = counted.discussion_id  # type: ignore[attr-defined]
+    assert counted.audience() == (discussion_channel(discussion_id),)
+    payload = json.loads(counted.payload())
+    assert set(payload) == {"discussion_id", "contribution_id", "reactions"}
+    assert set(payload["reactions"]) == {"useful", "thanks", "question"}
+
+
+def test_a_posts_quote_and_cards_travel_on_the_public_discussion_channel() -> None:
+    """A post's quote excerpt and booth and panel cards are public views on `discussion:<id>`."""
+    posted = build(Event.registry["discussions.contribution.posted"])
+    view = posted.contribution  # type: ignore[attr-defined]
+    assert posted.audience() == (discussion_channel(view.discussion_id),)
+    payload = json.loads(posted.payload())["contribution"]
+    assert {"quote", "references"} <= set(payload)
+    assert view.quote is None or view.quote.reach is Reach.PUBLIC

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from fair.core.limits import Counter, MemoryCounter, RedisCounter
+from fair.core.errors import RateLimited
+from fair.core.limits import Counter, Limits, MemoryCounter, RedisCounter
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -39,3 +40,26 @@ async def test_failures_are_counted_held_and_forgotten(counter: Counter) -> None
     assert await counter.failures("login:x") == (3, 1_700_000_000.5)
     await counter.forget("login:x")
     assert await counter.failures("login:x") == (0, 0.0)
+
+
+async def test_a_refusal_past_the_limit_says_how_long_to_wait() -> None:
+    """Past its limit a call is refused with the seconds left in the fixed window, rounded up,
+    in the message and as `retry_after`."""
+    now = [1_000_000.2]
+    limits = Limits(MemoryCounter(), clock=lambda: now[0])
+    for _ in range(2):
+        await limits.check("post", "amina", 2, 300)
+    now[0] += 100.0
+    with pytest.raises(RateLimited) as caught:
+        await limits.check("post", "amina", 2, 300)
+    # The window runs from 999,900 to 1,000,200 (multiples of 300): 99.8 s are left.
+    assert caught.value.retry_after == 100
+    assert caught.value.as_dict()["retry_after"] == 100
+    assert "100 seconds" in caught.value.message
+    now[0] = 1_000_199.5
+    with pytest.raises(RateLimited) as caught:
+        await limits.check("post", "amina", 2, 300)
+    assert caught.value.retry_after == 1
+    assert "1 second " in caught.value.message
+    now[0] = 1_000_200.0
+    await limits.check("post", "amina", 2, 300)

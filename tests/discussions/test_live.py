@@ -123,3 +123,84 @@ async def test_a_post_on_one_instance_reaches_a_follower_on_the_other(
             )
             [frame] = await follower.events(channel, 1)
         assert frame["data"]["contribution"]["id"] == sent["contribution_id"]
+
+
+async def test_a_reaction_and_a_quote_reach_followers_and_resume_after_a_reconnect(
+    server: RunningServer,
+) -> None:
+    """Bako's reaction (counts only) and his quoting post reach a visitor live; a follower
+    that was away gets both after reconnecting with `since`, in order; his own post takes no
+    reaction from him."""
+    db = server.services.db
+    moderator, amina, bako = await members(db, Role.MODERATOR, "Amina", "Bako")
+    talk = await discussion(db, [moderator])
+    round_id = await round_in(db, talk)
+    channel = discussion_channel(talk)
+    root = await post(db, amina, round_id, "Savings groups need a ledger.")
+    async with live_client(server.ws_url) as away:
+        start = (await away.follow(channel))["head"]
+    async with (
+        live_client(server.ws_url, cookies=bako.cookies) as socket,
+        live_client(server.ws_url) as visitor,
+    ):
+        await visitor.follow(channel)
+        reacted = await socket.command(
+            "discussions.reaction.toggle", {"contribution_id": root, "kind": "useful"}
+        )
+        quoting = await socket.command(
+            "discussions.contribution.post",
+            {"round_id": round_id, "body": "A ledger, yes.", "quote_id": root},
+        )
+        refused = await socket.request(
+            "discussions.reaction.toggle",
+            {"contribution_id": quoting["contribution_id"], "kind": "thanks"},
+        )
+        live = await visitor.events(channel, 2)
+        assert await visitor.nothing_pending() == []
+    assert reacted["pressed"] is True and reacted["reactions"]["useful"] == 1
+    assert refused["ok"] is False
+    assert refused["error"]["code"] == "discussions.own_contribution"
+    async with live_client(server.ws_url) as back:
+        await back.follow(channel, since=start)
+        resumed = await back.events(channel, 2)
+        assert await back.nothing_pending() == []
+    for frames in (live, resumed):
+        assert [f["type"] for f in frames] == [
+            "discussions.reactions.counted",
+            "discussions.contribution.posted",
+        ]
+        assert frames[0]["data"]["reactions"] == {"useful": 1, "thanks": 0, "question": 0}
+        assert frames[1]["data"]["contribution"]["quote"] == {
+            "id": root,
+            "author_name": "Amina",
+            "excerpt": "Savings groups need a ledger.",
+        }
+
+
+@pytest.mark.scale
+async def test_a_reaction_and_a_quote_on_one_instance_reach_a_follower_on_the_other(
+    clean_postgres_url: str, redis_url: str, namespace: str
+) -> None:
+    """A reaction and a quoting post made over a socket on instance A reach a follower on B."""
+    async with two_instances(clean_postgres_url, redis_url, namespace) as (a, b):
+        db = a.services.db
+        moderator, amina, bako = await members(db, Role.MODERATOR, "Amina", "Bako")
+        talk = await discussion(db, [moderator])
+        round_id = await round_in(db, talk)
+        channel = discussion_channel(talk)
+        root = await post(db, amina, round_id, "Across workers")
+        async with (
+            live_client(a.ws_url, cookies=bako.cookies) as socket,
+            live_client(b.ws_url) as follower,
+        ):
+            await follower.follow(channel)
+            await socket.command(
+                "discussions.reaction.toggle", {"contribution_id": root, "kind": "question"}
+            )
+            await socket.command(
+                "discussions.contribution.post",
+                {"round_id": round_id, "body": "Quoted across", "quote_id": root},
+            )
+            reaction, quoting = await follower.events(channel, 2)
+        assert reaction["data"]["reactions"]["question"] == 1
+        assert quoting["data"]["contribution"]["quote"]["id"] == root

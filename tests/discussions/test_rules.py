@@ -84,3 +84,39 @@ def test_the_current_round_is_the_open_one_else_the_next_planned_else_the_last(
 ) -> None:
     """A discussion page leads with the open round, else the next planned one, else the last."""
     assert rules.current_round(states) == expected
+
+
+def test_a_post_names_booths_and_panels_by_tag_or_by_a_link_of_this_fair() -> None:
+    """`#booth-<address>`, `#panel-<id>` and links to this fair's booth and panel pages are
+    references, first named first and each once; other sites, tags inside words or
+    addresses and ids too large for any row are not."""
+    body = (
+        "See #booth-village-savings, then https://fair.example/panels/remit-now and #panel-12. "
+        "Also #BOOTH-Village-Savings, a#booth-x, /x#panel-3, https://other.example/booths/y, "
+        "#panel-012, #panel-99999999999 and https://fair.example/booths/village-savings."
+    )
+    assert rules.mentions_in(body, frozenset({"https://fair.example"})) == [
+        rules.Mention(rules.ReferenceKind.BOOTH, slug="village-savings"),
+        rules.Mention(rules.ReferenceKind.PANEL, slug="remit-now"),
+        rules.Mention(rules.ReferenceKind.PANEL, id=12),
+    ]
+
+
+def test_a_post_links_at_most_ten_booths_and_panels() -> None:
+    """Only the first MAX_REFERENCES names of a long list become references."""
+    body = " ".join(f"#panel-{n}" for n in range(1, 30))
+    found = rules.mentions_in(body, frozenset())
+    assert [m.id for m in found] == list(range(1, rules.MAX_REFERENCES + 1))
+
+
+def test_an_excerpt_is_one_line_cut_at_a_word_with_an_ellipsis() -> None:
+    """Short text is kept whole on one line; long text is cut before the limit at a word."""
+    assert rules.excerpt("Trust\n\n takes  time") == "Trust takes time"
+    cut = rules.excerpt("word " * 100, 50)
+    assert len(cut) <= 50 and cut.endswith("word…")
+
+
+def test_nobody_reacts_to_their_own_post() -> None:
+    """Reactions and stances are for other people's posts."""
+    assert rules.may_react(author_id=1, reactor_id=2)
+    assert not rules.may_react(author_id=1, reactor_id=1)

@@ -141,6 +141,7 @@ async def cases(server: RunningServer) -> dict[str, Case]:
     bakos = await discussions.post(db, bako, talking, "Partnerships need time.")
     deadline = utcnow() + timedelta(days=30)
     stances = ["agree", "nuance", "disagree"]
+    reactions = ["useful", "thanks", "question"]
 
     return {
         "hall.chat.post": Case(
@@ -249,6 +250,11 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             "discussions.stance.set",
             amina,
             lambda i: {"contribution_id": bakos, "stance": stances[i]},
+        ),
+        "discussions.reaction.toggle": d(
+            "discussions.reaction.toggle",
+            amina,
+            lambda i: {"contribution_id": bakos, "kind": reactions[i]},
         ),
     }
 

@@ -75,6 +75,7 @@ class LoginThrottle:
                     seconds,
                 )
                 % {"n": seconds},
+                retry_after=seconds,
             )
 
     async def failed(self, email: str, address: str) -> None:
