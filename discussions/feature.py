@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from discussions import demo, jobs, live, pages
+from discussions import demo, jobs, live, pages, reports
 from discussions.channels import INDEX
 from fair.core.contract import Feature
 
@@ -23,4 +23,5 @@ feature = Feature(
     demo=demo.load_demo,
     migrations=Path(__file__).with_name("migrations"),
     jobs=[jobs.SCHEDULE],
+    reportables=[reports.POSTS],
 )

@@ -65,3 +65,9 @@ class StanceInput(Input):
     contribution_id: Id
     stance: StanceKind | None = None
     """Agree, nuance or disagree; none takes one's stance back."""
+
+
+class Moderation(Input):
+    contribution_id: Id
+    reason: Annotated[Line, Field(min_length=2, max_length=300)]
+    """Why: the author is told; moderators see it beside the post."""

@@ -49,6 +49,7 @@ async def discussion(request: Request) -> Response:
             "zone": await page_zone(services.db),
             "blank_post": BLANK_POST,
             "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),
+            "moderates_here": page.may_moderate,
         },
     )
 

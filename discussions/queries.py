@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 
 from discussions import rules, views
 from discussions.access import access_discussion
@@ -97,6 +97,10 @@ class DiscussionPage:
     may_post: bool
     may_moderate: bool
     head: int
+    hidden_posts: dict[int, str] = field(default_factory=dict)
+    """Hidden posts shown on this page (to its moderators, and each to its author), with why."""
+    own_posts: set[int] = field(default_factory=set)
+    """The viewer's own posts on the page (nobody reports their own)."""
 
 
 async def discussion_id_for(db: Database, slug: str) -> int:
@@ -114,6 +118,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
     async with db.reading() as session:
         head = (await log.heads(session, [channel]))[channel]
         access = await access_discussion(session, viewer, discussion_id, Purpose.SEE)
+        moderating = rules.may_moderate(viewer, access.moderator)
         discussion = access.discussion
         theme = await session.get(Theme, discussion.theme_id)
         assert theme is not None
@@ -135,7 +140,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
             await session.execute(
                 select(Contribution, User.display_name)
                 .join(User, User.id == Contribution.author_id)
-                .where(Contribution.round_id.in_(round_ids), Contribution.hidden.is_(False))
+                .where(Contribution.round_id.in_(round_ids), _visible(viewer, moderating))
                 .order_by(Contribution.id)
             )
         ).all()
@@ -199,6 +204,18 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
         later=[] if current is None else sections[current + 1 :],
         my_stances=mine,
         may_post=rules.may_post(viewer),
-        may_moderate=rules.may_moderate(viewer, access.moderator),
+        may_moderate=moderating,
         head=head,
+        hidden_posts={c.id: c.hidden_reason for c, _name in posts if c.hidden},
+        own_posts={c.id for c, _name in posts if c.author_id == viewer.user_id},
     )
+
+
+def _visible(viewer: Viewer, moderating: bool) -> ColumnElement[bool]:
+    """Posts the viewer sees: all of them for its moderators; else those not hidden, and the
+    viewer's own hidden ones (marked, with the reason)."""
+    if moderating:
+        return true()
+    if viewer.user_id is None:
+        return Contribution.hidden.is_(False)
+    return or_(Contribution.hidden.is_(False), Contribution.author_id == viewer.user_id)

@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from fair.core.contract import Feature
-from fair.hall import demo, live, organise_pages, pages, team_pages
+from fair.hall import demo, live, organise_pages, pages, reports, team_pages
 from fair.hall.settings import HallSettings
 from fair.hall.uploads import MAX_UPLOAD_BODY
 
@@ -62,4 +62,5 @@ feature = Feature(
     demo=demo.load_demo,
     settings=HallSettings,
     migrations=Path(__file__).with_name("migrations"),
+    reportables=[reports.CHAT_MESSAGES],
 )

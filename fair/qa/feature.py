@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from fair.core.contract import Feature
-from fair.qa import demo, jobs, live, pages
+from fair.qa import demo, jobs, live, pages, reports
 
 feature = Feature(
     name="qa",
@@ -29,4 +29,5 @@ feature = Feature(
     demo=demo.load_demo,
     migrations=Path(__file__).with_name("migrations"),
     jobs=[jobs.SCHEDULE],
+    reportables=[reports.QUESTIONS],
 )

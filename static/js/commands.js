@@ -7,7 +7,7 @@ import { live, newKey } from "/static/js/live.js";
 
 const SKIP = new Set(["csrf", "type", "back", "idem"]);
 const BOOLEAN = new Set(["anonymous", "up", "approve", "live"]);
-const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id"]);
+const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "content_id"]);
 
 function commandData(form) {
   const data = {};
@@ -42,6 +42,12 @@ document.addEventListener("submit", async (event) => {
     await live.command(form.dataset.command, commandData(form), idem ? idem.value : newKey());
     if (form.hasAttribute("data-reset")) form.reset();
     if (idem) idem.value = newKey();
+    if (form.hasAttribute("data-report")) {
+      // A report is acknowledged in place: the form gives way to its thank-you line.
+      form.hidden = true;
+      const done = form.parentElement.querySelector("[data-report-done]");
+      if (done) done.hidden = false;
+    }
     form.dispatchEvent(new CustomEvent("fair:command-done", { bubbles: true }));
   } catch (error) {
     if (error.code === "live.offline") { form.submit(); return; }
