@@ -194,13 +194,13 @@ COMMANDS = [
         "discussions.contribution.hide",
         Moderation,
         _hide,
-        limit=Limit("discussions.moderate", 120, 60),
+        limit=Limit("discussions.hide", 120, 60),
     ),
     viewer_command(
         "discussions.contribution.restore",
         Moderation,
         _restore,
-        limit=Limit("discussions.moderate", 120, 60),
+        limit=Limit("discussions.restore", 120, 60),
     ),
 ]
 

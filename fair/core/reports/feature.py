@@ -13,6 +13,7 @@ feature = Feature(
     routes=[
         Route("/moderate/reports", pages.queue_page, methods=["GET"]),
         Route("/reports/act", pages.act, methods=["POST"]),
+        Route("/reports/received", pages.received, methods=["GET"]),
     ],
     commands=live.COMMANDS,
 )

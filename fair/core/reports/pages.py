@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -59,5 +60,13 @@ async def act(request: Request) -> Response:
         services, viewer, command, parse(command.input, ids_from_form(data)), key=form_key(request)
     )
     if command.name == "reports.content.report":
-        return render(request, "reports/received.html", {"back": back})
+        return RedirectResponse(f"/reports/received?back={quote(back)}", status_code=303)
     return RedirectResponse(back, status_code=303)
+
+
+async def received(request: Request) -> Response:
+    """The acknowledgement of a report sent from a plain form, with the way back."""
+    await viewer_of(request)
+    return render(
+        request, "reports/received.html", {"back": _back(request.query_params.get("back"), "/")}
+    )
