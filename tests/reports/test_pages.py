@@ -11,10 +11,15 @@ from collections.abc import AsyncIterator
 import httpx
 
 from discussions import queries
+from discussions.models import Contribution
+from fair.cli import load_demo
+from fair.core.accounts.demo import demo_viewer
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
+from fair.core.reports import queries as report_queries
 from tests.reports.scenes import scene
 from tests.support.qa import members
+from tests.support.reports import reportables
 from tests.support.servers import RunningServer
 
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
@@ -140,3 +145,25 @@ async def test_a_forged_form_cannot_hide_someone_elses_items(server: RunningServ
         assert response.status_code == 403
     async with browser(server, fair.moderator_a.cookies) as http:
         assert f'id="pick-{item_id}"' in (await http.get("/moderate/reports")).text
+
+
+async def test_the_demo_has_one_open_report_and_one_hidden_post(server: RunningServer) -> None:
+    """The demo's moderator finds one open item in the queue and one post hidden with its
+    reason; loading the demo again adds neither twice."""
+    lines = await load_demo(server.services.settings)
+    assert "Discussions: 2 new demo posts under moderation" in lines
+    db = server.services.db
+    moderator = await demo_viewer(db, "moderator@demo.fair")
+    queue = await report_queries.queue(db, reportables(), moderator)
+    [open_item] = queue.open
+    assert open_item.excerpt.startswith("Want your project funded fast?")
+    assert open_item.reports == 2
+    [hidden] = queue.hidden
+    assert hidden.handled_reason == ""  # hidden in place, not from the queue
+    async with db.reading() as session:
+        post = await session.get(Contribution, hidden.content_id)
+    assert post is not None and post.hidden
+    assert post.hidden_reason == "It shares someone's personal phone number and address."
+    assert "Discussions: 0 new demo posts under moderation" in await load_demo(
+        server.services.settings
+    )
