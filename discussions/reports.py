@@ -26,7 +26,7 @@ from fair.core.text import plain_excerpt
 KIND = "discussions.post"
 
 
-async def _locate(session: AsyncSession, contribution_id: int) -> ReportedContent | None:
+async def _locate(session: AsyncSession, who: Who, contribution_id: int) -> ReportedContent | None:
     row = (
         await session.execute(
             select(Contribution, Discussion.id, Discussion.slug, User.display_name)

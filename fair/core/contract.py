@@ -262,8 +262,9 @@ class Reportable:
     """A translatable label (a gettext message id), shown in the queue."""
     place: str
     """The prefix of the place's channels (`discussion` for `discussion:<id>`)."""
-    locate: Callable[[AsyncSession, int], Awaitable[ReportedContent | None]]
-    """The content `content_id` as it is now, or None if there is none (or not visible)."""
+    locate: Callable[[AsyncSession, Who, int], Awaitable[ReportedContent | None]]
+    """The content `content_id` as it is now, or None if there is none or `who` may not see
+    it (a draft booth's chat, a pending question): then it looks absent."""
     may_handle: Callable[[AsyncSession, Who, int], Awaitable[bool]]
     """Whether `who` may handle content of the place `place_id`."""
     places: Callable[[AsyncSession, Who], Awaitable[Sequence[int]]]

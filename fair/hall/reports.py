@@ -25,7 +25,8 @@ from fair.hall.models import Booth, ChatMessage, TeamMember
 KIND = "hall.chat"
 
 
-async def _locate(session: AsyncSession, message_id: int) -> ReportedContent | None:
+async def _locate(session: AsyncSession, who: Who, message_id: int) -> ReportedContent | None:
+    """A chat message of a booth `who` may see (a draft's chat looks absent to others)."""
     row = (
         await session.execute(
             select(ChatMessage, Booth.slug, User.display_name)
@@ -37,6 +38,10 @@ async def _locate(session: AsyncSession, message_id: int) -> ReportedContent | N
     if row is None:
         return None
     message, slug, author_name = row
+    try:
+        await access_booth(session, who, message.booth_id, Purpose.SEE)
+    except FairError:
+        return None
     return ReportedContent(
         place_id=message.booth_id,
         excerpt=plain_excerpt(message.body),

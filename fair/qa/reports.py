@@ -27,7 +27,7 @@ from fair.qa.rules import PanelRole, QuestionState, is_public
 KIND = "qa.question"
 
 
-async def _locate(session: AsyncSession, question_id: int) -> ReportedContent | None:
+async def _locate(session: AsyncSession, who: Who, question_id: int) -> ReportedContent | None:
     """A question others can see (published, answered) or one already hidden; a pending or
     rejected one is nobody's to report."""
     row = (

@@ -15,9 +15,13 @@ from fair.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fair.core.reports import actions, queries
 from fair.core.reports.inputs import HandlingInput
 from fair.core.reports.rules import Handling, ItemState, Reason
+from fair.hall.actions import booths
+from fair.hall.inputs import StateChange
 from fair.hall.models import ChatMessage
+from fair.hall.rules import BoothState
 from fair.qa.models import Question
 from tests.reports.scenes import Scene, scene
+from tests.support import hall
 from tests.support.qa import Member, members
 from tests.support.reports import report, reportables
 
@@ -230,3 +234,12 @@ async def test_restoring_from_the_queue_brings_the_post_back(db: Database, fair:
     with pytest.raises(Conflict) as refused:
         await handle(db, fair.team_member, [chat.id], Handling.RESTORE, "Oops")
     assert refused.value.code == "reports.cannot_restore"
+
+
+async def test_chat_of_a_booth_back_in_draft_cannot_be_reported(db: Database, fair: Scene) -> None:
+    """Once its booth is a draft again, its chat looks absent to a participant who reports it."""
+    organiser = await hall.someone(db, Role.ORGANISER)
+    await booths.change_state(db, organiser, fair.booth_id, StateChange(state=BoothState.DRAFT))
+    with pytest.raises(NotFound) as refused:
+        await report(db, fair.participant, "hall.chat", fair.message_id)
+    assert refused.value.code == "reports.content_not_found"

@@ -113,7 +113,7 @@ async def report_content(
     person = require_person(who, Capability.TAKE_PART)
     reportable = _kind(reportables, form.kind)
     async with db.transaction(actor_id=person.user_id) as tx:
-        content = await reportable.locate(tx.session, form.content_id)
+        content = await reportable.locate(tx.session, who, form.content_id)
         if content is None:
             raise NotFound("reports.content_not_found", _("There is no such content."))
         if content.author_id == person.user_id:
@@ -197,7 +197,7 @@ async def _handle_one(
             if single:
                 raise Conflict("reports.already_handled", _("This report was already handled."))
             return None
-        content = await reportable.locate(tx.session, item.content_id)
+        content = await reportable.locate(tx.session, who, item.content_id)
         content_id = item.content_id
     if form.action is Handling.HIDE and content is not None and not content.hidden:
         await reportable.hide(db, who, content_id, form.reason)

@@ -23,7 +23,8 @@ FORM_COMMANDS = {command.name: command for command in COMMANDS}
 
 def _back(value: object, default: str) -> str:
     back = str(value or "")
-    return back if back.startswith("/") and not back.startswith("//") else default
+    # A path of this site only: not `//host` nor `/\\host`, which browsers read as `//host`.
+    return back if back.startswith("/") and back[1:2] not in {"/", "\\"} else default
 
 
 async def queue_page(request: Request) -> Response:
