@@ -51,6 +51,8 @@ class ContributionView(View):
     at: datetime
     replies: int
     """For a new thread 0; for a reply, how many replies its thread has now."""
+    author_id: int = 0
+    """The author's account (so a page knows its viewer's own posts, which they do not report)."""
 
 
 class StanceCounts(View):

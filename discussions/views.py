@@ -37,6 +37,7 @@ def contribution_view(
         body_html=str(render_markdown(contribution.body)),
         at=contribution.created_at,
         replies=replies,
+        author_id=contribution.author_id,
     )
 
 

@@ -34,6 +34,11 @@ if (root) {
       const label = element.querySelector("label[for^=reply-]");
       if (box && label) { box.id = `reply-${post.id}`; label.htmlFor = box.id; }
     }
+    if (root.dataset.userId && post.author_id === Number(root.dataset.userId)) {
+      // One's own post: no report control, as a reload shows it.
+      article.setAttribute("data-own", "");
+      article.querySelector("details.report")?.remove();
+    }
     localiseTimes(element);
     return element;
   }
