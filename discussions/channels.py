@@ -9,3 +9,8 @@ INDEX = "discussions"
 def discussion_channel(discussion_id: int) -> str:
     """Everyone following a discussion: its rounds, posts, replies and stances."""
     return f"discussion:{discussion_id}"
+
+
+def moderation_channel(discussion_id: int) -> str:
+    """A discussion's moderators and organisers: hidden posts, reports on its posts."""
+    return f"discussion:{discussion_id}:moderation"

@@ -1,7 +1,8 @@
 """Loads the demo discussions from config/demo/discussions/discussions.toml: one theme, two
 discussions, the first in three rounds (closed, open with posts, stances, reactions, a quote and
-a post citing a booth and a panel, planned). Round times are set around the moment the demo is
-loaded."""
+a post citing a booth and a panel, planned); then moderation: a reported post waiting in the
+review queue and a post hidden with a reason. Round times are set around the moment the demo
+is loaded."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from discussions.actions import posts, reactions, setup
+from discussions import reports
+from discussions.actions import moderation, posts, reactions, setup
 from discussions.inputs import (
     DiscussionCreation,
+    Moderation,
     Posting,
     ReactionToggle,
     RoundCreation,
@@ -23,11 +26,14 @@ from discussions.inputs import (
     StanceInput,
     ThemeCreation,
 )
-from discussions.models import Theme
+from discussions.models import Contribution, Discussion, Round, Theme
 from discussions.rules import ReactionKind, RoundState, StanceKind
 from fair.core.accounts.demo import demo_viewer
 from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
+from fair.core.reports import actions as report_actions
+from fair.core.reports.inputs import ReportInput
+from fair.core.reports.rules import Reason
 from fair.core.settings import Settings
 from fair.core.tables import utcnow
 
@@ -42,7 +48,47 @@ async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[st
         if entry["slug"] not in existing:
             await _load_theme(db, entry, settings)
             created += 1
-    return [f"Discussions: {len(data['themes'])} demo themes ({created} new)"]
+    moderated = 0
+    for entry in data.get("moderation", []):
+        moderated += await _load_moderation(db, entry)
+    return [
+        f"Discussions: {len(data['themes'])} demo themes ({created} new)",
+        f"Discussions: {moderated} new demo posts under moderation",
+    ]
+
+
+async def _load_moderation(db: Database, entry: dict[str, Any]) -> int:
+    """A post in the discussion's open round, reported, and hidden if the entry says so; once
+    (a post with the same body is not posted again). 1 if it was made now."""
+    async with db.reading() as session:
+        if await session.scalar(select(Contribution.id).where(Contribution.body == entry["body"])):
+            return 0
+        round_id = await session.scalar(
+            select(Round.id)
+            .join(Discussion, Discussion.id == Round.discussion_id)
+            .where(Discussion.slug == entry["discussion"], Round.state == RoundState.OPEN.value)
+        )
+    if round_id is None:
+        return 0
+    posted = await posts.post_contribution(
+        db, await demo_viewer(db, entry["author"]), Posting(round_id=round_id, body=entry["body"])
+    )
+    if "hidden_by" in entry:
+        # Hidden first: the reports that follow join the handled item, not the open queue.
+        await moderation.hide_contribution(
+            db,
+            await demo_viewer(db, entry["hidden_by"]),
+            Moderation(contribution_id=posted.id, reason=entry["hidden_reason"]),
+        )
+    kinds = {reports.POSTS.kind: reports.POSTS}
+    for email, reason in entry.get("reports", []):
+        await report_actions.report_content(
+            db,
+            kinds,
+            await demo_viewer(db, email),
+            ReportInput(kind=reports.POSTS.kind, content_id=posted.id, reason=Reason(reason)),
+        )
+    return 1
 
 
 async def _load_theme(db: Database, entry: dict[str, Any], settings: Settings) -> None:

@@ -1,15 +1,19 @@
 """What happens in the discussions. Each docstring says what happened and on which channel;
-each `audience()` names those channels from the event's own fields. Every view here is
-public: hidden posts and moderation queues come later, with channels of their own."""
+each `audience()` names those channels from the event's own fields. Views are public unless
+they say otherwise: a hidden post goes only to `discussion:<id>:moderation` (its moderators)
+and to its author on `user:<id>`; the public hears only that a post went (ids, never text)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import Field
 
-from discussions.channels import INDEX, discussion_channel
-from fair.core.events import Event, View
+from discussions.channels import INDEX, discussion_channel, moderation_channel
+from fair.core.accounts.channels import user_channel
+from fair.core.audiences import Reach
+from fair.core.events import Event, RoutingId, View
 
 
 class ThemeView(View):
@@ -69,6 +73,8 @@ class ContributionView(View):
     """The contribution this one quotes, as an excerpt (None: no quote, or it is hidden)."""
     references: list[ReferenceCard] = Field(default_factory=list)
     """The booths and panels it names that everyone may see, in the order named."""
+    author_id: int = 0
+    """The author's account (so a page knows its viewer's own posts, which they do not report)."""
 
 
 class StanceCounts(View):
@@ -180,3 +186,73 @@ class ReactionsCounted(Event):
 
     def audience(self) -> tuple[str, ...]:
         return (discussion_channel(self.discussion_id),)
+
+
+class ModeratedContribution(View):
+    """A post as its discussion's moderators see it: hidden or not, with the reason and who
+    hid (or restored) it. For the moderators only."""
+
+    reach: ClassVar[Reach] = Reach.MODERATION
+
+    id: int
+    discussion_id: int
+    round_id: int
+    thread_id: int | None
+    author_name: str
+    body_html: str
+    hidden: bool
+    reason: str
+    moderator_name: str
+    at: datetime | None
+
+
+class ContributionHidden(Event):
+    """A moderator hid a post: it goes from every participant's page. Only ids, never the text
+    or the reason. Seen by everyone on `discussion:<id>`."""
+
+    type = "discussions.contribution.hidden"
+    discussion_id: int
+    contribution_id: int
+    thread_id: int | None
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ContributionRestored(Event):
+    """A moderator restored a hidden post: it is back for everyone. Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.contribution.restored"
+    contribution: ContributionView
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.contribution.discussion_id),)
+
+
+class ContributionModerated(Event):
+    """A moderator hid or restored a post: the post as moderators see it, with the reason.
+    Seen by the discussion's moderators on `discussion:<id>:moderation`."""
+
+    type = "discussions.contribution.moderated"
+    contribution: ModeratedContribution
+
+    def audience(self) -> tuple[str, ...]:
+        return (moderation_channel(self.contribution.discussion_id),)
+
+
+class YourContributionModerated(Event):
+    """A moderator hid one's post (or restored it), and why. Seen only by its author, on
+    `user:<id>`."""
+
+    type = "discussions.your_contribution.moderated"
+    reach: ClassVar[Reach] = Reach.PERSON
+    author_id: RoutingId
+    discussion_id: int
+    contribution_id: int
+    hidden: bool
+    reason: str
+    link: str
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.author_id),)

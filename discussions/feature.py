@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from discussions import demo, jobs, live, organise_pages, pages, queries
+from discussions import demo, jobs, live, organise_pages, pages, queries, reports
 from discussions.channels import INDEX
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
@@ -28,4 +28,5 @@ feature = Feature(
     jobs=[jobs.SCHEDULE],
     organise=[OrganiseLink("/organise/discussions", N_("Discussions"))],
     citations=queries.citing_discussions,
+    reportables=[reports.POSTS],
 )

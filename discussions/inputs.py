@@ -73,3 +73,9 @@ class ReactionToggle(Input):
     contribution_id: Id
     kind: ReactionKind
     """Useful, thanks or question: given if one had not, taken back if one had."""
+
+
+class Moderation(Input):
+    contribution_id: Id
+    reason: Annotated[Line, Field(min_length=2, max_length=300)]
+    """Why: the author is told; moderators see it beside the post."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from discussions.access import access_discussion
-from discussions.actions import posts, reactions, setup
+from discussions.actions import moderation, posts, reactions, setup
 from discussions.channels import INDEX
 from discussions.inputs import (
     DiscussionCreation,
     Extension,
+    Moderation,
     Posting,
     ReactionToggle,
     RoundCreation,
@@ -139,6 +140,29 @@ async def _react(services: Services, viewer: Viewer, data: ReactionToggle) -> di
     }
 
 
+async def _hide(services: Services, viewer: Viewer, data: Moderation) -> dict[str, Any]:
+    """Hide a post with a reason: it goes from participants' pages, its author is told why,
+    moderators still see it, marked hidden.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator,
+        discussions.contribution_not_found, discussions.already_hidden.
+    """
+    await moderation.hide_contribution(services.db, viewer, data)
+    return {"contribution_id": data.contribution_id, "hidden": True}
+
+
+async def _restore(services: Services, viewer: Viewer, data: Moderation) -> dict[str, Any]:
+    """Restore a hidden post with a reason: it is back for everyone, its author is told why.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator,
+        discussions.contribution_not_found, discussions.not_hidden.
+    """
+    await moderation.restore_contribution(services.db, viewer, data)
+    return {"contribution_id": data.contribution_id, "hidden": False}
+
+
 COMMANDS = [
     viewer_command(
         "discussions.theme.create",
@@ -194,6 +218,18 @@ COMMANDS = [
         _react,
         limit=Limit("discussions.reaction", 60, 60),
     ),
+    viewer_command(
+        "discussions.contribution.hide",
+        Moderation,
+        _hide,
+        limit=Limit("discussions.hide", 120, 60),
+    ),
+    viewer_command(
+        "discussions.contribution.restore",
+        Moderation,
+        _restore,
+        limit=Limit("discussions.restore", 120, 60),
+    ),
 ]
 
 
@@ -201,7 +237,8 @@ index_rule = named_rule([INDEX], doc="`discussions`, themes and discussions as s
 
 discussion_rule = access_rule(
     access_discussion,
-    {"": Purpose.SEE},
+    {"": Purpose.SEE, "moderation": Purpose.MODERATE},
     counts={"": Purpose.SEE},
-    doc="`discussion:<id>` and its viewer count: everyone.",
+    doc="`discussion:<id>` and its viewer count: everyone. `discussion:<id>:moderation`: its "
+    "moderators and organisers (hidden posts, reports on its posts).",
 )

@@ -78,6 +78,11 @@ class Contribution(Base):
     """Markdown as written (cleaned); shown through fair.core.text.render_markdown."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why a moderator hid it (or, once restored, why it came back)."""
+    hidden_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The moderator who last hid or restored it."""
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Stance(Base):

@@ -64,6 +64,7 @@ async def discussion(request: Request) -> Response:
             "blank_post": BLANK_POST,
             "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),
             "quoting": quoting,
+            "moderates_here": page.may_moderate,
         },
     )
 

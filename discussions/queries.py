@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from discussions import rules, views
@@ -127,6 +127,11 @@ class DiscussionPage:
     def reactions_of(self, contribution_id: int) -> ReactionCounts:
         return self.reactions.get(contribution_id) or views.reactions_from({})
 
+    hidden_posts: dict[int, str] = field(default_factory=dict)
+    """Hidden posts shown on this page (to its moderators, and each to its author), with why."""
+    own_posts: set[int] = field(default_factory=set)
+    """The viewer's own posts on the page (nobody reports their own)."""
+
 
 async def discussion_id_for(db: Database, slug: str) -> int:
     async with db.reading() as session:
@@ -143,6 +148,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
     async with db.reading() as session:
         head = (await log.heads(session, [channel]))[channel]
         access = await access_discussion(session, viewer, discussion_id, Purpose.SEE)
+        moderating = rules.may_moderate(viewer, access.moderator)
         discussion = access.discussion
         theme = await session.get(Theme, discussion.theme_id)
         assert theme is not None
@@ -164,7 +170,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
             await session.execute(
                 select(Contribution, User.display_name)
                 .join(User, User.id == Contribution.author_id)
-                .where(Contribution.round_id.in_(round_ids), Contribution.hidden.is_(False))
+                .where(Contribution.round_id.in_(round_ids), _visible(viewer, moderating))
                 .order_by(Contribution.id)
             )
         ).all()
@@ -264,7 +270,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
         later=[] if current is None else sections[current + 1 :],
         my_stances=mine,
         may_post=rules.may_post(viewer),
-        may_moderate=rules.may_moderate(viewer, access.moderator),
+        may_moderate=moderating,
         head=head,
         reactions={cid: views.reactions_from(c) for cid, c in reaction_counts.items()},
         my_reactions={cid: frozenset(kinds) for cid, kinds in my_reactions.items()},
@@ -273,6 +279,8 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
             for c, _name in posts
             if viewer.user_id is not None and c.author_id == viewer.user_id
         ),
+        hidden_posts={c.id: c.hidden_reason for c, _name in posts if c.hidden},
+        own_posts={c.id for c, _name in posts if c.author_id == viewer.user_id},
     )
 
 
@@ -314,3 +322,13 @@ async def citing_discussions(session: AsyncSession, kind: str, target_id: int) -
     return [
         Citation(title, f"/discussions/{slug}#post-{latest}") for slug, title, latest in rows.all()
     ]
+
+
+def _visible(viewer: Viewer, moderating: bool) -> ColumnElement[bool]:
+    """Posts the viewer sees: all of them for its moderators; else those not hidden, and the
+    viewer's own hidden ones (marked, with the reason)."""
+    if moderating:
+        return true()
+    if viewer.user_id is None:
+        return Contribution.hidden.is_(False)
+    return or_(Contribution.hidden.is_(False), Contribution.author_id == viewer.user_id)

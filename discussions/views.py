@@ -58,6 +58,7 @@ def contribution_view(
         replies=replies,
         quote=quote,
         references=list(references),
+        author_id=contribution.author_id,
     )
 
 

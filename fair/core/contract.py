@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
     from starlette.websockets import WebSocket
 
-    from fair.core.accounts.viewers import Viewer
+    from fair.core.accounts.viewers import Viewer, Who
     from fair.core.connections import Connection
     from fair.core.db import Database, Tx
     from fair.core.events import Event
@@ -228,7 +228,51 @@ class Consumer:
         return channel.startswith(self.channels)
 
 
-"""Loads a feature's part of the demo content; returns lines to print."""
+@dataclass(frozen=True)
+class ReportedContent:
+    """What the core's report queue needs to know of one piece of content, as it is now."""
+
+    place_id: int
+    """The place it is in (a booth, a panel, a discussion): whose moderators handle it."""
+    excerpt: str
+    """Plain text, short: what the moderators read in the queue."""
+    author_id: int | None
+    author_name: str
+    link: str
+    """Where the content is shown (a path on this site)."""
+    hidden: bool
+    """Whether it is already hidden (handled): a report on it joins that handled item."""
+
+
+@dataclass(frozen=True)
+class Reportable:
+    """A kind of content people may report (fair/core/reports): how the core finds it, who
+    handles it and how they hide or restore it, all through the feature's own code.
+
+    Queue events about content of this kind go to `<place>:<place_id>:moderation`, which the
+    feature's channel rule must grant to exactly the people `may_handle` accepts (its access
+    helper with Purpose.MODERATE). `hide` and `restore` are the feature's own actions: they
+    check the actor, write the feature's audit row and record its events; the core runs them
+    in the same transaction as the queue item's change. `restore` None: it cannot be undone.
+    """
+
+    kind: str
+    """A stable name, `<feature>.<thing>` (`discussions.post`)."""
+    label: str
+    """A translatable label (a gettext message id), shown in the queue."""
+    place: str
+    """The prefix of the place's channels (`discussion` for `discussion:<id>`)."""
+    locate: Callable[[AsyncSession, Who, int], Awaitable[ReportedContent | None]]
+    """The content `content_id` as it is now, or None if there is none or `who` may not see
+    it (a draft booth's chat, a pending question): then it looks absent."""
+    may_handle: Callable[[AsyncSession, Who, int], Awaitable[bool]]
+    """Whether `who` may handle content of the place `place_id`."""
+    places: Callable[[AsyncSession, Who], Awaitable[Sequence[int]]]
+    """The ids of the places whose content `who` may handle (their queue)."""
+    hide: Callable[[Database, Who, int, str], Awaitable[None]]
+    """Hide the content `content_id` for the reason given."""
+    restore: Callable[[Database, Who, int, str], Awaitable[None]] | None = None
+    """Show hidden content again, for the reason given; None if the feature cannot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +329,8 @@ class Feature:
     """Two-way links: which of this feature's pages cite a booth or a panel (`CitationSource`);
     collected in `Services.citations`, read by `fair.core.pages.cited_in`, so the hall and
     the Q&A can list them without importing the feature."""
+    reportables: Sequence[Reportable] = ()
+    """Kinds of content people may report to the fair's one review queue (fair/core/reports)."""
 
 
 @dataclass
@@ -302,3 +348,5 @@ class Services:
     features: Sequence[Feature]
     citations: Sequence[CitationSource] = ()
     """Every feature's `Feature.citations`, in the features' order."""
+    reportables: Mapping[str, Reportable] = field(default_factory=dict)
+    """Every feature's kinds of reportable content, by kind."""

@@ -203,7 +203,13 @@ class Database:
     @contextlib.asynccontextmanager
     async def unit(self, before_commit: BeforeCommit | None = None) -> AsyncIterator[None]:
         """Every `transaction()` inside the block joins one transaction, which commits when the
-        block ends, after `before_commit(session)` (if anything was written at all)."""
+        block ends, after `before_commit(session)` (if anything was written at all). A unit
+        opened inside a unit of the same database joins it (a command run as one unit that
+        runs an action made of several)."""
+        current = _unit.get()
+        if current is not None and current.db is self and not current.closed:
+            yield
+            return
         async with contextlib.AsyncExitStack() as stack:
             unit = _Unit(self, stack, before_commit=before_commit)
             token = _unit.set(unit)

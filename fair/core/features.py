@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from fair.core.contract import Feature
 
-BUILT_IN = ("fair.core.accounts.feature", "fair.core.home.feature")
-"""The kernel's features: who people are, and the fair itself (its details, time zone, home)."""
+BUILT_IN = ("fair.core.accounts.feature", "fair.core.home.feature", "fair.core.reports.feature")
+"""The kernel's features: who people are, the fair itself (its details, time zone, home), and
+the one review queue of reported content."""
 
 
 def load_features(names: Sequence[str]) -> list[Feature]:

@@ -33,6 +33,7 @@ CORE_TABLES = (
     "fair.core.leases",
     "fair.core.consumers",
     "fair.core.audit",
+    "fair.core.reports.models",
 )
 """Core modules that define tables outside any feature."""
 

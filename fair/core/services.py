@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from fair.core.breaker import Breaker
 from fair.core.buses import create_bus
 from fair.core.channels import ChannelAccess
-from fair.core.contract import ChannelRule, CitationSource, Command, Feature, Services
+from fair.core.contract import ChannelRule, CitationSource, Command, Feature, Reportable, Services
 from fair.core.db import Database, Timeouts, create_engine
 from fair.core.hub import Hub
 from fair.core.jobs import start_jobs
@@ -42,6 +42,15 @@ def collect_channel_rules(features: Sequence[Feature]) -> dict[str, ChannelRule]
 def collect_citations(features: Sequence[Feature]) -> list[CitationSource]:
     """The features' citation sources (two-way links), in the features' order."""
     return [feature.citations for feature in features if feature.citations is not None]
+
+
+def collect_reportables(features: Sequence[Feature]) -> dict[str, Reportable]:
+    reportables: dict[str, Reportable] = {}
+    for reportable in (r for f in features for r in f.reportables):
+        if reportable.kind in reportables:
+            raise RuntimeError(f"reportable kind {reportable.kind!r} is defined twice")
+        reportables[reportable.kind] = reportable
+    return reportables
 
 
 @contextlib.asynccontextmanager
@@ -90,6 +99,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         templates=create_templates(settings, features),
         features=features,
         citations=collect_citations(features),
+        reportables=collect_reportables(features),
     )
     # Whatever has started is stopped again, in reverse order, however far the start got.
     async with contextlib.AsyncExitStack() as started:

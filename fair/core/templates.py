@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 from fair.core import i18n
 from fair.core.accounts.countries import country_names
 from fair.core.contract import Feature
+from fair.core.reports.rules import Reason, reason_label
 from fair.core.settings import Settings
 from fair.core.text import render_markdown
 
@@ -47,6 +48,11 @@ def format_size(size: int) -> str:
     return f"{size} bytes"
 
 
+def report_reasons() -> list[tuple[str, str]]:
+    """The reasons a report may give, with their labels in the viewer's language."""
+    return [(reason.value, reason_label(reason)) for reason in Reason]
+
+
 def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2Templates:
     loaders = [FileSystemLoader(str(f.templates)) for f in features if f.templates is not None]
     env = Environment(
@@ -65,4 +71,5 @@ def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2T
     env.filters["size"] = format_size
     env.globals["production"] = settings.production
     env.globals["organise_links"] = [link for feature in features for link in feature.organise]
+    env.globals["report_reasons"] = report_reasons
     return Jinja2Templates(env=env)

@@ -75,3 +75,9 @@ def render_markdown(source: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
+
+
+def plain_excerpt(source: str, limit: int = 280) -> str:
+    """The start of a text on one line, for lists that quote it (shown escaped, not rendered)."""
+    line = " ".join(source.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -90,8 +90,14 @@ hall_rule = named_rule([HALL], counted=True, doc="`hall` and its count of people
 
 booth_rule = access_rule(
     access_booth,
-    {"": Purpose.SEE, "team": Purpose.RUN, "staff": Purpose.BACKSTAGE},
+    {
+        "": Purpose.SEE,
+        "team": Purpose.RUN,
+        "staff": Purpose.BACKSTAGE,
+        "moderation": Purpose.MODERATE,
+    },
     counts={"": Purpose.SEE, "staff": Purpose.SEE},
     doc="`booth:<id>` and its count: whoever may see the booth. `booth:<id>:team`: those who "
-    "run it. `booth:<id>:staff`: its team, to be counted present; that count is public.",
+    "run it. `booth:<id>:staff`: its team, to be counted present; that count is public. "
+    "`booth:<id>:moderation`: its team, fair moderators and organisers (reports on its chat).",
 )

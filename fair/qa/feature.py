@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.qa import demo, jobs, live, pages
+from fair.qa import demo, jobs, live, pages, reports
 
 feature = Feature(
     name="qa",
@@ -31,4 +31,5 @@ feature = Feature(
     migrations=Path(__file__).with_name("migrations"),
     jobs=[jobs.SCHEDULE],
     organise=[OrganiseLink("/organise/panels", N_("Panels"))],
+    reportables=[reports.QUESTIONS],
 )

@@ -51,6 +51,17 @@ if (root) {
       remover.action = remover.action.replace("/0/remove", `/${message.id}/remove`);
       item.append(remover);
     }
+    const reporting = document.querySelector("[data-report-template]");
+    if (reporting && String(message.author_id) !== reporting.dataset.viewerId) {
+      const control = reporting.content.firstElementChild.cloneNode(true);
+      control.querySelector("input[name=content_id]").value = String(message.id);
+      control.querySelector("input[name=idem]").value = "";
+      const back = control.querySelector("input[name=back]");
+      back.value = `${back.value}#message-${message.id}`;
+      for (const field of control.querySelectorAll("[id$='-0']")) field.id = field.id.replace(/-0$/, `-${message.id}`);
+      for (const label of control.querySelectorAll("label[for$='-0']")) label.htmlFor = label.htmlFor.replace(/-0$/, `-${message.id}`);
+      item.append(control);
+    }
     list.append(item);
     localiseTimes(item);
     document.querySelector("[data-chat-empty]")?.remove();

@@ -13,7 +13,7 @@ import { live, newKey } from "/static/js/live.js";
 
 const SKIP = new Set(["csrf", "type", "back", "idem"]);
 const BOOLEAN = new Set(["anonymous", "up", "approve", "live"]);
-const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id"]);
+const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id", "content_id"]);
 const DRAFTS = `fair:drafts:${location.pathname}`;
 const OUTBOX = `fair:outbox:${location.pathname}`;
 
@@ -107,6 +107,12 @@ function succeeded(form, reply) {
   dropDraft(form);
   if (form.hasAttribute("data-reset")) form.reset();
   if (form.elements.idem) form.elements.idem.value = newKey();
+  if (form.hasAttribute("data-report")) {
+    // A report is acknowledged in place: the form gives way to its thank-you line.
+    form.hidden = true;
+    const done = form.parentElement.querySelector("[data-report-done]");
+    if (done) done.hidden = false;
+  }
   form.dispatchEvent(new CustomEvent("fair:command-done", { bubbles: true, detail: reply }));
 }
 

@@ -25,7 +25,10 @@ if (root) {
     fillReferences(article, post.references || []);
     const quoteLink = article.querySelector("[data-quote-link]");
     if (quoteLink) quoteLink.href = `${location.pathname}?quote=${post.id}#compose`;
-    for (const field of element.querySelectorAll("input[name=contribution_id]")) field.value = String(post.id);
+    for (const field of element.querySelectorAll("input[name=contribution_id], input[name=content_id]")) field.value = String(post.id);
+    // The template's controls are named for post 0: name them for this post.
+    for (const field of element.querySelectorAll("[id$='-0']")) field.id = field.id.replace(/-0$/, `-${post.id}`);
+    for (const label of element.querySelectorAll("label[for$='-0']")) label.htmlFor = label.htmlFor.replace(/-0$/, `-${post.id}`);
     for (const field of element.querySelectorAll("input[name=idem]")) field.value = "";
     if (element !== article) {
       element.id = `thread-${post.id}`;
@@ -34,6 +37,11 @@ if (root) {
       const box = element.querySelector("textarea");
       const label = element.querySelector("label[for^=reply-]");
       if (box && label) { box.id = `reply-${post.id}`; label.htmlFor = box.id; }
+    }
+    if (root.dataset.userId && post.author_id === Number(root.dataset.userId)) {
+      // One's own post: no report control, as a reload shows it.
+      article.setAttribute("data-own", "");
+      article.querySelector("details.report")?.remove();
     }
     localiseTimes(element);
     return element;
@@ -189,6 +197,42 @@ if (root) {
     if (back) back.hidden = !chosen;
   });
 
+  const moderating = root.hasAttribute("data-moderator");
+  const notice = root.querySelector("[data-moderation-notice]");
+
+  function tell(text) {
+    if (!notice) return;
+    notice.textContent = text;
+    notice.hidden = false;
+    live.announce(text);
+  }
+
+  // A hidden post leaves a participant's page at once (its author's page and moderators'
+  // pages re-read the rounds, where it shows marked hidden, with the reason).
+  function hidePost(data) {
+    const post = document.getElementById(`post-${data.contribution_id}`);
+    if (!post) return;
+    if (moderating || post.hasAttribute("data-own")) { refreshSections(["rounds"]); return; }
+    const thread = data.thread_id === null ? document.getElementById(`thread-${data.contribution_id}`) : null;
+    (thread || post).remove();
+  }
+
+  if (root.dataset.userId) {
+    live.follow(`user:${root.dataset.userId}`, {
+      onEvent(frame) {
+        const data = frame.data;
+        if (frame.type === "discussions.your_contribution.moderated" && data.discussion_id === discussionId) {
+          tell(data.hidden
+            ? `${root.dataset.textHidden || "A moderator hid your post. Reason:"} ${data.reason}`
+            : `${root.dataset.textRestored || "A moderator restored your post. Reason:"} ${data.reason}`);
+        } else if (frame.type === "reports.your_report.handled") {
+          tell(root.dataset.textHandled || "The moderators have handled your report.");
+        }
+      },
+      onReset() {},
+    });
+  }
+
   live.follow(`discussion:${discussionId}`, {
     since: root.dataset.since,
     present: true,
@@ -197,6 +241,8 @@ if (root) {
         case "discussions.contribution.posted": addPost(frame.data.contribution); break;
         case "discussions.stances.counted": showStances(frame.data); break;
         case "discussions.reactions.counted": showReactions(frame.data); break;
+        case "discussions.contribution.hidden": hidePost(frame.data); break;
+        case "discussions.contribution.restored": refreshSections(["rounds"]); break;
         case "discussions.round.added":
         case "discussions.round.opened":
         case "discussions.round.closed":

@@ -12,8 +12,16 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from discussions.actions import moderation
 from discussions.actions import setup as discussions
-from discussions.inputs import DiscussionCreation, Extension, RoundCreation, RoundRef, ThemeCreation
+from discussions.inputs import (
+    DiscussionCreation,
+    Extension,
+    Moderation,
+    RoundCreation,
+    RoundRef,
+    ThemeCreation,
+)
 from discussions.rules import RoundState
 from fair.core.accounts import actions as accounts
 from fair.core.accounts.inputs import RoleChange
@@ -26,6 +34,9 @@ from fair.core.errors import Conflict, Forbidden
 from fair.core.features import load_features
 from fair.core.home import actions as home
 from fair.core.home.inputs import Countries, FairDetails, ThemeInput, Themes
+from fair.core.reports import actions as report_actions
+from fair.core.reports.inputs import HandlingInput
+from fair.core.reports.rules import Handling
 from fair.core.tables import utcnow
 from fair.hall.actions import booths, visits
 from fair.hall.inputs import BoothDetails, ChatPost, Consortium, StateChange, TeamInvitation
@@ -49,6 +60,8 @@ from tests.support import hall
 from tests.support.databases import configured_features
 from tests.support.factories import person
 from tests.support.qa import Member, ask, cast, members
+from tests.support.reports import report as report_content
+from tests.support.reports import reportables
 
 load_features(configured_features())
 
@@ -334,6 +347,47 @@ async def _set_countries(db: Database) -> Staged:
     organiser = await hall.someone(db, Role.ORGANISER)
     form = Countries(countries=["SN", "IT"])
     return Staged(organiser, "fair", lambda: home.set_countries(db, organiser, form))
+
+
+async def _moderated_post(db: Database, *, hidden: bool = False) -> tuple[Member, int]:
+    """A discussion's moderator and a post in its open round (hidden already if told)."""
+    moderator, author = await members(db, Role.PARTICIPANT, Role.PARTICIPANT)
+    talk = await talks.discussion(db, [moderator])
+    round_id = await talks.round_in(db, talk, RoundState.OPEN)
+    post_id = await talks.post(db, author, round_id, "Buy cheap transfers at example.com")
+    if hidden:
+        await moderation.hide_contribution(
+            db, SYSTEM, Moderation(contribution_id=post_id, reason="Advertising")
+        )
+    return moderator, post_id
+
+
+@stage("discussions.contribution.hidden")
+async def _hide_post(db: Database) -> Staged:
+    moderator, post_id = await _moderated_post(db)
+    form = Moderation(contribution_id=post_id, reason="Advertising")
+    viewer = moderator.viewer
+    return Staged(viewer, post_id, lambda: moderation.hide_contribution(db, viewer, form))
+
+
+@stage("discussions.contribution.restored")
+async def _restore_post(db: Database) -> Staged:
+    moderator, post_id = await _moderated_post(db, hidden=True)
+    form = Moderation(contribution_id=post_id, reason="It was a real offer")
+    viewer = moderator.viewer
+    return Staged(viewer, post_id, lambda: moderation.restore_contribution(db, viewer, form))
+
+
+@stage("reports.item.dismissed")
+async def _dismiss_report(db: Database) -> Staged:
+    moderator, post_id = await _moderated_post(db)
+    (reporter,) = await members(db, Role.PARTICIPANT)
+    item = await report_content(db, reporter, "discussions.post", post_id)
+    form = HandlingInput(item_ids=[item.id], action=Handling.DISMISS)
+    viewer = moderator.viewer
+    return Staged(
+        viewer, item.id, lambda: report_actions.handle_items(db, reportables(), viewer, form)
+    )
 
 
 @pytest.fixture

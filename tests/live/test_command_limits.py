@@ -12,8 +12,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from discussions.actions import moderation
+from discussions.inputs import Moderation
 from discussions.rules import RoundState
 from fair.core.accounts.roles import Role
+from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
 from fair.core.inputs import parse
 from fair.core.leases import JobRun
@@ -26,6 +29,7 @@ from tests.support import discussions, qa
 from tests.support.hall import booth
 from tests.support.live_client import live_client
 from tests.support.qa import Member
+from tests.support.reports import report
 from tests.support.servers import RunningServer
 
 FROZEN_AT = 1_700_000_000.0
@@ -142,6 +146,30 @@ async def cases(server: RunningServer) -> dict[str, Case]:
     deadline = utcnow() + timedelta(days=30)
     stances = ["agree", "nuance", "disagree"]
     reactions = ["useful", "thanks", "question"]
+    bako_posts = [
+        await discussions.post(db, bako, talking, f"Bako's post number {n}") for n in range(12)
+    ]
+    to_hide, to_restore = bako_posts[0:3], bako_posts[3:6]
+    to_report, reported = bako_posts[6:9], bako_posts[9:12]
+    for post_id in to_restore:
+        await moderation.hide_contribution(
+            db, SYSTEM, Moderation(contribution_id=post_id, reason="Spam")
+        )
+    items = [(await report(db, amina, "discussions.post", p)).id for p in reported]
+
+    def r(name: str, actor: Member, data: Data) -> Case:
+        return Case(
+            actor,
+            data,
+            lambda i: (
+                "/reports/act",
+                {"type": name, "back": "/moderate/reports"}
+                | {
+                    key: str(value[0] if isinstance(value, list) else value)
+                    for key, value in data(i).items()
+                },
+            ),
+        )
 
     return {
         "hall.chat.post": Case(
@@ -255,6 +283,26 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             "discussions.reaction.toggle",
             amina,
             lambda i: {"contribution_id": bakos, "kind": reactions[i]},
+        ),
+        "discussions.contribution.hide": d(
+            "discussions.contribution.hide",
+            moderator,
+            lambda i: {"contribution_id": to_hide[i], "reason": "Advertising"},
+        ),
+        "discussions.contribution.restore": d(
+            "discussions.contribution.restore",
+            moderator,
+            lambda i: {"contribution_id": to_restore[i], "reason": "A real offer"},
+        ),
+        "reports.content.report": r(
+            "reports.content.report",
+            amina,
+            lambda i: {"kind": "discussions.post", "content_id": to_report[i], "reason": "spam"},
+        ),
+        "reports.items.handle": r(
+            "reports.items.handle",
+            moderator,
+            lambda i: {"item_ids": [items[i]], "action": "dismiss"},
         ),
     }
 

@@ -1,0 +1,28 @@
+"""What participants and moderators send to the review queue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from fair.core.fields import Id, Line, Text
+from fair.core.inputs import Input
+from fair.core.reports.rules import MAX_BULK, Handling, Reason
+
+
+class ReportInput(Input):
+    kind: Annotated[Line, Field(min_length=1, max_length=40)]
+    """The kind of content (`discussions.post`, `hall.chat`, `qa.question`)."""
+    content_id: Id
+    reason: Reason
+    note: Annotated[Text, Field(max_length=500)] = ""
+    """Optional: what the moderators should know."""
+
+
+class HandlingInput(Input):
+    item_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_BULK)]
+    """One item, or several at once (bulk)."""
+    action: Handling
+    reason: Annotated[Line, Field(max_length=300)] = ""
+    """Why: required to hide or restore, shown to the author where the feature tells them."""

@@ -1,0 +1,169 @@
+"""The report controls and the review queue over real HTTP without JavaScript: a participant
+reports from a plain form and is thanked; the moderator's queue lists it and a bulk form
+hides; the participant's reload no longer shows the post, the moderator's shows it marked."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+
+from discussions import queries
+from discussions.models import Contribution
+from fair.cli import load_demo
+from fair.core.accounts.demo import demo_viewer
+from fair.core.accounts.roles import Role
+from fair.core.accounts.viewers import anonymous
+from fair.core.reports import queries as report_queries
+from tests.reports.scenes import scene
+from tests.support.qa import members
+from tests.support.reports import reportables
+from tests.support.servers import RunningServer
+
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
+
+
+@contextlib.asynccontextmanager
+async def browser(
+    server: RunningServer, cookies: dict[str, str] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.base_url, cookies=cookies or {}) as http:
+        yield http
+
+
+async def page_and_token(http: httpx.AsyncClient, page: str) -> tuple[str, str]:
+    response = await http.get(page)
+    assert response.status_code == 200, response.text
+    match = CSRF_INPUT.search(response.text)
+    assert match is not None, f"no CSRF field on {page}"
+    return response.text, match.group(1)
+
+
+async def test_report_queue_and_bulk_hide_work_with_plain_forms(server: RunningServer) -> None:
+    """Two posts reported from plain forms, both hidden at once from the queue's bulk form."""
+    db = server.services.db
+    fair = await scene(db)
+    (other,) = await members(db, "Olu")
+    slug_a = (await queries.discussion_page(db, anonymous("v"), fair.discussion_a)).slug
+    page = f"/discussions/{slug_a}"
+    async with browser(server, fair.participant.cookies) as http:
+        html, token = await page_and_token(http, page)
+        assert 'name="type" value="reports.content.report"' in html
+        assert f'name="content_id" value="{fair.post_a}"' in html
+        response = await http.post(
+            "/reports/act",
+            data={
+                "csrf": token,
+                "type": "reports.content.report",
+                "back": page,
+                "kind": "discussions.post",
+                "content_id": str(fair.post_a),
+                "reason": "spam",
+                "note": "",
+            },
+        )
+        assert response.status_code == 303, response.text
+        thanks = await http.get(response.headers["location"])
+        assert "Report received" in thanks.text and f'href="{page}"' in thanks.text
+        queue = await http.get("/moderate/reports")
+        assert "You moderate nothing" in queue.text
+    async with browser(server, fair.moderator_a.cookies) as http:
+        html, token = await page_and_token(http, "/moderate/reports")
+        assert "Cheap transfers at example.com!" in html
+        assert "Spam or advertising (1)" in html
+        assert "Send money with us" not in html  # discussion B is not theirs
+        item_ids = re.findall(r'name="item_ids" value="(\d+)" id="pick-', html)
+        assert len(item_ids) == 1
+        response = await http.post(
+            "/reports/act",
+            data={
+                "csrf": token,
+                "type": "reports.items.handle",
+                "back": "/moderate/reports",
+                "item_ids": item_ids,
+                "action": "hide",
+                "reason": "Advertising",
+            },
+        )
+        assert response.status_code == 303, response.text
+        after = await http.get("/moderate/reports")
+        assert "No open reports." in after.text and "Recently hidden" in after.text
+        mine = await http.get(page)
+        assert "Cheap transfers at example.com!" in mine.text
+        assert "Hidden by the moderators. Reason: Advertising" in mine.text
+    async with browser(server, other.cookies) as http:
+        reloaded = await http.get(page)
+        assert "Cheap transfers at example.com!" not in reloaded.text
+    async with browser(server, fair.author.cookies) as http:
+        own = await http.get(page)
+        assert "Hidden by the moderators. Reason: Advertising" in own.text
+
+
+async def test_the_header_links_the_queue_for_moderators_only(server: RunningServer) -> None:
+    """A moderator sees "Review queue" in the header; a participant does not."""
+    db = server.services.db
+    moderator, participant = await members(db, Role.MODERATOR, "Pat")
+    async with browser(server, moderator.cookies) as http:
+        assert 'href="/moderate/reports"' in (await http.get("/hall")).text
+    async with browser(server, participant.cookies) as http:
+        assert 'href="/moderate/reports"' not in (await http.get("/hall")).text
+
+
+async def test_a_forged_form_cannot_hide_someone_elses_items(server: RunningServer) -> None:
+    """B's moderator posting A's item id to the queue form is refused; the item stays open."""
+    db = server.services.db
+    fair = await scene(db)
+    async with browser(server, fair.participant.cookies) as http:
+        _html, token = await page_and_token(http, "/discussions")
+        await http.post(
+            "/reports/act",
+            data={
+                "csrf": token,
+                "type": "reports.content.report",
+                "kind": "discussions.post",
+                "content_id": str(fair.post_a),
+                "reason": "abusive",
+            },
+        )
+    async with browser(server, fair.moderator_a.cookies) as http:
+        html = (await http.get("/moderate/reports")).text
+        [item_id] = re.findall(r'name="item_ids" value="(\d+)" id="pick-', html)
+    async with browser(server, fair.moderator_b.cookies) as http:
+        _html, token = await page_and_token(http, "/moderate/reports")
+        response = await http.post(
+            "/reports/act",
+            data={
+                "csrf": token,
+                "type": "reports.items.handle",
+                "item_ids": [item_id],
+                "action": "hide",
+                "reason": "Not mine",
+            },
+        )
+        assert response.status_code == 403
+    async with browser(server, fair.moderator_a.cookies) as http:
+        assert f'id="pick-{item_id}"' in (await http.get("/moderate/reports")).text
+
+
+async def test_the_demo_has_one_open_report_and_one_hidden_post(server: RunningServer) -> None:
+    """The demo's moderator finds one open item in the queue and one post hidden with its
+    reason; loading the demo again adds neither twice."""
+    lines = await load_demo(server.services.settings)
+    assert "Discussions: 2 new demo posts under moderation" in lines
+    db = server.services.db
+    moderator = await demo_viewer(db, "moderator@demo.fair")
+    queue = await report_queries.queue(db, reportables(), moderator)
+    [open_item] = queue.open
+    assert open_item.excerpt.startswith("Want your project funded fast?")
+    assert open_item.reports == 2
+    [hidden] = queue.hidden
+    assert hidden.handled_reason == ""  # hidden in place, not from the queue
+    async with db.reading() as session:
+        post = await session.get(Contribution, hidden.content_id)
+    assert post is not None and post.hidden
+    assert post.hidden_reason == "It shares someone's personal phone number and address."
+    assert "Discussions: 0 new demo posts under moderation" in await load_demo(
+        server.services.settings
+    )
