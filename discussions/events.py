@@ -1,13 +1,16 @@
 """What happens in the discussions. Each docstring says what happened and on which channel;
 each `audience()` names those channels from the event's own fields. Every view here is
-public: hidden posts and moderation queues come later, with channels of their own."""
+public but a mute, which only the muted person sees (on `user:<id>`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from discussions.channels import INDEX, discussion_channel
-from fair.core.events import Event, View
+from fair.core.accounts.channels import user_channel
+from fair.core.audiences import Reach
+from fair.core.events import Event, RoutingId, View
 
 
 class ThemeView(View):
@@ -47,6 +50,10 @@ class ContributionView(View):
     at: datetime
     replies: int
     """For a new thread 0; for a reply, how many replies its thread has now."""
+    group_name: str | None = None
+    """A focal point's post on behalf of a group met offline: the group's name."""
+    group_size: int | None = None
+    """And how many people took part in it."""
 
 
 class StanceCounts(View):
@@ -136,6 +143,168 @@ class StancesCounted(Event):
     discussion_id: int
     contribution_id: int
     stances: StanceCounts
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ThreadPinned(Event):
+    """A moderator pinned a thread: it is listed first in its round, marked. Seen by everyone
+    on `discussion:<id>`."""
+
+    type = "discussions.thread.pinned"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ThreadUnpinned(Event):
+    """A moderator unpinned a thread: back in its place by time. Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.thread.unpinned"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ThreadLocked(Event):
+    """A moderator locked a thread: no new replies (but from moderators). Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.thread.locked"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ThreadUnlocked(Event):
+    """A moderator unlocked a thread: replies are taken again. Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.thread.unlocked"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class PostPlace(View):
+    """Where a post stands: its round, and its thread (None: it opens a thread)."""
+
+    round_id: int
+    thread_id: int | None
+
+
+class ContributionMoved(Event):
+    """A moderator moved a misplaced post: it left `source` and stands at `target` now, with
+    `carried` replies of its thread taken along. Seen by everyone on `discussion:<id>`."""
+
+    type = "discussions.contribution.moved"
+    discussion_id: int
+    contribution_id: int
+    source: PostPlace
+    target: PostPlace
+    carried: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class MuteView(View):
+    """A mute as the muted person sees it: where, until when (None: until the discussion
+    ends or a moderator lifts it) and why. The muted person only."""
+
+    reach: ClassVar[Reach] = Reach.PERSON
+
+    discussion_id: int
+    discussion_slug: str
+    discussion_title: str
+    until: datetime | None
+    reason: str
+
+
+class ParticipantMuted(Event):
+    """A moderator muted you in a discussion for a time, with a reason: no posts, replies,
+    stances or reactions there until it ends. On the muted person's `user:<id>`."""
+
+    type = "discussions.participant.muted"
+    mute: MuteView
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class ParticipantUnmuted(Event):
+    """A moderator lifted your mute in a discussion before it ended. On the person's
+    `user:<id>`."""
+
+    type = "discussions.participant.unmuted"
+    reach: ClassVar[Reach] = Reach.PERSON
+    discussion_id: int
+    discussion_slug: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class FocalPointMarked(Event):
+    """A moderator marked you as a focal point of a discussion: you may post there on behalf
+    of a group met offline. On the person's `user:<id>`."""
+
+    type = "discussions.focal_point.marked"
+    reach: ClassVar[Reach] = Reach.PERSON
+    discussion_id: int
+    discussion_slug: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class FocalPointUnmarked(Event):
+    """A moderator took away your focal-point mark in a discussion. On the person's
+    `user:<id>`."""
+
+    type = "discussions.focal_point.unmarked"
+    reach: ClassVar[Reach] = Reach.PERSON
+    discussion_id: int
+    discussion_slug: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class SlowModeView(View):
+    """A discussion's slow mode: `mode` (`off`, `30s`...), the least `seconds` between one
+    person's posts, and why."""
+
+    mode: str
+    seconds: int
+    reason: str
+
+
+class SlowModeSet(Event):
+    """A moderator turned slow mode on, changed it or turned it off. Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.slow_mode.set"
+    discussion_id: int
+    slow_mode: SlowModeView
 
     def audience(self) -> tuple[str, ...]:
         return (discussion_channel(self.discussion_id),)

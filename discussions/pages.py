@@ -6,12 +6,15 @@ forms, so a page works without JavaScript and both paths share one input model a
 
 from __future__ import annotations
 
+import dataclasses
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from discussions import queries
 from discussions.events import StanceCounts
 from discussions.live import COMMANDS
+from discussions.rules import MuteSpan, SlowMode
 from fair.core.errors import Invalid
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
@@ -22,8 +25,38 @@ from fair.core.zones import page_zone
 FORM_COMMANDS = {command.name: command for command in COMMANDS}
 BLANK_POST = {"id": 0, "author_name": "", "at": None, "body_html": ""}
 """The post the page's templates are rendered from, for its script to fill in."""
-OPTIONAL_FIELDS = ("reply_to_id", "stance")
+OPTIONAL_FIELDS = (
+    "reply_to_id",
+    "stance",
+    "group_name",
+    "group_size",
+    "to_thread_id",
+    "to_round_id",
+    "user_id",
+    "email",
+)
 """Fields a form sends empty to mean "none"."""
+
+
+def slow_mode_labels() -> dict[str, str]:
+    """How each slow mode reads (in the request's language)."""
+    return {
+        SlowMode.OFF: _("Off"),
+        SlowMode.SECONDS_30: _("30 seconds"),
+        SlowMode.MINUTE_1: _("1 minute"),
+        SlowMode.MINUTES_5: _("5 minutes"),
+        SlowMode.MINUTES_15: _("15 minutes"),
+        SlowMode.HOUR_1: _("1 hour"),
+    }
+
+
+def mute_span_labels() -> dict[str, str]:
+    return {
+        MuteSpan.HOUR: _("1 hour"),
+        MuteSpan.DAY: _("24 hours"),
+        MuteSpan.WEEK: _("7 days"),
+        MuteSpan.DISCUSSION: _("Until the discussion ends"),
+    }
 
 
 async def index(request: Request) -> Response:
@@ -41,6 +74,9 @@ async def discussion(request: Request) -> Response:
     viewer = await viewer_of(request)
     discussion_id = await queries.discussion_id_for(services.db, request.path_params["slug"])
     page = await queries.discussion_page(services.db, viewer, discussion_id)
+    tools = await queries.tools(services.db, viewer, discussion_id, page.may_moderate)
+    if tools.standing.muted:
+        page = dataclasses.replace(page, may_post=False)
     return render(
         request,
         "discussions/discussion.html",
@@ -49,6 +85,10 @@ async def discussion(request: Request) -> Response:
             "zone": await page_zone(services.db),
             "blank_post": BLANK_POST,
             "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),
+            "tools": tools,
+            "slow_mode_labels": slow_mode_labels(),
+            "slow_modes": list(slow_mode_labels().items()),
+            "mute_spans": list(mute_span_labels().items()),
         },
     )
 

@@ -37,6 +37,8 @@ def contribution_view(
         body_html=str(render_markdown(contribution.body)),
         at=contribution.created_at,
         replies=replies,
+        group_name=contribution.group_name,
+        group_size=contribution.group_size,
     )
 
 

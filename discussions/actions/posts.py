@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 
 from discussions import events, views
 from discussions.access import RoundAccess, access_round
+from discussions.actions import people
 from discussions.inputs import (
     Posting,
     StanceInput,
@@ -41,6 +42,7 @@ async def post_contribution(db: Database, who: Who, form: Posting) -> events.Con
         thread_id = (
             None if form.reply_to_id is None else await _thread_of(tx, access, form.reply_to_id)
         )
+        admitted = await people.admit_post(tx, access, form, thread_id)
         contribution = Contribution(
             round_id=access.round.id,
             thread_id=thread_id,
@@ -48,6 +50,8 @@ async def post_contribution(db: Database, who: Who, form: Posting) -> events.Con
             body=form.body,
             created_at=utcnow(),
             hidden=False,
+            group_name=admitted.group_name,
+            group_size=admitted.group_size,
         )
         tx.session.add(contribution)
         await tx.session.flush()
