@@ -1,6 +1,8 @@
 // A discussion page: new posts and replies, stance counts and round changes arrive live on
 // `discussion:<id>`. Posts are added in place from the page's own <template>s (the markup a
-// reload renders; their HTML was sanitised by the server); a round change re-reads the rounds.
+// reload renders; their HTML was sanitised by the server); a round change, a pin, a lock or a
+// move re-reads the rounds, a slow-mode change the notice. A logged-in reader also follows
+// `user:<id>`: being muted or unmuted, marked a focal point or not, re-reads their own parts.
 import { live, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
 
@@ -23,10 +25,14 @@ if (root) {
     article.querySelector("[data-body]").innerHTML = post.body_html; // sanitised by the server
     for (const field of element.querySelectorAll("input[name=contribution_id]")) field.value = String(post.id);
     for (const field of element.querySelectorAll("input[name=idem]")) field.value = "";
+    const number = article.querySelector("[data-post-number]");
+    if (number) number.textContent = String(post.id);
     if (element !== article) {
       element.id = `thread-${post.id}`;
       element.dataset.threadId = String(post.id);
-      for (const field of element.querySelectorAll("input[name=reply_to_id]")) field.value = String(post.id);
+      for (const field of element.querySelectorAll("input[name=reply_to_id], input[name=thread_id]")) field.value = String(post.id);
+      const threadNumber = element.querySelector("[data-thread-number]");
+      if (threadNumber) threadNumber.textContent = String(post.id);
       const box = element.querySelector("textarea");
       const label = element.querySelector("label[for^=reply-]");
       if (box && label) { box.id = `reply-${post.id}`; label.htmlFor = box.id; }
@@ -45,7 +51,8 @@ if (root) {
     const round = document.querySelector(`[data-round-id="${post.round_id}"]`);
     const kind = post.thread_id === null ? "thread" : "post";
     const template = round?.querySelector(`template[data-${kind}-template]`);
-    if (!template) { refreshSections(["rounds"]); return; }
+    // An offline group's post carries its label, worded (and counted) by the server.
+    if (!template || post.group_name) { refreshSections(["rounds"]); return; }
     if (post.thread_id === null) {
       round.querySelector("[data-threads]").append(fromTemplate(template, post));
       bump(round, "thread");
@@ -92,10 +99,42 @@ if (root) {
         case "discussions.round.added":
         case "discussions.round.opened":
         case "discussions.round.closed":
-        case "discussions.round.extended": refreshSections(["rounds"]); break;
+        case "discussions.round.extended":
+        case "discussions.thread.pinned":
+        case "discussions.thread.unpinned":
+        case "discussions.thread.locked":
+        case "discussions.thread.unlocked":
+        case "discussions.contribution.moved": refreshSections(["rounds"]); break;
+        case "discussions.slow_mode.set": refreshSections(["standing"]); break;
         default: break;
       }
     },
     onReset() { location.reload(); },
   });
+
+  // Moderators see their own changes to people and slow mode at once (those events are not
+  // on the public channel, or not only).
+  const PEOPLE_COMMANDS = new Set([
+    "discussions.participant.mute", "discussions.participant.unmute",
+    "discussions.focal_point.set", "discussions.slow_mode.set",
+  ]);
+  document.addEventListener("fair:command-done", (event) => {
+    if (PEOPLE_COMMANDS.has(event.target.dataset.command)) refreshSections(["people"]);
+  });
+
+  if (root.dataset.userId) {
+    live.follow(`user:${root.dataset.userId}`, {
+      onEvent(frame) {
+        const about = frame.data.discussion_id ?? frame.data.mute?.discussion_id;
+        if (about !== discussionId) return;
+        switch (frame.type) {
+          case "discussions.participant.muted":
+          case "discussions.participant.unmuted":
+          case "discussions.focal_point.marked":
+          case "discussions.focal_point.unmarked": refreshSections(["standing", "rounds"]); break;
+          default: break;
+        }
+      },
+    });
+  }
 }
