@@ -243,3 +243,23 @@ def test_an_unsigned_cards_sender_is_routing_only() -> None:
 def test_a_channels_name_says_its_audience(channel: str, reach: Reach) -> None:
     """The names each feature's channels.py builds are read by the one naming convention."""
     assert channel_reach(channel) == reach
+
+
+def test_a_mute_and_a_focal_point_mark_reach_only_the_person_concerned() -> None:
+    """The discussions' mute and focal-point events go to `user:<id>` alone, and the routing
+    id stays out of the payload; a slow-mode change is for everyone on the discussion."""
+    from discussions import events as talks
+
+    for cls in (
+        talks.ParticipantMuted,
+        talks.ParticipantUnmuted,
+        talks.FocalPointMarked,
+        talks.FocalPointUnmarked,
+    ):
+        event = build(cls)
+        [channel] = event.audience()
+        assert channel == user_channel(event.user_id)
+        assert "user_id" not in event.model_dump()
+    assert talks.MuteView.reach == Reach.PERSON
+    slow = build(talks.SlowModeSet)
+    assert slow.audience() == (f"discussion:{slow.discussion_id}",)

@@ -476,7 +476,7 @@ async def test_slow_mode_refuses_a_post_too_soon_saying_how_long_to_wait(db: Dat
     await post(db, bako, round_id, "Someone else", reply_to=root)
     await post(db, moderator, round_id, "Moderators answer at once", reply_to=root)
     await post(db, moderator, round_id, "And again", reply_to=root)
-    [(kind, data)] = [
+    [(_kind, data)] = [
         (k, d)
         for k, d in payloads(await logged(db, discussion_channel(talk)))
         if k == "discussions.slow_mode.set"
