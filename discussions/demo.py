@@ -1,6 +1,7 @@
 """Loads the demo discussions from config/demo/discussions/discussions.toml: one theme, two
-discussions, the first in three rounds (closed, open with posts and stances, planned). Round
-times are set around the moment the demo is loaded."""
+discussions, the first in three rounds (closed, open with posts and stances, planned), with a
+focal point's offline-group post and a pinned thread. Round times are set around the moment
+the demo is loaded."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from discussions.actions import posts, setup
+from discussions.actions import people, posts, setup, threads
 from discussions.inputs import (
     DiscussionCreation,
+    FocalPointInput,
     Posting,
     RoundCreation,
     RoundRef,
     StanceInput,
     ThemeCreation,
+    ThreadPin,
 )
 from discussions.models import Theme
 from discussions.rules import RoundState, StanceKind
@@ -60,6 +63,10 @@ async def _load_theme(db: Database, entry: dict[str, Any]) -> None:
                 moderators=item.get("moderators", []),
             ),
         )
+        for email in item.get("focal_points", []):
+            await people.set_focal_point(
+                db, SYSTEM, FocalPointInput(discussion_id=discussion.id, email=email)
+            )
         for round_entry in item.get("rounds", []):
             await _load_round(db, discussion.id, round_entry)
 
@@ -91,8 +98,18 @@ async def _load_round(db: Database, discussion_id: int, entry: dict[str, Any]) -
 async def _post(db: Database, round_id: int, entry: dict[str, Any], reply_to: int | None) -> int:
     author = await demo_viewer(db, entry["author"])
     posted = await posts.post_contribution(
-        db, author, Posting(round_id=round_id, body=entry["body"], reply_to_id=reply_to)
+        db,
+        author,
+        Posting(
+            round_id=round_id,
+            body=entry["body"],
+            reply_to_id=reply_to,
+            group_name=entry.get("group"),
+            group_size=entry.get("group_size"),
+        ),
     )
+    if entry.get("pinned"):
+        await threads.pin_thread(db, SYSTEM, ThreadPin(thread_id=posted.id))
     for email, stance in entry.get("stances", []):
         await posts.set_stance(
             db,

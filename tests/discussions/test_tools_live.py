@@ -9,13 +9,14 @@ from discussions.actions import people, threads
 from discussions.channels import discussion_channel
 from discussions.inputs import SlowModeInput, ThreadLock
 from discussions.rules import SlowMode
+from fair.cli import load_demo
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from tests.discussions.test_pages import browser, page_and_token
 from tests.support.discussions import discussion, post, round_in
 from tests.support.live_client import live_client
-from tests.support.qa import everything_logged, members
+from tests.support.qa import everything_logged, logged, members
 from tests.support.servers import RunningServer
 
 
@@ -244,3 +245,26 @@ async def test_a_participant_cannot_use_the_tools_from_a_form(server: RunningSer
             assert response.status_code == 403, response.text
             assert "discussions.not_moderator" in response.text
     assert len(await everything_logged(db)) == before
+
+
+async def test_the_demo_has_a_focal_points_group_post_and_a_pinned_thread(
+    server: RunningServer,
+) -> None:
+    """The demo's open round has its first thread pinned and a focal point's post for a village
+    meeting of 40, labelled on the page; slow mode is off; loading again adds nothing."""
+    await load_demo(server.services.settings)
+    db = server.services.db
+    talk = await queries.discussion_id_for(db, "partnerships-for-development")
+    page = await queries.discussion_page(db, anonymous("v"), talk)
+    assert page.current is not None
+    assert [t.pinned for t in page.current.threads] == [True, False]
+    assert (page.current.offline_posts, page.current.offline_people) == (1, 40)
+    tools = await queries.tools(db, anonymous("v"), talk, moderates=False)
+    assert tools.slow_mode.mode == "off"
+    async with browser(server) as http:
+        html = (await http.get(f"/discussions/{page.slug}")).text
+    assert "On behalf of: Women&#39;s association of Kayes (village meeting), 40 people" in html
+    assert "Pinned" in html and "Slow mode" not in html
+    before = len(await logged(db, discussion_channel(talk)))
+    await load_demo(server.services.settings)
+    assert len(await logged(db, discussion_channel(talk))) == before
