@@ -29,8 +29,8 @@ def thread(page: Page, text: str) -> Locator:
 async def test_a_moderator_pins_locks_and_mutes_while_a_focal_point_posts_for_a_group(
     browser: Browser, site: RunningServer
 ) -> None:
-    """Amina posts for a phone round of 25; Kofi pins that thread, locks Jorge's and mutes
-    Jorge for 24 hours; Jorge sees the group post, the pin, the lock and his mute without reloading."""
+    """Amina posts for a phone round of 25; Kofi pins that thread, locks Jorge's and mutes Jorge
+    for 24 hours; Jorge sees the group post, the pin, the lock and his mute without reloading."""
     contexts = [
         await browser.new_context(timezone_id=zone, viewport={"width": 390, "height": 844})
         for zone in ("Africa/Dakar", "Europe/Madrid", "Africa/Accra")
