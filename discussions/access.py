@@ -9,12 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from discussions import rules
-from discussions.models import Discussion, DiscussionModerator, Round
+from discussions.models import Discussion, DiscussionModerator, DiscussionPerson, Round
 from discussions.rules import RoundState
 from fair.core.access import Purpose, acting, person_of
 from fair.core.accounts.viewers import Actor, Person, System, Who
 from fair.core.errors import Conflict, Forbidden, NotFound
 from fair.core.i18n import gettext as _
+from fair.core.tables import utcnow
+from fair.core.templates import format_moment
+from fair.core.zones import fair_zone_name
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,11 @@ class DiscussionAccess:
     def person(self) -> Person:
         """The person acting: for what only a person does (post, take a stance)."""
         return person_of(self.actor)
+
+    @property
+    def moderates(self) -> bool:
+        """Whether the actor runs this discussion: one of its moderators, or an organiser."""
+        return self.actor is not None and rules.may_moderate(self.actor, self.moderator)
 
 
 @dataclass(frozen=True)
@@ -102,8 +110,13 @@ async def access_round(
     """The round `round_id` and its discussion, if `who` may use it for `purpose`: as
     `access_discussion`, and CONTRIBUTE and REACT only while the round is open.
 
+    A person muted in the discussion is refused CONTRIBUTE and REACT until the mute ends
+    (`discussions.muted`, saying until when).
+
     `lock` for CONTRIBUTE and REACT takes a shared lock (posters do not wait for each other,
-    but a closing waits for the posts under way, and they for it); else an exclusive one.
+    but a closing waits for the posts under way, and they for it) and locks the person's
+    standing in the discussion (a mute waits for their writes under way); else an exclusive
+    one.
     """
     query = select(Round).where(Round.id == round_id)
     if lock:
@@ -116,4 +129,31 @@ async def access_round(
         RoundState(round_.state)
     ):
         raise Conflict("discussions.round_closed", _("This round is not open for posts."))
+    if purpose in {Purpose.CONTRIBUTE, Purpose.REACT} and isinstance(discussion.actor, Person):
+        await _refuse_if_muted(session, round_.discussion_id, discussion.actor.user_id, lock=lock)
     return RoundAccess(round_, discussion)
+
+
+async def _refuse_if_muted(
+    session: AsyncSession, discussion_id: int, user_id: int, *, lock: bool
+) -> None:
+    query = select(DiscussionPerson).where(
+        DiscussionPerson.discussion_id == discussion_id, DiscussionPerson.user_id == user_id
+    )
+    if lock:
+        query = query.with_for_update()
+    standing = await session.scalar(query.execution_options(populate_existing=True))
+    if standing is None or not rules.is_muted(standing.muted, standing.muted_until, utcnow()):
+        return
+    reason = standing.mute_reason
+    if standing.muted_until is None:
+        message = _("A moderator muted you in this discussion until it ends: %(reason)s") % {
+            "reason": reason
+        }
+    else:
+        until = format_moment(standing.muted_until, await fair_zone_name(session))
+        message = _("A moderator muted you in this discussion until %(until)s: %(reason)s") % {
+            "until": until,
+            "reason": reason,
+        }
+    raise Forbidden("discussions.muted", message)

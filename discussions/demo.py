@@ -1,8 +1,8 @@
 """Loads the demo discussions from config/demo/discussions/discussions.toml: one theme, two
-discussions, the first in three rounds (closed, open with posts, stances, reactions, a quote and
-a post citing a booth and a panel, planned); then moderation: a reported post waiting in the
-review queue and a post hidden with a reason. Round times are set around the moment the demo
-is loaded."""
+discussions, the first in three rounds (closed, open with posts, stances, reactions, a quote, a
+post citing a booth and a panel, a focal point's offline-group post and a pinned thread,
+planned); then moderation: a reported post waiting in the review queue and a post hidden with
+a reason. Round times are set around the moment the demo is loaded."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import select
 
 from discussions import reports
-from discussions.actions import moderation, posts, reactions, setup
+from discussions.actions import moderation, people, posts, reactions, setup, threads
 from discussions.inputs import (
     DiscussionCreation,
+    FocalPointInput,
     Moderation,
     Posting,
     ReactionToggle,
@@ -25,6 +26,7 @@ from discussions.inputs import (
     RoundRef,
     StanceInput,
     ThemeCreation,
+    ThreadPin,
 )
 from discussions.models import Contribution, Discussion, Round, Theme
 from discussions.rules import ReactionKind, RoundState, StanceKind
@@ -109,6 +111,10 @@ async def _load_theme(db: Database, entry: dict[str, Any], settings: Settings) -
                 moderators=item.get("moderators", []),
             ),
         )
+        for email in item.get("focal_points", []):
+            await people.set_focal_point(
+                db, SYSTEM, FocalPointInput(discussion_id=discussion.id, email=email)
+            )
         posted: dict[str, int] = {}
         for round_entry in item.get("rounds", []):
             await _load_round(db, discussion.id, round_entry, _Posting(settings, posted))
@@ -162,10 +168,19 @@ async def _post(
     posted = await posts.post_contribution(
         db,
         author,
-        Posting(round_id=round_id, body=body, reply_to_id=reply_to, quote_id=quote_id),
+        Posting(
+            round_id=round_id,
+            body=body,
+            reply_to_id=reply_to,
+            quote_id=quote_id,
+            group_name=entry.get("group"),
+            group_size=entry.get("group_size"),
+        ),
         origins=frozenset(origin.lower() for origin in posting.settings.origins),
     )
     posting.posted[body] = posted.id
+    if entry.get("pinned"):
+        await threads.pin_thread(db, SYSTEM, ThreadPin(thread_id=posted.id))
     for email, stance in entry.get("stances", []):
         await posts.set_stance(
             db,

@@ -1,7 +1,8 @@
 """What happens in the discussions. Each docstring says what happened and on which channel;
 each `audience()` names those channels from the event's own fields. Views are public unless
 they say otherwise: a hidden post goes only to `discussion:<id>:moderation` (its moderators)
-and to its author on `user:<id>`; the public hears only that a post went (ids, never text)."""
+and to its author on `user:<id>`; the public hears only that a post went (ids, never text);
+a mute and a focal-point mark go only to the person, on `user:<id>`."""
 
 from __future__ import annotations
 
@@ -75,6 +76,10 @@ class ContributionView(View):
     """The booths and panels it names that everyone may see, in the order named."""
     author_id: int = 0
     """The author's account (so a page knows its viewer's own posts, which they do not report)."""
+    group_name: str | None = None
+    """A focal point's post on behalf of a group met offline: the group's name."""
+    group_size: int | None = None
+    """And how many people took part in it."""
 
 
 class StanceCounts(View):
@@ -219,6 +224,19 @@ class ContributionHidden(Event):
         return (discussion_channel(self.discussion_id),)
 
 
+class ThreadPinned(Event):
+    """A moderator pinned a thread: it is listed first in its round, marked. Seen by everyone
+    on `discussion:<id>`."""
+
+    type = "discussions.thread.pinned"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
 class ContributionRestored(Event):
     """A moderator restored a hidden post: it is back for everyone. Seen by everyone on
     `discussion:<id>`."""
@@ -256,3 +274,152 @@ class YourContributionModerated(Event):
 
     def audience(self) -> tuple[str, ...]:
         return (user_channel(self.author_id),)
+
+
+class ThreadUnpinned(Event):
+    """A moderator unpinned a thread: back in its place by time. Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.thread.unpinned"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ThreadLocked(Event):
+    """A moderator locked a thread: no new replies (but from moderators). Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.thread.locked"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class ThreadUnlocked(Event):
+    """A moderator unlocked a thread: replies are taken again. Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.thread.unlocked"
+    discussion_id: int
+    round_id: int
+    thread_id: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class PostPlace(View):
+    """Where a post stands: its round, and its thread (None: it opens a thread)."""
+
+    round_id: int
+    thread_id: int | None
+
+
+class ContributionMoved(Event):
+    """A moderator moved a misplaced post: it left `source` and stands at `target` now, with
+    `carried` replies of its thread taken along. Seen by everyone on `discussion:<id>`."""
+
+    type = "discussions.contribution.moved"
+    discussion_id: int
+    contribution_id: int
+    source: PostPlace
+    target: PostPlace
+    carried: int
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)
+
+
+class MuteView(View):
+    """A mute as the muted person sees it: where, until when (None: until the discussion
+    ends or a moderator lifts it) and why. The muted person only."""
+
+    reach: ClassVar[Reach] = Reach.PERSON
+
+    discussion_id: int
+    discussion_slug: str
+    discussion_title: str
+    until: datetime | None
+    reason: str
+
+
+class ParticipantMuted(Event):
+    """A moderator muted you in a discussion for a time, with a reason: no posts, replies,
+    stances or reactions there until it ends. On the muted person's `user:<id>`."""
+
+    type = "discussions.participant.muted"
+    mute: MuteView
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class ParticipantUnmuted(Event):
+    """A moderator lifted your mute in a discussion before it ended. On the person's
+    `user:<id>`."""
+
+    type = "discussions.participant.unmuted"
+    reach: ClassVar[Reach] = Reach.PERSON
+    discussion_id: int
+    discussion_slug: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class FocalPointMarked(Event):
+    """A moderator marked you as a focal point of a discussion: you may post there on behalf
+    of a group met offline. On the person's `user:<id>`."""
+
+    type = "discussions.focal_point.marked"
+    reach: ClassVar[Reach] = Reach.PERSON
+    discussion_id: int
+    discussion_slug: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class FocalPointUnmarked(Event):
+    """A moderator took away your focal-point mark in a discussion. On the person's
+    `user:<id>`."""
+
+    type = "discussions.focal_point.unmarked"
+    reach: ClassVar[Reach] = Reach.PERSON
+    discussion_id: int
+    discussion_slug: str
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)
+
+
+class SlowModeView(View):
+    """A discussion's slow mode: `mode` (`off`, `30s`...), the least `seconds` between one
+    person's posts, and why."""
+
+    mode: str
+    seconds: int
+    reason: str
+
+
+class SlowModeSet(Event):
+    """A moderator turned slow mode on, changed it or turned it off. Seen by everyone on
+    `discussion:<id>`."""
+
+    type = "discussions.slow_mode.set"
+    discussion_id: int
+    slow_mode: SlowModeView
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.discussion_id),)

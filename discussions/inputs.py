@@ -7,7 +7,14 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from discussions.rules import ReactionKind, StanceKind
+from discussions.rules import (
+    GROUP_SIZE_MAX,
+    GROUP_SIZE_MIN,
+    MuteSpan,
+    ReactionKind,
+    SlowMode,
+    StanceKind,
+)
 from fair.core.fields import Email, Id, Line, Text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
@@ -61,6 +68,17 @@ class Posting(Input):
     """A contribution of the same round to reply to (its thread); none: a new thread."""
     quote_id: Id | None = None
     """A visible contribution of the same discussion to quote (an excerpt is shown)."""
+    group_name: Annotated[Line, Field(min_length=2, max_length=160)] | None = None
+    """A focal point posting on behalf of a group met offline: the group (a village meeting,
+    a phone round); with `group_size`."""
+    group_size: Annotated[int, Field(ge=GROUP_SIZE_MIN, le=GROUP_SIZE_MAX)] | None = None
+    """How many people took part in that group."""
+
+    @model_validator(mode="after")
+    def _whole_group(self) -> Posting:
+        if (self.group_name is None) != (self.group_size is None):
+            raise ValueError(_("Name the group and say how many took part, or neither."))
+        return self
 
 
 class StanceInput(Input):
@@ -79,3 +97,71 @@ class Moderation(Input):
     contribution_id: Id
     reason: Annotated[Line, Field(min_length=2, max_length=300)]
     """Why: the author is told; moderators see it beside the post."""
+
+
+class ThreadPin(Input):
+    thread_id: Id
+    """The thread's first post."""
+    pinned: bool = True
+    """False unpins."""
+
+
+class ThreadLock(Input):
+    thread_id: Id
+    locked: bool = True
+    """False unlocks."""
+
+
+class Move(Input):
+    contribution_id: Id
+    to_thread_id: Id | None = None
+    """Into this thread (as a reply), in whatever round it is."""
+    to_round_id: Id | None = None
+    """Into this round, as a thread of its own (a thread's replies come along)."""
+
+    @model_validator(mode="after")
+    def _one_place(self) -> Move:
+        if (self.to_thread_id is None) == (self.to_round_id is None):
+            raise ValueError(_("Choose either a thread or a round to move the post to."))
+        return self
+
+
+class Muting(Input):
+    discussion_id: Id
+    user_id: Id
+    span: MuteSpan
+    reason: Annotated[Line, Field(min_length=3, max_length=300)]
+    """Shown to the muted person."""
+
+
+class Unmuting(Input):
+    discussion_id: Id
+    user_id: Id
+
+
+class FocalPointInput(Input):
+    discussion_id: Id
+    user_id: Id | None = None
+    email: Email | None = None
+    """Who: by account (from the people panel) or by e-mail (someone yet to post)."""
+    focal: bool = True
+    """False takes the mark away."""
+
+    @model_validator(mode="after")
+    def _one_person(self) -> FocalPointInput:
+        if (self.user_id is None) == (self.email is None):
+            raise ValueError(_("Name the person by account or by e-mail."))
+        return self
+
+
+class SlowModeInput(Input):
+    discussion_id: Id
+    mode: SlowMode
+    reason: Annotated[Line, Field(max_length=300)] = ""
+    """Shown to participants while slow mode is on; needed to turn it on."""
+
+    @model_validator(mode="after")
+    def _reason_given(self) -> SlowModeInput:
+        if self.mode is not SlowMode.OFF and len(self.reason) < 3:
+            raise ValueError(_("Say why slow mode is on: participants see the reason."))
+        return self

@@ -5,18 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from discussions.access import access_discussion
-from discussions.actions import moderation, posts, reactions, setup
+from discussions.actions import moderation, people, posts, reactions, setup, threads
 from discussions.channels import INDEX
 from discussions.inputs import (
     DiscussionCreation,
     Extension,
+    FocalPointInput,
     Moderation,
+    Move,
+    Muting,
     Posting,
     ReactionToggle,
     RoundCreation,
     RoundRef,
+    SlowModeInput,
     StanceInput,
     ThemeCreation,
+    ThreadLock,
+    ThreadPin,
+    Unmuting,
 )
 from fair.core.access import Purpose
 from fair.core.accounts.viewers import Viewer
@@ -97,11 +104,17 @@ async def _post(services: Services, viewer: Viewer, data: Posting) -> dict[str, 
     `#panel-<id>` and pasted addresses of booth and panel pages of this fair become card links
     (unknown or draft ones stay plain text).
 
-    Who: anyone logged in whose role takes part, while the round is open; ten posts per five
-        minutes per round (the refusal says how many seconds to wait: `retry_after`).
+    With `group_name` and `group_size` (1..10,000), a focal point posts on behalf of a group
+    met offline.
+
+    Who: anyone logged in whose role takes part, while the round is open and they are not
+        muted there; replies in a locked thread only from its moderators; ten posts per five
+        minutes per round (the refusal says how many seconds to wait: `retry_after`), and no
+        sooner than the discussion's slow mode allows.
     Errors: account.login_required, discussions.forbidden, discussions.round_closed,
         discussions.round_not_found, discussions.contribution_not_found,
-        discussions.other_round, discussions.other_discussion.
+        discussions.other_round, discussions.other_discussion, discussions.muted,
+        discussions.thread_locked, discussions.not_focal_point, discussions.slow_mode.
     """
     origins = frozenset(origin.lower() for origin in services.settings.origins)
     contribution = await posts.post_contribution(services.db, viewer, data, origins=origins)
@@ -111,9 +124,10 @@ async def _post(services: Services, viewer: Viewer, data: Posting) -> dict[str, 
 async def _stance(services: Services, viewer: Viewer, data: StanceInput) -> dict[str, Any]:
     """Take a stance on another's post (agree, nuance, disagree), change it, or take it back.
 
-    Who: anyone logged in whose role takes part, while the post's round is open.
+    Who: anyone logged in whose role takes part, while the post's round is open and they are
+        not muted there.
     Errors: account.login_required, discussions.forbidden, discussions.round_closed,
-        discussions.own_contribution, discussions.contribution_not_found.
+        discussions.own_contribution, discussions.contribution_not_found, discussions.muted.
     """
     counts = await posts.set_stance(services.db, viewer, data)
     return {
@@ -161,6 +175,99 @@ async def _restore(services: Services, viewer: Viewer, data: Moderation) -> dict
     """
     await moderation.restore_contribution(services.db, viewer, data)
     return {"contribution_id": data.contribution_id, "hidden": False}
+
+
+async def _pin(services: Services, viewer: Viewer, data: ThreadPin) -> dict[str, Any]:
+    """Pin a thread (listed first in its round, marked, for everyone), or unpin it
+    (`pinned: false`).
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.thread_not_found.
+    """
+    pinned = await threads.pin_thread(services.db, viewer, data)
+    return {"thread_id": data.thread_id, "pinned": pinned}
+
+
+async def _lock(services: Services, viewer: Viewer, data: ThreadLock) -> dict[str, Any]:
+    """Lock a thread against new replies (its moderators may still reply), or unlock it
+    (`locked: false`).
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.thread_not_found.
+    """
+    locked = await threads.lock_thread(services.db, viewer, data)
+    return {"thread_id": data.thread_id, "locked": locked}
+
+
+async def _move(services: Services, viewer: Viewer, data: Move) -> dict[str, Any]:
+    """Move a misplaced post into another thread (`to_thread_id`: it becomes a reply there),
+    or into a round of the discussion (`to_round_id`: it starts a thread there); a thread's
+    first post takes its replies along. Only between open or closed rounds.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, input.invalid,
+        discussions.contribution_not_found, discussions.thread_not_found,
+        discussions.round_not_found, discussions.other_discussion,
+        discussions.round_not_movable, discussions.same_place.
+    """
+    place = await threads.move_contribution(services.db, viewer, data)
+    return {
+        "contribution_id": data.contribution_id,
+        "round_id": place.round_id,
+        "thread_id": place.thread_id,
+    }
+
+
+async def _mute(services: Services, viewer: Viewer, data: Muting) -> dict[str, Any]:
+    """Mute a participant in the discussion for `span` (`1h`, `24h`, `7d` or `discussion`:
+    until it ends), with a reason they are told: no posts, replies, stances or reactions
+    there meanwhile.
+
+    Who: the discussion's moderators and organisers; its moderators and organisers are not
+        muted.
+    Errors: account.login_required, discussions.not_moderator, discussions.not_found,
+        discussions.person_not_found, discussions.not_mutable.
+    """
+    mute = await people.mute_participant(services.db, viewer, data)
+    return {
+        "user_id": data.user_id,
+        "until": None if mute.until is None else mute.until.isoformat(),
+    }
+
+
+async def _unmute(services: Services, viewer: Viewer, data: Unmuting) -> dict[str, Any]:
+    """Lift a participant's mute in the discussion before it ends.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.not_found,
+        discussions.person_not_found, discussions.not_muted.
+    """
+    await people.unmute_participant(services.db, viewer, data)
+    return {"user_id": data.user_id}
+
+
+async def _focal_point(services: Services, viewer: Viewer, data: FocalPointInput) -> dict[str, Any]:
+    """Mark a participant (`user_id`, or `email`) as a focal point of the discussion, who may
+    post on behalf of groups met offline, or take the mark away (`focal: false`).
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.not_found,
+        discussions.person_not_found, input.invalid.
+    """
+    focal = await people.set_focal_point(services.db, viewer, data)
+    return {"discussion_id": data.discussion_id, "focal": focal}
+
+
+async def _slow_mode(services: Services, viewer: Viewer, data: SlowModeInput) -> dict[str, Any]:
+    """Set the discussion's slow mode (`off`, `30s`, `1m`, `5m`, `15m`, `1h`): the least time
+    between one participant's posts, with a reason shown to participants.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.not_found,
+        input.invalid.
+    """
+    view = await people.set_slow_mode(services.db, viewer, data)
+    return {"discussion_id": data.discussion_id, "slow_mode": view.model_dump()}
 
 
 COMMANDS = [
@@ -229,6 +336,45 @@ COMMANDS = [
         Moderation,
         _restore,
         limit=Limit("discussions.restore", 120, 60),
+    ),
+    viewer_command(
+        "discussions.thread.pin", ThreadPin, _pin, limit=Limit("discussions.thread.pin", 30, 60)
+    ),
+    viewer_command(
+        "discussions.thread.lock",
+        ThreadLock,
+        _lock,
+        limit=Limit("discussions.thread.lock", 30, 60),
+    ),
+    viewer_command(
+        "discussions.contribution.move",
+        Move,
+        _move,
+        limit=Limit("discussions.contribution.move", 30, 60),
+    ),
+    viewer_command(
+        "discussions.participant.mute",
+        Muting,
+        _mute,
+        limit=Limit("discussions.participant.mute", 20, 60),
+    ),
+    viewer_command(
+        "discussions.participant.unmute",
+        Unmuting,
+        _unmute,
+        limit=Limit("discussions.participant.unmute", 20, 60),
+    ),
+    viewer_command(
+        "discussions.focal_point.set",
+        FocalPointInput,
+        _focal_point,
+        limit=Limit("discussions.focal_point.set", 20, 60),
+    ),
+    viewer_command(
+        "discussions.slow_mode.set",
+        SlowModeInput,
+        _slow_mode,
+        limit=Limit("discussions.slow_mode.set", 20, 60),
     ),
 ]
 

@@ -1,5 +1,6 @@
 """Discussion tables: themes, discussions and their moderators, rounds, contributions, stances,
-reactions and the booths and panels a contribution references."""
+reactions, the booths and panels a contribution references, and the people of a discussion
+(focal points, mutes, pace)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ class Discussion(Base):
     title: Mapped[str] = mapped_column(String(160))
     introduction: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    slow_mode: Mapped[str] = mapped_column(String(10), default="off")
+    """`rules.SlowMode`: the least time between one participant's posts."""
+    slow_mode_reason: Mapped[str] = mapped_column(String(300), default="")
+    """Why, as shown to participants."""
 
 
 class DiscussionModerator(Base):
@@ -83,6 +88,14 @@ class Contribution(Base):
     hidden_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The moderator who last hid or restored it."""
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A thread's root: listed first in its round."""
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A thread's root: no new replies but from moderators."""
+    group_name: Mapped[str | None] = mapped_column(String(160), nullable=True, default=None)
+    """A focal point's post on behalf of a group met offline: the group (else None)."""
+    group_size: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    """How many people took part in that group (1..10,000)."""
 
 
 class Stance(Base):
@@ -148,3 +161,25 @@ class Reference(Base):
     """The booth's or panel's id: no foreign key, the tables belong to other features."""
     position: Mapped[int] = mapped_column(Integer, default=0)
     """Where the reference first appears in the post, to show the cards in that order."""
+
+
+class DiscussionPerson(Base):
+    """One person's standing in one discussion: focal point, mute, and when they last posted
+    (the row slow mode locks, so one person's concurrent posts are checked one at a time)."""
+
+    __tablename__ = "discussion_people"
+
+    discussion_id: Mapped[int] = mapped_column(
+        ForeignKey("discussions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    focal_point: Mapped[bool] = mapped_column(Boolean, default=False)
+    muted: Mapped[bool] = mapped_column(Boolean, default=False)
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, default=None)
+    """When the mute ends (None while muted: with the discussion, or when lifted)."""
+    mute_reason: Mapped[str] = mapped_column(String(300), default="")
+    last_posted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, nullable=True, default=None
+    )

@@ -6,6 +6,8 @@ forms, so a page works without JavaScript and both paths share one input model a
 
 from __future__ import annotations
 
+import dataclasses
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -13,6 +15,7 @@ from discussions import queries
 from discussions.channels import discussion_channel
 from discussions.events import StanceCounts
 from discussions.live import COMMANDS
+from discussions.rules import MuteSpan, SlowMode
 from fair.core.errors import Invalid
 from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
@@ -31,8 +34,39 @@ BLANK_POST = {
     "references": [],
 }
 """The post the page's templates are rendered from, for its script to fill in."""
-OPTIONAL_FIELDS = ("reply_to_id", "stance", "quote_id")
+OPTIONAL_FIELDS = (
+    "reply_to_id",
+    "stance",
+    "quote_id",
+    "group_name",
+    "group_size",
+    "to_thread_id",
+    "to_round_id",
+    "user_id",
+    "email",
+)
 """Fields a form sends empty to mean "none"."""
+
+
+def slow_mode_labels() -> dict[str, str]:
+    """How each slow mode reads (in the request's language)."""
+    return {
+        SlowMode.OFF: _("Off"),
+        SlowMode.SECONDS_30: _("30 seconds"),
+        SlowMode.MINUTE_1: _("1 minute"),
+        SlowMode.MINUTES_5: _("5 minutes"),
+        SlowMode.MINUTES_15: _("15 minutes"),
+        SlowMode.HOUR_1: _("1 hour"),
+    }
+
+
+def mute_span_labels() -> dict[str, str]:
+    return {
+        MuteSpan.HOUR: _("1 hour"),
+        MuteSpan.DAY: _("24 hours"),
+        MuteSpan.WEEK: _("7 days"),
+        MuteSpan.DISCUSSION: _("Until the discussion ends"),
+    }
 
 
 async def index(request: Request) -> Response:
@@ -54,6 +88,9 @@ async def discussion(request: Request) -> Response:
     quoting = (
         None if quote_id is None else await queries.quotable(services.db, discussion_id, quote_id)
     )
+    tools = await queries.tools(services.db, viewer, discussion_id, page.may_moderate)
+    if tools.standing.muted:
+        page = dataclasses.replace(page, may_post=False)
     return render(
         request,
         "discussions/discussion.html",
@@ -65,6 +102,10 @@ async def discussion(request: Request) -> Response:
             "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),
             "quoting": quoting,
             "moderates_here": page.may_moderate,
+            "tools": tools,
+            "slow_mode_labels": slow_mode_labels(),
+            "slow_modes": list(slow_mode_labels().items()),
+            "mute_spans": list(mute_span_labels().items()),
         },
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,27 +17,31 @@ from discussions.events import (
     QuoteView,
     ReactionCounts,
     RoundView,
+    SlowModeView,
     StanceCounts,
 )
 from discussions.models import (
     Contribution,
     Discussion,
     DiscussionModerator,
+    DiscussionPerson,
     Reaction,
     Reference,
     Round,
     Stance,
     Theme,
 )
-from discussions.rules import RoundState
+from discussions.rules import SLOW_MODE_SECONDS, RoundState, SlowMode
 from fair.core import log
 from fair.core.access import Purpose
 from fair.core.accounts.models import User
+from fair.core.accounts.roles import Capability, Role, can
 from fair.core.accounts.viewers import Viewer
 from fair.core.contract import Citation
 from fair.core.db import Database
 from fair.core.errors import NotFound
 from fair.core.i18n import gettext as _
+from fair.core.tables import utcnow
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,15 @@ class Thread:
     root: ContributionView
     stances: StanceCounts
     replies: list[tuple[ContributionView, StanceCounts]] = field(default_factory=list)
+    pinned: bool = False
+    """Listed first in its round, marked."""
+    locked: bool = False
+    """No new replies but from moderators."""
+
+
+def pinned_first(threads: list[Thread]) -> list[Thread]:
+    """Pinned threads first, each group in the order posted."""
+    return sorted(threads, key=lambda thread: not thread.pinned)
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,20 @@ class RoundSection:
     @property
     def posts(self) -> int:
         return sum(1 + len(thread.replies) for thread in self.threads)
+
+    def _offline(self) -> list[ContributionView]:
+        every = [view for t in self.threads for view in [t.root, *(r for r, _s in t.replies)]]
+        return [view for view in every if view.group_size is not None]
+
+    @property
+    def offline_posts(self) -> int:
+        """Posts made by focal points on behalf of groups met offline."""
+        return len(self._offline())
+
+    @property
+    def offline_people(self) -> int:
+        """How many people those offline groups gathered."""
+        return sum(view.group_size or 0 for view in self._offline())
 
 
 @dataclass(frozen=True)
@@ -242,7 +270,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
                 quote=quotes.get(c.id),
                 references=references.get(c.id, ()),
             )
-            threads[c.id] = Thread(view, stances(c.id))
+            threads[c.id] = Thread(view, stances(c.id), pinned=c.pinned, locked=c.locked)
             per_round[c.round_id].append(threads[c.id])
     for c, name in posts:
         if c.thread_id is not None and c.thread_id in threads:
@@ -255,7 +283,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
                 references=references.get(c.id, ()),
             )
             threads[c.thread_id].replies.append((view, stances(c.id)))
-    sections = [RoundSection(views.round_view(r), per_round[r.id]) for r in rounds]
+    sections = [RoundSection(views.round_view(r), pinned_first(per_round[r.id])) for r in rounds]
     current = rules.current_round([RoundState(r.state) for r in rounds])
     return DiscussionPage(
         id=discussion.id,
@@ -332,3 +360,157 @@ def _visible(viewer: Viewer, moderating: bool) -> ColumnElement[bool]:
     if viewer.user_id is None:
         return Contribution.hidden.is_(False)
     return or_(Contribution.hidden.is_(False), Contribution.author_id == viewer.user_id)
+
+
+@dataclass(frozen=True)
+class OfflineGroups:
+    """A round's visible posts, how many of them focal points made on behalf of groups met
+    offline, and how many people those groups gathered."""
+
+    posts: int
+    offline_posts: int
+    people: int
+
+
+async def offline_groups(session: AsyncSession, round_id: int) -> OfflineGroups:
+    """The counts of round `round_id` that a synthesis or the handbook cites ("12 posts, 2 from
+    offline groups representing 85 people"); hidden posts are not counted."""
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count(Contribution.group_size),
+                func.coalesce(func.sum(Contribution.group_size), 0),
+            ).where(Contribution.round_id == round_id, Contribution.hidden.is_(False))
+        )
+    ).one()
+    return OfflineGroups(posts=row[0], offline_posts=row[1], people=row[2] or 0)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's standing in a discussion, as they (and its moderators) see it."""
+
+    focal_point: bool
+    muted: bool
+    """Muted now (a mute whose time is over is not)."""
+    muted_until: datetime | None
+    mute_reason: str
+
+
+NO_STANDING = Standing(focal_point=False, muted=False, muted_until=None, mute_reason="")
+
+
+def _standing(row: DiscussionPerson | None, now: datetime) -> Standing:
+    if row is None:
+        return NO_STANDING
+    muted = rules.is_muted(row.muted, row.muted_until, now)
+    return Standing(
+        focal_point=row.focal_point,
+        muted=muted,
+        muted_until=row.muted_until if muted else None,
+        mute_reason=row.mute_reason if muted else "",
+    )
+
+
+@dataclass(frozen=True)
+class PersonItem:
+    """Someone on a moderator's people panel: who posted, is a focal point, or is muted."""
+
+    user_id: int
+    name: str
+    posts: int
+    standing: Standing
+    moderates: bool
+    """One of the discussion's moderators, or an organiser: never muted."""
+
+
+@dataclass(frozen=True)
+class RoundChoice:
+    """A round posts may be moved into."""
+
+    id: int
+    position: int
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What a discussion's page shows of its moderator tools: the slow mode for everyone, the
+    viewer's own standing, and for its moderators the people panel and the rounds posts may
+    move into."""
+
+    slow_mode: SlowModeView
+    standing: Standing
+    people: list[PersonItem]
+    move_rounds: list[RoundChoice]
+
+
+async def tools(db: Database, viewer: Viewer, discussion_id: int, moderates: bool) -> Tools:
+    """The moderator tools' part of a discussion's page for `viewer` (`moderates`: they run it)."""
+    now = utcnow()
+    async with db.reading() as session:
+        discussion = await session.get(Discussion, discussion_id)
+        if discussion is None:
+            raise NotFound("discussions.not_found", _("There is no such discussion."))
+        mode = SlowMode(discussion.slow_mode)
+        slow_mode = SlowModeView(
+            mode=mode.value, seconds=SLOW_MODE_SECONDS[mode], reason=discussion.slow_mode_reason
+        )
+        own = None
+        if viewer.user_id is not None:
+            own = await session.get(DiscussionPerson, (discussion_id, viewer.user_id))
+        standing = _standing(own, now)
+        if not moderates:
+            return Tools(slow_mode, standing, [], [])
+        rounds = list(
+            await session.scalars(
+                select(Round).where(Round.discussion_id == discussion_id).order_by(Round.position)
+            )
+        )
+        counts = dict(
+            (
+                await session.execute(
+                    select(Contribution.author_id, func.count())
+                    .join(Round, Round.id == Contribution.round_id)
+                    .where(Round.discussion_id == discussion_id)
+                    .group_by(Contribution.author_id)
+                )
+            ).all()
+        )
+        rows = {
+            row.user_id: row
+            for row in await session.scalars(
+                select(DiscussionPerson).where(
+                    DiscussionPerson.discussion_id == discussion_id,
+                    or_(DiscussionPerson.focal_point.is_(True), DiscussionPerson.muted.is_(True)),
+                )
+            )
+        }
+        ids = set(counts) | set(rows)
+        accounts = {
+            user.id: user for user in await session.scalars(select(User).where(User.id.in_(ids)))
+        }
+        moderators = set(
+            await session.scalars(
+                select(DiscussionModerator.user_id).where(
+                    DiscussionModerator.discussion_id == discussion_id
+                )
+            )
+        )
+    people = sorted(
+        (
+            PersonItem(
+                user_id=user.id,
+                name=user.display_name,
+                posts=counts.get(user.id, 0),
+                standing=_standing(rows.get(user.id), now),
+                moderates=user.id in moderators or can(Role(user.role), Capability.EDIT_FAIR),
+            )
+            for user in accounts.values()
+        ),
+        key=lambda person: (person.name.casefold(), person.user_id),
+    )
+    movable = [
+        RoundChoice(r.id, r.position) for r in rounds if RoundState(r.state) in rules.MOVABLE_ROUNDS
+    ]
+    return Tools(slow_mode, standing, people, movable)

@@ -1,15 +1,17 @@
 """The rules of a discussion: round states and transitions, who may post, react and moderate,
-what a post references and how a quote is cut. Pure."""
+what a post references and how a quote is cut; the moderators' tools (locked threads, moves,
+mutes, slow mode) and offline groups. Pure."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from fair.core.accounts.roles import Capability
-from fair.core.accounts.viewers import Viewer
+from fair.core.accounts.viewers import Actor, Viewer
 
 
 class RoundState(StrEnum):
@@ -53,7 +55,7 @@ def may_post(viewer: Viewer) -> bool:
     return viewer.authenticated and viewer.can(Capability.TAKE_PART)
 
 
-def may_moderate(viewer: Viewer, is_moderator: bool) -> bool:
+def may_moderate(viewer: Viewer | Actor, is_moderator: bool) -> bool:
     """The discussion's moderators, and organisers (who run the fair)."""
     return is_moderator or viewer.can(Capability.EDIT_FAIR)
 
@@ -147,3 +149,98 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     cut = flat[: limit - 1]
     space = cut.rfind(" ")
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,.;:") + "…"
+
+
+class MuteSpan(StrEnum):
+    """How long a moderator mutes someone in a discussion: a small fixed set."""
+
+    HOUR = "1h"
+    DAY = "24h"
+    WEEK = "7d"
+    DISCUSSION = "discussion"
+    """Until the discussion ends: no end time; a moderator unmutes."""
+
+
+MUTE_SPANS: dict[MuteSpan, timedelta | None] = {
+    MuteSpan.HOUR: timedelta(hours=1),
+    MuteSpan.DAY: timedelta(hours=24),
+    MuteSpan.WEEK: timedelta(days=7),
+    MuteSpan.DISCUSSION: None,
+}
+
+
+def mute_ends(span: MuteSpan, now: datetime) -> datetime | None:
+    """When a mute of `span` given at `now` ends (None: with the discussion, or when lifted)."""
+    length = MUTE_SPANS[span]
+    return None if length is None else now + length
+
+
+def is_muted(muted: bool, until: datetime | None, now: datetime) -> bool:
+    """A muted person stays muted until `until` (the end itself is free again); a mute with
+    no end lasts until a moderator lifts it."""
+    return muted and (until is None or now < until)
+
+
+class SlowMode(StrEnum):
+    """The least time between one person's posts in a discussion: a small fixed set."""
+
+    OFF = "off"
+    SECONDS_30 = "30s"
+    MINUTE_1 = "1m"
+    MINUTES_5 = "5m"
+    MINUTES_15 = "15m"
+    HOUR_1 = "1h"
+
+
+SLOW_MODE_SECONDS: dict[SlowMode, int] = {
+    SlowMode.OFF: 0,
+    SlowMode.SECONDS_30: 30,
+    SlowMode.MINUTE_1: 60,
+    SlowMode.MINUTES_5: 300,
+    SlowMode.MINUTES_15: 900,
+    SlowMode.HOUR_1: 3600,
+}
+
+
+def post_wait(last_post_at: datetime | None, now: datetime, interval: int) -> int:
+    """Whole seconds one must still wait before posting again (0: now), `interval` seconds
+    after one's last post; rounded up, so "wait 0 s" is never said while still refused."""
+    if interval <= 0 or last_post_at is None:
+        return 0
+    left = (last_post_at + timedelta(seconds=interval) - now).total_seconds()
+    return max(0, math.ceil(left))
+
+
+def may_post_after(last_post_at: datetime | None, now: datetime, interval: int) -> bool:
+    """Slow mode: a person may post again `interval` seconds after their last post."""
+    return post_wait(last_post_at, now, interval) == 0
+
+
+def paced(moderator: bool) -> bool:
+    """Slow mode paces participants; the discussion's moderators (and organisers) may answer
+    at once."""
+    return not moderator
+
+
+def may_reply(state: RoundState, locked: bool, moderator: bool) -> bool:
+    """Replies while the round is open; in a locked thread, only from its moderators."""
+    return accepts_contributions(state) and (not locked or moderator)
+
+
+MOVABLE_ROUNDS = frozenset({RoundState.OPEN, RoundState.CLOSED})
+"""Posts move only between rounds that are under way or closed: not into a planned round
+(no one sees it yet) and not into or out of a synthesised one (its synthesis cites them)."""
+
+
+def may_move_post(source: RoundState, target: RoundState) -> bool:
+    return source in MOVABLE_ROUNDS and target in MOVABLE_ROUNDS
+
+
+GROUP_SIZE_MIN = 1
+GROUP_SIZE_MAX = 10_000
+"""How many people an offline-group post may speak for."""
+
+
+def may_post_for_group(focal_point: bool) -> bool:
+    """Only the discussion's focal points post on behalf of a group met offline."""
+    return focal_point

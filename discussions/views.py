@@ -59,6 +59,8 @@ def contribution_view(
         quote=quote,
         references=list(references),
         author_id=contribution.author_id,
+        group_name=contribution.group_name,
+        group_size=contribution.group_size,
     )
 
 

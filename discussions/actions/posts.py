@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 
 from discussions import events, rules, views
 from discussions.access import RoundAccess, access_round
+from discussions.actions import people
 from discussions.inputs import (
     Posting,
     StanceInput,
@@ -117,6 +118,7 @@ async def post_contribution(
             None if form.reply_to_id is None else await _thread_of(tx, access, form.reply_to_id)
         )
         quote = None if form.quote_id is None else await _quote_of(tx, access, form.quote_id)
+        admitted = await people.admit_post(tx, access, form, thread_id)
         contribution = Contribution(
             round_id=access.round.id,
             thread_id=thread_id,
@@ -124,6 +126,8 @@ async def post_contribution(
             body=form.body,
             created_at=utcnow(),
             hidden=False,
+            group_name=admitted.group_name,
+            group_size=admitted.group_size,
         )
         tx.session.add(contribution)
         await tx.session.flush()

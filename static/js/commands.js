@@ -12,8 +12,11 @@
 import { live, newKey } from "/static/js/live.js";
 
 const SKIP = new Set(["csrf", "type", "back", "idem"]);
-const BOOLEAN = new Set(["anonymous", "up", "approve", "live"]);
-const NUMBER = new Set(["question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id", "content_id"]);
+const BOOLEAN = new Set(["anonymous", "up", "approve", "live", "pinned", "locked", "focal"]);
+const NUMBER = new Set([
+  "question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id",
+  "content_id", "discussion_id", "thread_id", "user_id", "to_thread_id", "to_round_id", "group_size",
+]);
 const DRAFTS = `fair:drafts:${location.pathname}`;
 const OUTBOX = `fair:outbox:${location.pathname}`;
 

@@ -1,6 +1,9 @@
 // A discussion page: new posts and replies (with their quotes and booth and panel cards),
-// stance and reaction counts and round changes arrive live on `discussion:<id>`. Posts are added in place from the page's own <template>s (the markup a
-// reload renders; their HTML was sanitised by the server); a round change re-reads the rounds.
+// stance and reaction counts and round changes arrive live on `discussion:<id>`. Posts are
+// added in place from the page's own <template>s (the markup a reload renders; their HTML was
+// sanitised by the server); a round change, a pin, a lock or a move re-reads the rounds, a
+// slow-mode change the notice. A logged-in reader also follows `user:<id>`: being muted or
+// unmuted, marked a focal point or not, re-reads their own parts.
 import { live, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
 
@@ -30,10 +33,14 @@ if (root) {
     for (const field of element.querySelectorAll("[id$='-0']")) field.id = field.id.replace(/-0$/, `-${post.id}`);
     for (const label of element.querySelectorAll("label[for$='-0']")) label.htmlFor = label.htmlFor.replace(/-0$/, `-${post.id}`);
     for (const field of element.querySelectorAll("input[name=idem]")) field.value = "";
+    const number = article.querySelector("[data-post-number]");
+    if (number) number.textContent = String(post.id);
     if (element !== article) {
       element.id = `thread-${post.id}`;
       element.dataset.threadId = String(post.id);
-      for (const field of element.querySelectorAll("input[name=reply_to_id]")) field.value = String(post.id);
+      for (const field of element.querySelectorAll("input[name=reply_to_id], input[name=thread_id]")) field.value = String(post.id);
+      const threadNumber = element.querySelector("[data-thread-number]");
+      if (threadNumber) threadNumber.textContent = String(post.id);
       const box = element.querySelector("textarea");
       const label = element.querySelector("label[for^=reply-]");
       if (box && label) { box.id = `reply-${post.id}`; label.htmlFor = box.id; }
@@ -101,7 +108,8 @@ if (root) {
     const round = document.querySelector(`[data-round-id="${post.round_id}"]`);
     const kind = post.thread_id === null ? "thread" : "post";
     const template = round?.querySelector(`template[data-${kind}-template]`);
-    if (!template) { refreshSections(["rounds"]); return; }
+    // An offline group's post carries its label, worded (and counted) by the server.
+    if (!template || post.group_name) { refreshSections(["rounds"]); return; }
     if (post.thread_id === null) {
       round.querySelector("[data-threads]").append(fromTemplate(template, post));
       bump(round, "thread");
@@ -217,6 +225,10 @@ if (root) {
     (thread || post).remove();
   }
 
+  const STANDING_EVENTS = new Set([
+    "discussions.participant.muted", "discussions.participant.unmuted",
+    "discussions.focal_point.marked", "discussions.focal_point.unmarked",
+  ]);
   if (root.dataset.userId) {
     live.follow(`user:${root.dataset.userId}`, {
       onEvent(frame) {
@@ -227,6 +239,10 @@ if (root) {
             : `${root.dataset.textRestored || "A moderator restored your post. Reason:"} ${data.reason}`);
         } else if (frame.type === "reports.your_report.handled") {
           tell(root.dataset.textHandled || "The moderators have handled your report.");
+        } else if (STANDING_EVENTS.has(frame.type)) {
+          // Being muted or unmuted, marked a focal point or not: re-read one's own parts.
+          const about = data.discussion_id ?? data.mute?.discussion_id;
+          if (about === discussionId) refreshSections(["standing", "rounds"]);
         }
       },
       onReset() {},
@@ -246,7 +262,13 @@ if (root) {
         case "discussions.round.added":
         case "discussions.round.opened":
         case "discussions.round.closed":
-        case "discussions.round.extended": refreshSections(["rounds"]); break;
+        case "discussions.round.extended":
+        case "discussions.thread.pinned":
+        case "discussions.thread.unpinned":
+        case "discussions.thread.locked":
+        case "discussions.thread.unlocked":
+        case "discussions.contribution.moved": refreshSections(["rounds"]); break;
+        case "discussions.slow_mode.set": refreshSections(["standing"]); break;
         default: break;
       }
     },
@@ -254,5 +276,15 @@ if (root) {
   });
   live.follow(`presence:discussion:${discussionId}`, {
     onEvent(frame) { document.querySelector("[data-viewers]").textContent = String(frame.data.count); },
+  });
+
+  // Moderators see their own changes to people and slow mode at once (those events are not
+  // on the public channel, or not only).
+  const PEOPLE_COMMANDS = new Set([
+    "discussions.participant.mute", "discussions.participant.unmute",
+    "discussions.focal_point.set", "discussions.slow_mode.set",
+  ]);
+  document.addEventListener("fair:command-done", (event) => {
+    if (PEOPLE_COMMANDS.has(event.target.dataset.command)) refreshSections(["people"]);
   });
 }

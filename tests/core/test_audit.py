@@ -13,16 +13,26 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from discussions.actions import moderation
+from discussions.actions import people as discussion_people
 from discussions.actions import setup as discussions
+from discussions.actions import threads as discussion_threads
 from discussions.inputs import (
     DiscussionCreation,
     Extension,
+    FocalPointInput,
     Moderation,
+    Move,
+    Muting,
     RoundCreation,
     RoundRef,
+    SlowModeInput,
     ThemeCreation,
+    ThreadLock,
+    ThreadPin,
+    Unmuting,
 )
-from discussions.rules import RoundState
+from discussions.models import Round
+from discussions.rules import MuteSpan, RoundState, SlowMode
 from fair.core.accounts import actions as accounts
 from fair.core.accounts.inputs import RoleChange
 from fair.core.accounts.models import User
@@ -235,6 +245,108 @@ async def _extend_round(db: Database) -> Staged:
     form = Extension(round_id=round_id, closes_at=utcnow() + timedelta(days=60))
     viewer = moderator.viewer
     return Staged(viewer, round_id, lambda: discussions.extend_round(db, viewer, form))
+
+
+async def _moderated_thread(db: Database, **marks: bool) -> tuple[Member, Member, int, int]:
+    """A discussion's moderator, a participant, the open round and a thread the participant
+    started there (pinned or locked if asked)."""
+    moderator, _talk, round_id = await _moderated_round(db, RoundState.OPEN)
+    (author,) = await members(db, "Amina")
+    thread_id = await talks.post(db, author, round_id, "A thread to moderate")
+    if marks.get("pinned"):
+        await discussion_threads.pin_thread(db, SYSTEM, ThreadPin(thread_id=thread_id))
+    if marks.get("locked"):
+        await discussion_threads.lock_thread(db, SYSTEM, ThreadLock(thread_id=thread_id))
+    return moderator, author, round_id, thread_id
+
+
+@stage("discussions.thread.pinned")
+async def _pin_thread(db: Database) -> Staged:
+    moderator, _author, _round, thread_id = await _moderated_thread(db)
+    form, viewer = ThreadPin(thread_id=thread_id), moderator.viewer
+    return Staged(viewer, thread_id, lambda: discussion_threads.pin_thread(db, viewer, form))
+
+
+@stage("discussions.thread.unpinned")
+async def _unpin_thread(db: Database) -> Staged:
+    moderator, _author, _round, thread_id = await _moderated_thread(db, pinned=True)
+    form, viewer = ThreadPin(thread_id=thread_id, pinned=False), moderator.viewer
+    return Staged(viewer, thread_id, lambda: discussion_threads.pin_thread(db, viewer, form))
+
+
+@stage("discussions.thread.locked")
+async def _lock_thread(db: Database) -> Staged:
+    moderator, _author, _round, thread_id = await _moderated_thread(db)
+    form, viewer = ThreadLock(thread_id=thread_id), moderator.viewer
+    return Staged(viewer, thread_id, lambda: discussion_threads.lock_thread(db, viewer, form))
+
+
+@stage("discussions.thread.unlocked")
+async def _unlock_thread(db: Database) -> Staged:
+    moderator, _author, _round, thread_id = await _moderated_thread(db, locked=True)
+    form, viewer = ThreadLock(thread_id=thread_id, locked=False), moderator.viewer
+    return Staged(viewer, thread_id, lambda: discussion_threads.lock_thread(db, viewer, form))
+
+
+@stage("discussions.contribution.moved")
+async def _move_contribution(db: Database) -> Staged:
+    moderator, author, round_id, thread_id = await _moderated_thread(db)
+    reply = await talks.post(db, author, round_id, "A misplaced reply", reply_to=thread_id)
+    form, viewer = Move(contribution_id=reply, to_round_id=round_id), moderator.viewer
+    return Staged(viewer, reply, lambda: discussion_threads.move_contribution(db, viewer, form))
+
+
+@stage("discussions.participant.muted")
+async def _mute_participant(db: Database) -> Staged:
+    moderator, author, round_id, _thread = await _moderated_thread(db)
+    talk = await _discussion_of(db, round_id)
+    form = Muting(discussion_id=talk, user_id=author.id, span=MuteSpan.DAY, reason="Insults")
+    viewer = moderator.viewer
+    return Staged(viewer, author.id, lambda: discussion_people.mute_participant(db, viewer, form))
+
+
+@stage("discussions.participant.unmuted")
+async def _unmute_participant(db: Database) -> Staged:
+    moderator, author, round_id, _thread = await _moderated_thread(db)
+    talk = await _discussion_of(db, round_id)
+    muting = Muting(discussion_id=talk, user_id=author.id, span=MuteSpan.HOUR, reason="Calm")
+    await discussion_people.mute_participant(db, SYSTEM, muting)
+    form, viewer = Unmuting(discussion_id=talk, user_id=author.id), moderator.viewer
+    return Staged(viewer, author.id, lambda: discussion_people.unmute_participant(db, viewer, form))
+
+
+@stage("discussions.focal_point.marked")
+async def _mark_focal_point(db: Database) -> Staged:
+    moderator, author, round_id, _thread = await _moderated_thread(db)
+    form = FocalPointInput(discussion_id=await _discussion_of(db, round_id), user_id=author.id)
+    viewer = moderator.viewer
+    return Staged(viewer, author.id, lambda: discussion_people.set_focal_point(db, viewer, form))
+
+
+@stage("discussions.focal_point.unmarked")
+async def _unmark_focal_point(db: Database) -> Staged:
+    moderator, author, round_id, _thread = await _moderated_thread(db)
+    talk = await _discussion_of(db, round_id)
+    marking = FocalPointInput(discussion_id=talk, user_id=author.id)
+    await discussion_people.set_focal_point(db, SYSTEM, marking)
+    form = FocalPointInput(discussion_id=talk, user_id=author.id, focal=False)
+    viewer = moderator.viewer
+    return Staged(viewer, author.id, lambda: discussion_people.set_focal_point(db, viewer, form))
+
+
+@stage("discussions.slow_mode.set")
+async def _set_slow_mode(db: Database) -> Staged:
+    moderator, talk, _round = await _moderated_round(db, RoundState.OPEN)
+    form = SlowModeInput(discussion_id=talk, mode=SlowMode.MINUTE_1, reason="Heated")
+    viewer = moderator.viewer
+    return Staged(viewer, talk, lambda: discussion_people.set_slow_mode(db, viewer, form))
+
+
+async def _discussion_of(db: Database, round_id: int) -> int:
+    async with db.reading() as session:
+        found = await session.get(Round, round_id)
+    assert found is not None
+    return found.discussion_id
 
 
 async def _organiser_and_booth(db: Database, *, published: bool = True) -> tuple[Viewer, int]:

@@ -264,3 +264,23 @@ def test_a_posts_quote_and_cards_travel_on_the_public_discussion_channel() -> No
     payload = json.loads(posted.payload())["contribution"]
     assert {"quote", "references"} <= set(payload)
     assert view.quote is None or view.quote.reach is Reach.PUBLIC
+
+
+def test_a_mute_and_a_focal_point_mark_reach_only_the_person_concerned() -> None:
+    """The discussions' mute and focal-point events go to `user:<id>` alone, and the routing
+    id stays out of the payload; a slow-mode change is for everyone on the discussion."""
+    from discussions import events as talks
+
+    for cls in (
+        talks.ParticipantMuted,
+        talks.ParticipantUnmuted,
+        talks.FocalPointMarked,
+        talks.FocalPointUnmarked,
+    ):
+        event = build(cls)
+        [channel] = event.audience()
+        assert channel == user_channel(event.user_id)
+        assert "user_id" not in event.model_dump()
+    assert talks.MuteView.reach == Reach.PERSON
+    slow = build(talks.SlowModeSet)
+    assert slow.audience() == (f"discussion:{slow.discussion_id}",)

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from discussions.actions import moderation
-from discussions.inputs import Moderation
-from discussions.rules import RoundState
+from discussions.actions import people as tools
+from discussions.inputs import Moderation, Muting
+from discussions.rules import MuteSpan, RoundState
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
@@ -171,6 +172,22 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             ),
         )
 
+    moderated = await discussions.discussion(db, [moderator], title="A moderated discussion")
+    tooled = await discussions.round_in(db, moderated)
+    other_round = await discussions.round_in(db, moderated)
+    roots = [await discussions.post(db, bako, tooled, f"Thread number {n}") for n in range(9)]
+    pinnable, lockable, movable = roots[:3], roots[3:6], roots[6:9]
+    people = await qa.members(db, "Chidi", "Dunni", "Efua", "Fatou", "Gora", "Hawa")
+    for person in people:
+        await discussions.post(db, person, tooled, f"I am {person.name}")
+    for person in people[:3]:
+        await tools.mute_participant(
+            db,
+            moderator.viewer,
+            Muting(discussion_id=moderated, user_id=person.id, span=MuteSpan.HOUR, reason="Rude"),
+        )
+    slow_modes = ["1m", "5m", "15m"]
+
     return {
         "hall.chat.post": Case(
             amina,
@@ -303,6 +320,42 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             "reports.items.handle",
             moderator,
             lambda i: {"item_ids": [items[i]], "action": "dismiss"},
+        ),
+        "discussions.thread.pin": d(
+            "discussions.thread.pin", moderator, lambda i: {"thread_id": pinnable[i]}
+        ),
+        "discussions.thread.lock": d(
+            "discussions.thread.lock", moderator, lambda i: {"thread_id": lockable[i]}
+        ),
+        "discussions.contribution.move": d(
+            "discussions.contribution.move",
+            moderator,
+            lambda i: {"contribution_id": movable[i], "to_round_id": other_round},
+        ),
+        "discussions.participant.mute": d(
+            "discussions.participant.mute",
+            moderator,
+            lambda i: {
+                "discussion_id": moderated,
+                "user_id": people[3 + i].id,
+                "span": "1h",
+                "reason": "Off topic",
+            },
+        ),
+        "discussions.participant.unmute": d(
+            "discussions.participant.unmute",
+            moderator,
+            lambda i: {"discussion_id": moderated, "user_id": people[i].id},
+        ),
+        "discussions.focal_point.set": d(
+            "discussions.focal_point.set",
+            moderator,
+            lambda i: {"discussion_id": moderated, "user_id": people[i].id},
+        ),
+        "discussions.slow_mode.set": d(
+            "discussions.slow_mode.set",
+            moderator,
+            lambda i: {"discussion_id": moderated, "mode": slow_modes[i], "reason": "Calm"},
         ),
     }
 
