@@ -6,8 +6,9 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from discussions import demo, jobs, live, pages
+from discussions import demo, handbook_pages, jobs, live, pages
 from discussions.channels import INDEX
+from discussions.settings import DiscussionsSettings
 from fair.core.contract import Feature
 
 feature = Feature(
@@ -15,12 +16,19 @@ feature = Feature(
     routes=[
         Route("/discussions", pages.index),
         Route("/discussions/act", pages.act, methods=["POST"]),
+        Route("/discussions/handbook", handbook_pages.handbook_page),
+        Route("/discussions/handbook/{export_id:id}/{name:str}", handbook_pages.download),
         Route("/discussions/{slug:str}", pages.discussion),
     ],
     commands=live.COMMANDS,
-    channel_rules={INDEX: live.index_rule, "discussion": live.discussion_rule},
+    channel_rules={
+        INDEX: live.index_rule,
+        "discussion": live.discussion_rule,
+        "handbook": live.handbook_rule,
+    },
     templates=Path(__file__).with_name("templates"),
     demo=demo.load_demo,
     migrations=Path(__file__).with_name("migrations"),
-    jobs=[jobs.SCHEDULE],
+    jobs=[jobs.SCHEDULE, jobs.HANDBOOK],
+    settings=DiscussionsSettings,
 )

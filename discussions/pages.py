@@ -13,6 +13,7 @@ from discussions import queries
 from discussions.events import StanceCounts
 from discussions.live import COMMANDS
 from fair.core.errors import Invalid
+from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
@@ -22,8 +23,10 @@ from fair.core.zones import page_zone
 FORM_COMMANDS = {command.name: command for command in COMMANDS}
 BLANK_POST = {"id": 0, "author_name": "", "at": None, "body_html": ""}
 """The post the page's templates are rendered from, for its script to fill in."""
-OPTIONAL_FIELDS = ("reply_to_id", "stance")
+OPTIONAL_FIELDS = ("reply_to_id", "stance", "theme_id")
 """Fields a form sends empty to mean "none"."""
+LIST_FIELDS = ("cited_ids", "question_ids")
+"""Fields a form sends as a list of checkboxes (ids)."""
 
 
 async def index(request: Request) -> Response:
@@ -57,7 +60,7 @@ async def act(request: Request) -> Response:
     """Run a discussion command from a plain form, then go back where the form was."""
     services = services_of(request)
     viewer = await viewer_of(request)
-    data = await form_data(request)
+    data = await form_data(request, lists=LIST_FIELDS)
     back = str(data.pop("back", "")) or "/discussions"
     if not back.startswith("/") or back.startswith("//"):
         back = "/discussions"
@@ -67,6 +70,10 @@ async def act(request: Request) -> Response:
     for name in OPTIONAL_FIELDS:
         if data.get(name) == "":
             del data[name]
+    for name in LIST_FIELDS:
+        values = data.pop(name)
+        if name in command.input.model_fields:
+            data[name] = [id_from_text(value) or value for value in values]
     await run_command(
         services, viewer, command, parse(command.input, ids_from_form(data)), key=form_key(request)
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from discussions import rules, views
+from discussions import rules, syntheses, views
 from discussions.access import access_discussion
 from discussions.channels import INDEX, discussion_channel
 from discussions.events import ContributionView, RoundView, StanceCounts
@@ -97,6 +97,8 @@ class DiscussionPage:
     may_post: bool
     may_moderate: bool
     head: int
+    extras: syntheses.RoundExtras = field(default_factory=syntheses.RoundExtras)
+    """Syntheses, the posts they cite, the panels whose questions may seed a round."""
 
 
 async def discussion_id_for(db: Database, slug: str) -> int:
@@ -159,6 +161,8 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
                     )
                 ).all()
             }
+        may_moderate = rules.may_moderate(viewer, access.moderator)
+        extras = await syntheses.round_extras(session, rounds, may_moderate)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for cid, stance, n in stance_rows:
         counts[cid][stance] = n
@@ -199,6 +203,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
         later=[] if current is None else sections[current + 1 :],
         my_stances=mine,
         may_post=rules.may_post(viewer),
-        may_moderate=rules.may_moderate(viewer, access.moderator),
+        may_moderate=may_moderate,
         head=head,
+        extras=extras,
     )

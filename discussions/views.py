@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Container, Mapping
 
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from discussions.events import ContributionView, RoundView, StanceCounts
 from discussions.models import Contribution, Round, Stance
-from discussions.rules import StanceKind
+from discussions.rules import CITATION, StanceKind
+from fair.core.i18n import gettext as _
 from fair.core.text import render_markdown
 
 
@@ -61,3 +65,21 @@ async def stance_counts(session: AsyncSession, contribution_id: int) -> StanceCo
         nuance=counts[StanceKind.NUANCE.value],
         disagree=counts[StanceKind.DISAGREE.value],
     )
+
+
+def synthesis_html(body: str, numbers: Mapping[int, int], visible: Container[int]) -> Markup:
+    """A synthesis's Markdown as sanitised HTML, each `[[<post id>]]` it cites a numbered link
+    to `#post-<id>`, or "withdrawn" (never the post) once that post is hidden."""
+
+    def cite(found: re.Match[str]) -> str:
+        post_id = int(found.group(1))
+        number = numbers.get(post_id)
+        if number is None:
+            return found.group(0)
+        if post_id not in visible:
+            label = escape(_("withdrawn"))
+            return f'<sup class="cite withdrawn">[{number}, {label}]</sup>'
+        return f'<sup class="cite"><a href="#post-{post_id}">[{number}]</a></sup>'
+
+    # The markers survive Markdown and sanitising as text; the markup put in is ours alone.
+    return Markup(CITATION.sub(cite, str(render_markdown(body))))  # noqa: S704

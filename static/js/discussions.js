@@ -93,6 +93,10 @@ if (root) {
         case "discussions.round.opened":
         case "discussions.round.closed":
         case "discussions.round.extended": refreshSections(["rounds"]); break;
+        case "discussions.synthesis.published":
+          refreshSections(["rounds"]);
+          live.announce(root.dataset.publishedText);
+          break;
         default: break;
       }
     },
