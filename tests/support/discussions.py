@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -19,7 +20,10 @@ from discussions.rules import RoundState
 from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
 from fair.core.tables import utcnow
-from tests.support.qa import Member
+from fair.qa import actions as qa_actions
+from fair.qa.inputs import VoteInput
+from fair.qa.rules import PanelState
+from tests.support.qa import Cast, Member, approve, ask, cast, members, move_panel
 
 
 async def discussion(
@@ -79,3 +83,22 @@ async def themes(db: Database) -> list[int]:
     """The ids of every theme, oldest first."""
     async with db.reading() as session:
         return list(await session.scalars(select(Theme.id).order_by(Theme.id)))
+
+
+async def closed_panel_with_questions(
+    db: Database, *texts: str, votes: Sequence[int] = ()
+) -> tuple[Cast, list[int]]:
+    """A closed panel whose participants asked `texts` (one asker per text, all approved,
+    none answered; `votes[i]` extra votes on question i); the cast and the questions' ids."""
+    made = await cast(db, *(f"Asker {n}" for n in range(1, len(texts) + 1)), panelist=True)
+    ids = []
+    for asker, text in zip(made.participants, texts, strict=True):
+        question_id = await ask(db, asker, made.panel_id, text)
+        await approve(db, made.moderator, question_id)
+        ids.append(question_id)
+    voters = await members(db, *(f"Voter {n}" for n in range(max(votes, default=0))))
+    for question_id, count in zip(ids, votes, strict=False):
+        for voter in voters[:count]:
+            await qa_actions.vote(db, voter.viewer, VoteInput(question_id=question_id))
+    await move_panel(db, made.moderator.viewer, made.panel_id, PanelState.CLOSED)
+    return made, ids
