@@ -105,7 +105,10 @@ class Synthesis(Base):
     )
     body: Mapped[str] = mapped_column(Text)
     """Markdown as written (cleaned), with `[[<post id>]]` citation markers."""
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    """Who last wrote it (None: the platform, or an account since deleted)."""
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

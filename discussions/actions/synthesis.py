@@ -18,7 +18,6 @@ from discussions.rules import (
     may_write_synthesis,
 )
 from fair.core.access import Purpose
-from fair.core.accounts.access import account_of
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Who
 from fair.core.audit import audited
@@ -82,7 +81,6 @@ async def save_synthesis(db: Database, who: Who, form: SynthesisDraft) -> list[i
                 fields={"body": _("Cite at most %(n)d posts.") % {"n": MAX_CITATIONS}},
             )
         await citable(tx.session, access.round.id, cited)
-        author = await account_of(tx.session, access.person)
         synthesis = await tx.session.get(Synthesis, access.round.id)
         before: dict[str, object] | None = None
         if synthesis is None:
@@ -91,7 +89,7 @@ async def save_synthesis(db: Database, who: Who, form: SynthesisDraft) -> list[i
         else:
             before = {"length": len(synthesis.body), "cited": await _cited(tx.session, synthesis)}
         synthesis.body = form.body
-        synthesis.author_id = author.id
+        synthesis.author_id = who.user_id
         synthesis.updated_at = utcnow()
         await tx.session.flush()
         await tx.session.execute(delete(Citation).where(Citation.round_id == access.round.id))

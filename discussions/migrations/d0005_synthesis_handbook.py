@@ -22,7 +22,7 @@ def upgrade() -> None:
         "discussion_syntheses",
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("published", sa.Boolean(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("published_at", UTCDateTime(), nullable=True),
@@ -30,7 +30,7 @@ def upgrade() -> None:
             ["author_id"],
             ["users.id"],
             name=op.f("fk_discussion_syntheses_author_id_users"),
-            ondelete="CASCADE",
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["round_id"],
