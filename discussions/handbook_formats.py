@@ -58,7 +58,19 @@ def _markdown_synthesis(round_: HandbookRound) -> str:
             return f"[{number}, {_('withdrawn')}]"
         return f"[\\[{number}\\]](#post-{post_id})"
 
-    return CITATION.sub(cite, round_.synthesis or "")
+    body = round_.synthesis or ""
+    text = CITATION.sub(cite, body)
+    marked = {int(found) for found in CITATION.findall(body)}
+    rest = [post for post in round_.cited if post.id not in marked]
+    if rest:
+        links = " ".join(
+            f"[{post.number}, {_('withdrawn')}]"
+            if post.withdrawn
+            else f"[\\[{post.number}\\]](#post-{post.id})"
+            for post in rest
+        )
+        text = f"{text.rstrip()}\n\n{_('See also')}: {links}"
+    return text
 
 
 def _markdown_post(post: CitedPost) -> list[str]:
@@ -122,11 +134,13 @@ def to_markdown(handbook: Handbook, base_url: str) -> str:
 
 _INLINE_MARKS = re.compile(r"(\*\*|__|\*|_|`)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CITE_LINK = re.compile(r"\[\\\[(\d+)\\\]\]\(#post-\d+\)")
 
 
 def _plain(markdown: str) -> str:
     """Markdown as plain text for the PDF: links keep their words, emphasis marks go."""
-    text = _LINK.sub(r"\1", markdown)
+    text = _CITE_LINK.sub(r"[\1]", markdown)
+    text = _LINK.sub(r"\1", text)
     text = _INLINE_MARKS.sub("", text)
     return text.replace("\\", "")
 

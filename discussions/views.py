@@ -69,17 +69,25 @@ async def stance_counts(session: AsyncSession, contribution_id: int) -> StanceCo
 
 def synthesis_html(body: str, numbers: Mapping[int, int], visible: Container[int]) -> Markup:
     """A synthesis's Markdown as sanitised HTML, each `[[<post id>]]` it cites a numbered link
-    to `#post-<id>`, or "withdrawn" (never the post) once that post is hidden."""
+    to `#post-<id>`, or "withdrawn" (never the post) once that post is hidden; posts cited
+    from the list only follow as "See also"."""
 
-    def cite(found: re.Match[str]) -> str:
-        post_id = int(found.group(1))
-        number = numbers.get(post_id)
-        if number is None:
-            return found.group(0)
+    def cite(post_id: int) -> str:
+        number = numbers[post_id]
         if post_id not in visible:
             label = escape(_("withdrawn"))
             return f'<sup class="cite withdrawn">[{number}, {label}]</sup>'
         return f'<sup class="cite"><a href="#post-{post_id}">[{number}]</a></sup>'
 
+    def inline(found: re.Match[str]) -> str:
+        post_id = int(found.group(1))
+        return cite(post_id) if post_id in numbers else found.group(0)
+
     # The markers survive Markdown and sanitising as text; the markup put in is ours alone.
-    return Markup(CITATION.sub(cite, str(render_markdown(body))))  # noqa: S704
+    html = CITATION.sub(inline, str(render_markdown(body)))
+    marked = {int(found) for found in CITATION.findall(body)}
+    rest = sorted((n, post_id) for post_id, n in numbers.items() if post_id not in marked)
+    if rest:
+        links = " ".join(cite(post_id) for _n, post_id in rest)
+        html += f'<p class="see-also">{escape(_("See also"))}: {links}</p>\n'
+    return Markup(html)  # noqa: S704
