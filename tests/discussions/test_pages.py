@@ -163,8 +163,10 @@ async def test_a_moderator_closes_the_round_from_the_page(server: RunningServer)
 
 
 async def test_the_demo_fair_has_the_building_partnership_theme(server: RunningServer) -> None:
-    """The demo loads a theme with two discussions, the first in a closed, an open (with
-    threads, replies and stances) and a planned round; loading again adds nothing."""
+    """The demo loads a theme with two discussions, the first in a synthesised (its synthesis
+    citing three posts), an open (seeded with two questions carried over from the closed
+    panel, then threads, replies and stances) and a planned round; loading again adds
+    nothing."""
     lines = await load_demo(server.services.settings)
     assert "Discussions: 1 demo themes (1 new)" in lines
     db = server.services.db
@@ -177,11 +179,16 @@ async def test_the_demo_fair_has_the_building_partnership_theme(server: RunningS
     page = await queries.discussion_page(db, anonymous("v"), talk)
     assert page.current is not None
     assert page.current.round.state == "open"
-    assert [s.round.state for s in page.earlier] == ["closed"]
+    assert [s.round.state for s in page.earlier] == ["synthesised"]
     assert [s.round.state for s in page.later] == ["planned"]
-    assert len(page.current.threads) == 2
-    assert all(thread.replies for thread in page.current.threads)
-    assert page.current.threads[0].stances.agree == 2
+    [synthesised] = page.earlier
+    assert len(page.extras.syntheses[synthesised.round.id].citations) == 3
+    seeds, threads = page.current.threads[:2], page.current.threads[2:]
+    assert all("at the panel" in seed.root.body_html for seed in seeds)
+    assert "honest" in seeds[0].root.body_html
+    assert len(threads) == 2
+    assert all(thread.replies for thread in threads)
+    assert threads[0].stances.agree == 2
     async with browser(server) as http:
         assert (await http.get(f"/discussions/{first.slug}")).status_code == 200
     assert "Discussions: 1 demo themes (0 new)" in await load_demo(server.services.settings)
