@@ -90,6 +90,13 @@ class HandbookRound:
         return {post.id: post.number for post in self.cited}
 
     @property
+    def pending_note(self) -> str:
+        """What stands in for a synthesis not published (yet)."""
+        if self.state == RoundState.OPEN.value:
+            return _("This round is still under way; its synthesis will follow.")
+        return _("No synthesis has been published for this round.")
+
+    @property
     def synthesis_html(self) -> Markup:
         visible = {post.id for post in self.cited if not post.withdrawn}
         return views.synthesis_html(self.synthesis or "", self.numbers, visible)

@@ -104,6 +104,8 @@ def to_markdown(handbook: Handbook, base_url: str) -> str:
             lines += [f'<a id="{discussion.anchor}"></a>', "", f"### {discussion.title}", ""]
             if discussion.introduction:
                 lines += [discussion.introduction.strip(), ""]
+            if not discussion.rounds:
+                lines += [f"*{_('No round of this discussion has opened yet.')}*", ""]
             for round_ in discussion.rounds:
                 anchor = f"{discussion.anchor}-round-{round_.position}"
                 lines += [
@@ -114,7 +116,7 @@ def to_markdown(handbook: Handbook, base_url: str) -> str:
                 ]
                 lines += [f"**{_('Guiding question')}:** {round_.question}", ""]
                 if round_.synthesis is None:
-                    lines += [f"*{_('No synthesis has been published for this round.')}*", ""]
+                    lines += [f"*{round_.pending_note}*", ""]
                     continue
                 lines += [f"**{_('Synthesis')}**", "", _markdown_synthesis(round_).strip(), ""]
                 if round_.cited:
@@ -202,11 +204,13 @@ def to_pdf(handbook: Handbook, base_url: str) -> bytes:
             pdf.para(discussion.title, "B", 15, gap=3)
             if discussion.introduction:
                 pdf.para(_plain(discussion.introduction))
+            if not discussion.rounds:
+                pdf.para(_("No round of this discussion has opened yet."), "I")
             for round_ in discussion.rounds:
                 pdf.para(_("Round %(n)d") % {"n": round_.position}, "B", 13)
                 pdf.para(f"{_('Guiding question')}: {round_.question}", "I")
                 if round_.synthesis is None:
-                    pdf.para(_("No synthesis has been published for this round."), "I")
+                    pdf.para(round_.pending_note, "I")
                     continue
                 pdf.para(_("Synthesis"), "B")
                 pdf.para(_plain(_markdown_synthesis(round_)))
