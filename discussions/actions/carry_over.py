@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from discussions import events, views
 from discussions.access import access_round
@@ -84,6 +85,7 @@ async def carry_over(db: Database, who: Who, form: CarryOver) -> list[int]:
         discussion = access.discussion.discussion
         now = utcnow()
         posted: list[int] = []
+        carried_rows: list[CarriedQuestion] = []
         for question in questions:
             contribution = Contribution(
                 round_id=access.round.id,
@@ -95,7 +97,8 @@ async def carry_over(db: Database, who: Who, form: CarryOver) -> list[int]:
             )
             tx.session.add(contribution)
             await tx.session.flush()
-            tx.session.add(
+            posted.append(contribution.id)
+            carried_rows.append(
                 CarriedQuestion(
                     question_id=question.id,
                     panel_id=panel.id,
@@ -105,7 +108,6 @@ async def carry_over(db: Database, who: Who, form: CarryOver) -> list[int]:
                     carried_at=now,
                 )
             )
-            posted.append(contribution.id)
             view = views.contribution_view(
                 contribution, discussion.id, author.display_name, replies=0
             )
@@ -123,7 +125,17 @@ async def carry_over(db: Database, who: Who, form: CarryOver) -> list[int]:
                     ),
                 )
             )
-        await tx.session.flush()
+        try:
+            # Another moderator may be carrying one of them into another round right now:
+            # the primary key decides, and the later one is refused like any repeat.
+            async with tx.session.begin_nested():
+                tx.session.add_all(carried_rows)
+        except IntegrityError:
+            raise Conflict(
+                "discussions.already_carried",
+                _("These questions were carried over already: %(ids)s")
+                % {"ids": ", ".join(str(q) for q in wanted)},
+            ) from None
         tx.audit(
             who,
             QUESTIONS_CARRIED,

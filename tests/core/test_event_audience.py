@@ -243,3 +243,22 @@ def test_an_unsigned_cards_sender_is_routing_only() -> None:
 def test_a_channels_name_says_its_audience(channel: str, reach: Reach) -> None:
     """The names each feature's channels.py builds are read by the one naming convention."""
     assert channel_reach(channel) == reach
+
+
+def test_the_discussions_private_events_reach_their_own_audience_only() -> None:
+    """Handbook progress names who asked, so it goes to the organisers' `handbook:fair:staff`
+    only; a cited author's and a carried question's asker's notices go to that person only;
+    none of their views may travel on a discussion's public channel."""
+    from discussions.channels import HANDBOOKS, discussion_channel
+    from discussions.events import CarriedNotice, CitedNotice, ExportView
+
+    assert channel_reach(HANDBOOKS) == Reach.TEAM
+    for type_, view in (
+        ("discussions.handbook.changed", ExportView),
+        ("discussions.contribution.cited", CitedNotice),
+        ("discussions.question.carried_over", CarriedNotice),
+    ):
+        event = build(Event.registry[type_])
+        assert not problems(event)
+        assert discussion_channel(1) not in event.audience()
+        assert not may_carry(discussion_channel(1), view.reach)

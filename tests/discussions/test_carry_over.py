@@ -4,6 +4,7 @@ unanswered questions of a closed panel, only by the discussion's moderators."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -182,3 +183,27 @@ async def test_only_the_discussions_moderators_carry_questions_over(db: Database
         "discussions.not_moderator",
         lambda: carry_over.carry_over(db, made.moderator.viewer, form),
     )
+
+
+async def test_two_moderators_carrying_one_question_at_once_carry_it_once(db: Database) -> None:
+    """Two discussions' moderators carry the same question at the same moment: one gets it,
+    the other is refused as a repeat, and one seed post exists."""
+    made, (question_id,) = await closed_panel_with_questions(db, "Who pays?")
+    first, _t1, round_a = await seeded(db)
+    second, _t2, round_b = await seeded(db)
+    results = await asyncio.gather(
+        *(
+            carry_over.carry_over(
+                db,
+                who.viewer,
+                CarryOver(round_id=round_id, panel_id=made.panel_id, question_ids=[question_id]),
+            )
+            for who, round_id in ((first, round_a), (second, round_b))
+        ),
+        return_exceptions=True,
+    )
+    refusals = [r for r in results if isinstance(r, FairError)]
+    assert [r.code for r in refusals] == ["discussions.already_carried"]
+    assert len([r for r in results if isinstance(r, list)]) == 1
+    posted = [e for e in await everything_logged(db) if e.type == "discussions.contribution.posted"]
+    assert len(posted) == 1
