@@ -14,3 +14,7 @@ def discussion_channel(discussion_id: int) -> str:
 def moderation_channel(discussion_id: int) -> str:
     """A discussion's moderators and organisers: hidden posts, reports on its posts."""
     return f"discussion:{discussion_id}:moderation"
+
+
+HANDBOOKS = "handbook:fair:staff"
+"""The organisers: handbook exports as they are queued, worked through and finished."""

@@ -1,11 +1,13 @@
 """Loads the demo discussions from config/demo/discussions/discussions.toml: one theme, two
-discussions, the first in three rounds (closed, open with posts, stances, reactions, a quote, a
-post citing a booth and a panel, a focal point's offline-group post and a pinned thread,
-planned); then moderation: a reported post waiting in the review queue and a post hidden with
-a reason. Round times are set around the moment the demo is loaded."""
+discussions, the first in three rounds (synthesised with citations; open with a Q&A carry-over,
+posts, stances, reactions, a quote, a post citing a booth and a panel, a focal point's
+offline-group post and a pinned thread; planned); then moderation: a reported post waiting in
+the review queue and a post hidden with a reason. Round times are set around the moment the
+demo is loaded."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,8 +17,18 @@ from typing import Any
 from sqlalchemy import select
 
 from discussions import reports
-from discussions.actions import moderation, people, posts, reactions, setup, threads
+from discussions.actions import (
+    carry_over,
+    moderation,
+    people,
+    posts,
+    reactions,
+    setup,
+    synthesis,
+    threads,
+)
 from discussions.inputs import (
+    CarryOver,
     DiscussionCreation,
     FocalPointInput,
     Moderation,
@@ -25,6 +37,7 @@ from discussions.inputs import (
     RoundCreation,
     RoundRef,
     StanceInput,
+    SynthesisDraft,
     ThemeCreation,
     ThreadPin,
 )
@@ -38,6 +51,7 @@ from fair.core.reports.inputs import ReportInput
 from fair.core.reports.rules import Reason
 from fair.core.settings import Settings
 from fair.core.tables import utcnow
+from fair.qa import public as qa
 
 
 async def load_demo(db: Database, demo_dir: Path, settings: Settings) -> list[str]:
@@ -148,12 +162,52 @@ async def _load_round(
     if target is RoundState.PLANNED:
         return
     await setup.open_round(db, SYSTEM, RoundRef(round_id=round_.id))
+    if "carry_over" in entry:
+        await _carry_over(db, round_.id, entry["carry_over"])
+    posted: list[int] = []
     for post in entry.get("posts", []):
         root = await _post(db, round_.id, post, None, posting)
+        posted.append(root)
         for reply in post.get("replies", []):
-            await _post(db, round_.id, reply, root, posting)
+            posted.append(await _post(db, round_.id, reply, root, posting))
     if target is RoundState.CLOSED:
         await setup.close_round(db, SYSTEM, RoundRef(round_id=round_.id))
+        if "synthesis" in entry:
+            await _synthesise(db, round_.id, entry["synthesis"], posted)
+
+
+async def _synthesise(
+    db: Database, round_id: int, entry: dict[str, Any], posted: list[int]
+) -> None:
+    """The round's moderator writes and publishes its synthesis; `[[post:N]]` in the demo's
+    text cites the round's N-th post."""
+    author = await demo_viewer(db, entry["author"])
+    body = re.sub(
+        r"\[\[post:(\d+)\]\]", lambda m: f"[[{posted[int(m.group(1)) - 1]}]]", entry["body"]
+    )
+    cited = [posted[n - 1] for n in entry.get("cite", [])]
+    await synthesis.save_synthesis(
+        db, author, SynthesisDraft(round_id=round_id, body=body, cited_ids=cited)
+    )
+    await synthesis.publish_synthesis(db, author, RoundRef(round_id=round_id))
+
+
+async def _carry_over(db: Database, round_id: int, entry: dict[str, Any]) -> None:
+    """The round's moderator carries the top unanswered questions of a closed demo panel."""
+    async with db.reading() as session:
+        panel = (await qa.panels_by_slug(session, [entry["panel"]])).get(entry["panel"])
+        questions = (
+            []
+            if panel is None
+            else await qa.unanswered_questions(session, panel.id, limit=entry["top"])
+        )
+    if panel is None or not questions:
+        return
+    await carry_over.carry_over(
+        db,
+        await demo_viewer(db, entry["by"]),
+        CarryOver(round_id=round_id, panel_id=panel.id, question_ids=[q.id for q in questions]),
+    )
 
 
 async def _post(

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from discussions.channels import INDEX, discussion_channel, moderation_channel
+from discussions.channels import HANDBOOKS, INDEX, discussion_channel, moderation_channel
 from fair.core.accounts.channels import user_channel
 from fair.core.audiences import Reach
 from fair.core.events import Event, RoutingId, View
@@ -423,3 +423,107 @@ class SlowModeSet(Event):
 
     def audience(self) -> tuple[str, ...]:
         return (discussion_channel(self.discussion_id),)
+
+
+class CitationView(View):
+    """A numbered citation of a synthesis: the post it links to (`#post-<id>`) and its author."""
+
+    number: int
+    contribution_id: int
+    author_name: str
+
+
+class SynthesisView(View):
+    """A published synthesis as everyone sees it: sanitised HTML with its numbered citations."""
+
+    round_id: int
+    discussion_id: int
+    body_html: str
+    citations: list[CitationView]
+    published_at: datetime
+
+
+class CitedNotice(View):
+    """Telling an author that a synthesis cites their post. Only that person."""
+
+    reach: ClassVar[Reach] = Reach.PERSON
+
+    contribution_id: int
+    discussion_slug: str
+    discussion_title: str
+    round_position: int
+
+
+class CarriedNotice(View):
+    """Telling an asker that their question was carried into a discussion. Only that person."""
+
+    reach: ClassVar[Reach] = Reach.PERSON
+
+    question_id: int
+    panel_title: str
+    contribution_id: int
+    discussion_slug: str
+    discussion_title: str
+    round_position: int
+
+
+class ExportView(View):
+    """A handbook export as the organisers follow it. Organisers only: it names who asked."""
+
+    reach: ClassVar[Reach] = Reach.TEAM
+
+    id: int
+    scope: str
+    state: str
+    progress: int
+    requested_by: str
+    requested_at: datetime
+    finished_at: datetime | None
+    error: str
+
+
+class SynthesisPublished(Event):
+    """A moderator published a closed round's synthesis; the round is now synthesised. Seen
+    by everyone on `discussion:<id>`."""
+
+    type = "discussions.synthesis.published"
+    round: RoundView
+    synthesis: SynthesisView
+
+    def audience(self) -> tuple[str, ...]:
+        return (discussion_channel(self.round.discussion_id),)
+
+
+class ContributionCited(Event):
+    """A published synthesis cites one of the author's posts. Seen by that author only, on
+    `user:<id>`."""
+
+    type = "discussions.contribution.cited"
+    author_id: RoutingId
+    notice: CitedNotice
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.author_id),)
+
+
+class QuestionCarriedOver(Event):
+    """A moderator carried the asker's Q&A question into a round as a seed post. Seen by the
+    asker only, on `user:<id>` (everyone sees the post itself as a new contribution)."""
+
+    type = "discussions.question.carried_over"
+    asker_id: RoutingId
+    notice: CarriedNotice
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.asker_id),)
+
+
+class HandbookExportChanged(Event):
+    """An organiser asked for a handbook export, or the export job moved it on (started,
+    progressed, done, failed). Seen by the organisers on `handbook:fair:staff`."""
+
+    type = "discussions.handbook.changed"
+    export: ExportView
+
+    def audience(self) -> tuple[str, ...]:
+        return (HANDBOOKS,)

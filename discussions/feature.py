@@ -6,8 +6,9 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from discussions import demo, jobs, live, organise_pages, pages, queries, reports
+from discussions import demo, handbook_pages, jobs, live, organise_pages, pages, queries, reports
 from discussions.channels import INDEX
+from discussions.settings import DiscussionsSettings
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
 
@@ -16,16 +17,23 @@ feature = Feature(
     routes=[
         Route("/discussions", pages.index),
         Route("/discussions/act", pages.act, methods=["POST"]),
+        Route("/discussions/handbook", handbook_pages.handbook_page),
+        Route("/discussions/handbook/{export_id:id}/{name:str}", handbook_pages.download),
         Route("/discussions/{slug:str}", pages.discussion),
         Route("/organise/discussions", organise_pages.page),
         Route("/organise/discussions", organise_pages.create, methods=["POST"]),
     ],
     commands=live.COMMANDS,
-    channel_rules={INDEX: live.index_rule, "discussion": live.discussion_rule},
+    channel_rules={
+        INDEX: live.index_rule,
+        "discussion": live.discussion_rule,
+        "handbook": live.handbook_rule,
+    },
     templates=Path(__file__).with_name("templates"),
     demo=demo.load_demo,
     migrations=Path(__file__).with_name("migrations"),
-    jobs=[jobs.SCHEDULE],
+    jobs=[jobs.SCHEDULE, jobs.HANDBOOK],
+    settings=DiscussionsSettings,
     organise=[OrganiseLink("/organise/discussions", N_("Discussions"))],
     citations=queries.citing_discussions,
     reportables=[reports.POSTS],

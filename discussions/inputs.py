@@ -165,3 +165,25 @@ class SlowModeInput(Input):
         if self.mode is not SlowMode.OFF and len(self.reason) < 3:
             raise ValueError(_("Say why slow mode is on: participants see the reason."))
         return self
+
+
+class SynthesisDraft(Input):
+    round_id: Id
+    body: Annotated[Text, Field(min_length=2, max_length=20_000)]
+    """Markdown; `[[12]]` cites post 12 of the round inline, as a numbered link."""
+    cited_ids: Annotated[list[Id], Field(max_length=50)] = Field(default_factory=list)
+    """Posts of the round picked from the list, cited after those cited inline."""
+
+
+class CarryOver(Input):
+    round_id: Id
+    """A planned or open round, seeded with the questions."""
+    panel_id: Id
+    """A closed panel of the Q&A."""
+    question_ids: Annotated[list[Id], Field(min_length=1, max_length=20)]
+    """Published, unanswered questions of that panel."""
+
+
+class HandbookRequest(Input):
+    theme_id: Id | None = None
+    """One theme's handbook; none: the whole fair's."""

@@ -14,15 +14,21 @@ events as a moderator's move and checks the same transitions.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import and_, or_, select
 
+from discussions import handbook_formats as formats
+from discussions.actions import handbook
 from discussions.actions.setup import close_round, open_round
+from discussions.handbook import read_handbook
 from discussions.inputs import RoundRef
 from discussions.models import Round
-from discussions.rules import RoundState
+from discussions.rules import ExportState, RoundState
+from discussions.settings import DiscussionsSettings
 from fair.core.accounts.viewers import SYSTEM
 from fair.core.contract import Job, JobWindow, Services
 from fair.core.db import Database
@@ -68,3 +74,57 @@ async def follow_schedule(services: Services, window: JobWindow) -> None:
 
 
 SCHEDULE = Job("discussions.round_schedule", follow_schedule, every_seconds=SCHEDULE_SECONDS)
+
+
+HANDBOOK_SECONDS = 2.0
+HANDBOOK_FILES = {"html": "handbook.html", "md": "handbook.md", "pdf": "handbook.pdf"}
+
+
+def export_dir(services: Services, export_id: int) -> Path:
+    return services.settings.section(DiscussionsSettings).handbook_path / str(export_id)
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write `content` whole or not at all (a download never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(path.suffix + ".part")
+    partial.write_bytes(content)
+    partial.replace(path)
+
+
+async def build_handbooks(services: Services, window: JobWindow) -> None:
+    """Work through the queued handbook exports, one at a time, reporting progress: read the
+    snapshot, then write the HTML, the Markdown and the PDF."""
+    while (task := await handbook.next_export(services.db)) is not None:
+        await _build(services, task)
+
+
+async def _build(services: Services, task: handbook.ExportTask) -> None:
+    db = services.db
+    await handbook.move_export(db, task.id, ExportState.RUNNING, 5)
+    try:
+        book = await read_handbook(db, task.theme_id, as_of=task.requested_at)
+        await handbook.move_export(db, task.id, ExportState.RUNNING, 30)
+        folder = export_dir(services, task.id)
+        base_url = services.settings.base_url
+        html = formats.to_html(book, services.templates.env, base_url)
+        await asyncio.to_thread(_write, folder / HANDBOOK_FILES["html"], html.encode())
+        await handbook.move_export(db, task.id, ExportState.RUNNING, 55)
+        markdown = formats.to_markdown(book, base_url)
+        await asyncio.to_thread(_write, folder / HANDBOOK_FILES["md"], markdown.encode())
+        await handbook.move_export(db, task.id, ExportState.RUNNING, 80)
+        pdf = await asyncio.to_thread(formats.to_pdf, book, base_url)
+        await asyncio.to_thread(_write, folder / HANDBOOK_FILES["pdf"], pdf)
+    except Unavailable:
+        raise
+    except Exception:
+        # A broken export is told to the organisers, and the next one goes on.
+        logger.exception("handbook export %d failed", task.id)
+        await handbook.move_export(
+            db, task.id, ExportState.FAILED, 100, "The export could not be written."
+        )
+        return
+    await handbook.move_export(db, task.id, ExportState.DONE, 100)
+
+
+HANDBOOK = Job("discussions.handbook_exports", build_handbooks, every_seconds=HANDBOOK_SECONDS)

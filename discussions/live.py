@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from discussions.access import access_discussion
-from discussions.actions import moderation, people, posts, reactions, setup, threads
-from discussions.channels import INDEX
+from discussions.actions import (
+    carry_over,
+    handbook,
+    moderation,
+    people,
+    posts,
+    reactions,
+    setup,
+    synthesis,
+    threads,
+)
+from discussions.channels import HANDBOOKS, INDEX
 from discussions.inputs import (
+    CarryOver,
     DiscussionCreation,
     Extension,
     FocalPointInput,
+    HandbookRequest,
     Moderation,
     Move,
     Muting,
@@ -20,15 +32,18 @@ from discussions.inputs import (
     RoundRef,
     SlowModeInput,
     StanceInput,
+    SynthesisDraft,
     ThemeCreation,
     ThreadLock,
     ThreadPin,
     Unmuting,
 )
 from fair.core.access import Purpose
+from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
 from fair.core.channels import access_rule, named_rule
-from fair.core.contract import Services, viewer_command
+from fair.core.contract import ChannelName, Services, viewer_command
+from fair.core.db import Database
 from fair.core.limits import Limit
 
 
@@ -270,6 +285,58 @@ async def _slow_mode(services: Services, viewer: Viewer, data: SlowModeInput) ->
     return {"discussion_id": data.discussion_id, "slow_mode": view.model_dump()}
 
 
+async def _save_synthesis(
+    services: Services, viewer: Viewer, data: SynthesisDraft
+) -> dict[str, Any]:
+    """Write or rewrite a closed round's synthesis as a draft (moderators see it): Markdown,
+    citing the round's posts inline as `[[<post id>]]` and/or picked in `cited_ids`.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.round_not_found,
+        discussions.not_closed, discussions.bad_citation, input.invalid.
+    """
+    cited = await synthesis.save_synthesis(services.db, viewer, data)
+    return {"round_id": data.round_id, "cited_ids": cited}
+
+
+async def _publish_synthesis(services: Services, viewer: Viewer, data: RoundRef) -> dict[str, Any]:
+    """Publish a closed round's saved synthesis: the round becomes synthesised, followers see
+    it and each cited author is told.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.round_not_found,
+        discussions.no_draft, discussions.bad_transition, discussions.bad_citation.
+    """
+    published = await synthesis.publish_synthesis(services.db, viewer, data)
+    return {"round_id": published.round_id, "state": "synthesised"}
+
+
+async def _carry_over(services: Services, viewer: Viewer, data: CarryOver) -> dict[str, Any]:
+    """Carry published, unanswered questions of a closed panel into a planned or open round
+    as seed posts crediting their askers (who are told); each question once only.
+
+    Who: the discussion's moderators and organisers.
+    Errors: account.login_required, discussions.not_moderator, discussions.round_not_found,
+        discussions.round_closed, discussions.panel_not_found, discussions.already_carried,
+        discussions.not_carriable.
+    """
+    posted = await carry_over.carry_over(services.db, viewer, data)
+    return {"round_id": data.round_id, "contribution_ids": posted}
+
+
+async def _request_handbook(
+    services: Services, viewer: Viewer, data: HandbookRequest
+) -> dict[str, Any]:
+    """Ask for a handbook export of a theme (or of the whole fair, with no `theme_id`); it is
+    built in the background, its progress on `handbook:fair:staff`.
+
+    Who: organisers.
+    Errors: account.login_required, account.forbidden, discussions.theme_not_found.
+    """
+    export = await handbook.request_handbook(services.db, viewer, data)
+    return {"export_id": export.id, "state": export.state}
+
+
 COMMANDS = [
     viewer_command(
         "discussions.theme.create",
@@ -376,6 +443,30 @@ COMMANDS = [
         _slow_mode,
         limit=Limit("discussions.slow_mode.set", 20, 60),
     ),
+    viewer_command(
+        "discussions.synthesis.save",
+        SynthesisDraft,
+        _save_synthesis,
+        limit=Limit("discussions.synthesis.save", 30, 300),
+    ),
+    viewer_command(
+        "discussions.synthesis.publish",
+        RoundRef,
+        _publish_synthesis,
+        limit=Limit("discussions.synthesis.publish", 10, 60),
+    ),
+    viewer_command(
+        "discussions.questions.carry_over",
+        CarryOver,
+        _carry_over,
+        limit=Limit("discussions.carry_over", 10, 60),
+    ),
+    viewer_command(
+        "discussions.handbook.request",
+        HandbookRequest,
+        _request_handbook,
+        limit=Limit("discussions.handbook.request", 5, 60),
+    ),
 ]
 
 
@@ -388,3 +479,8 @@ discussion_rule = access_rule(
     doc="`discussion:<id>` and its viewer count: everyone. `discussion:<id>:moderation`: its "
     "moderators and organisers (hidden posts, reports on its posts).",
 )
+
+
+async def handbook_rule(db: Database, viewer: Viewer, channel: ChannelName) -> bool:
+    """`handbook:fair:staff`, handbook exports as they progress: organisers."""
+    return channel.text == HANDBOOKS and not channel.presence and viewer.can(Capability.EDIT_FAIR)

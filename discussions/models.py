@@ -183,3 +183,74 @@ class DiscussionPerson(Base):
     last_posted_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, nullable=True, default=None
     )
+
+
+class Synthesis(Base):
+    """A round's synthesis: a draft its moderators see, then published (the round is then
+    synthesised)."""
+
+    __tablename__ = "discussion_syntheses"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    """Markdown as written (cleaned), with `[[<post id>]]` citation markers."""
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    """Who last wrote it (None: the platform, or an account since deleted)."""
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Citation(Base):
+    """A post a synthesis cites, numbered in the order the synthesis cites it."""
+
+    __tablename__ = "discussion_citations"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_syntheses.round_id", ondelete="CASCADE"), primary_key=True
+    )
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_contributions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+
+
+class CarriedQuestion(Base):
+    """A Q&A question carried into a round as a seed post. The primary key makes it once per
+    question; `question_id` and `panel_id` name the Q&A's rows (read through fair.qa.public)."""
+
+    __tablename__ = "discussion_carried_questions"
+
+    question_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    panel_id: Mapped[int] = mapped_column(Integer)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_rounds.id", ondelete="CASCADE"), index=True
+    )
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_contributions.id", ondelete="CASCADE"), unique=True
+    )
+    asker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    carried_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HandbookExport(Base):
+    """An export of the handbook (of one theme, or of the whole fair with `theme_id` None),
+    worked through in the background; its files are under the handbook directory."""
+
+    __tablename__ = "discussion_handbook_exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("discussion_themes.id", ondelete="CASCADE"), nullable=True
+    )
+    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    """Per cent done."""
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    error: Mapped[str] = mapped_column(String(200), default="")

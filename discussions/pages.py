@@ -44,8 +44,11 @@ OPTIONAL_FIELDS = (
     "to_round_id",
     "user_id",
     "email",
+    "theme_id",
 )
 """Fields a form sends empty to mean "none"."""
+LIST_FIELDS = ("cited_ids", "question_ids")
+"""Fields a form sends as a list of checkboxes (ids)."""
 
 
 def slow_mode_labels() -> dict[str, str]:
@@ -114,7 +117,7 @@ async def act(request: Request) -> Response:
     """Run a discussion command from a plain form, then go back where the form was."""
     services = services_of(request)
     viewer = await viewer_of(request)
-    data = await form_data(request)
+    data = await form_data(request, lists=LIST_FIELDS)
     back = str(data.pop("back", "")) or "/discussions"
     if not back.startswith("/") or back.startswith("//"):
         back = "/discussions"
@@ -124,6 +127,10 @@ async def act(request: Request) -> Response:
     for name in OPTIONAL_FIELDS:
         if data.get(name) == "":
             del data[name]
+    for name in LIST_FIELDS:
+        values = data.pop(name)
+        if name in command.input.model_fields:
+            data[name] = [id_from_text(value) or value for value in values]
     await run_command(
         services, viewer, command, parse(command.input, ids_from_form(data)), key=form_key(request)
     )

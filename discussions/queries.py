@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from discussions import rules, views
+from discussions import rules, syntheses, views
 from discussions.access import access_discussion
 from discussions.channels import INDEX, discussion_channel
 from discussions.events import (
@@ -159,6 +159,8 @@ class DiscussionPage:
     """Hidden posts shown on this page (to its moderators, and each to its author), with why."""
     own_posts: set[int] = field(default_factory=set)
     """The viewer's own posts on the page (nobody reports their own)."""
+    extras: syntheses.RoundExtras = field(default_factory=syntheses.RoundExtras)
+    """Syntheses, the posts they cite, the panels whose questions may seed a round."""
 
 
 async def discussion_id_for(db: Database, slug: str) -> int:
@@ -241,6 +243,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
                 )
             ).all():
                 my_reactions[cid].add(kind)
+        extras = await syntheses.round_extras(session, rounds, moderating)
     reaction_counts: dict[int, dict[str, int]] = defaultdict(dict)
     for cid, kind, n in reaction_rows:
         reaction_counts[cid][kind] = n
@@ -299,6 +302,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
         my_stances=mine,
         may_post=rules.may_post(viewer),
         may_moderate=moderating,
+        extras=extras,
         head=head,
         reactions={cid: views.reactions_from(c) for cid, c in reaction_counts.items()},
         my_reactions={cid: frozenset(kinds) for cid, kinds in my_reactions.items()},

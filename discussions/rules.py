@@ -244,3 +244,46 @@ GROUP_SIZE_MAX = 10_000
 def may_post_for_group(focal_point: bool) -> bool:
     """Only the discussion's focal points post on behalf of a group met offline."""
     return focal_point
+
+
+CITATION = re.compile(r"\[\[([1-9][0-9]{0,17})\]\]")
+"""A citation in a synthesis's Markdown: `[[12]]` cites post 12 (shown as a numbered link)."""
+MAX_CITATIONS = 50
+
+
+def may_write_synthesis(state: RoundState) -> bool:
+    """A synthesis is written (and rewritten as a draft) once its round has closed, until it
+    is published."""
+    return state is RoundState.CLOSED
+
+
+def cited_in(body: str, picked: list[int]) -> list[int]:
+    """The posts a synthesis cites, in citation order: those its Markdown cites inline, in
+    the order they first appear, then those picked from the list and not cited inline."""
+    inline = [int(found) for found in CITATION.findall(body)]
+    return list(dict.fromkeys([*inline, *sorted(picked)]))
+
+
+def may_carry_into(state: RoundState) -> bool:
+    """Questions from the Q&A seed a round that has not closed yet."""
+    return state in {RoundState.PLANNED, RoundState.OPEN}
+
+
+class ExportState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+EXPORT_TRANSITIONS: dict[ExportState, frozenset[ExportState]] = {
+    ExportState.QUEUED: frozenset({ExportState.RUNNING}),
+    # A running export whose worker died is started again by the next worker.
+    ExportState.RUNNING: frozenset({ExportState.RUNNING, ExportState.DONE, ExportState.FAILED}),
+    ExportState.DONE: frozenset(),
+    ExportState.FAILED: frozenset(),
+}
+
+
+def may_move_export(current: ExportState, target: ExportState) -> bool:
+    return target in EXPORT_TRANSITIONS[current]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +20,9 @@ from discussions.events import (
     StanceCounts,
 )
 from discussions.models import Contribution, Quote, Reaction, Reference, Round, Stance
-from discussions.rules import ReactionKind, ReferenceKind, StanceKind, excerpt
+from discussions.rules import CITATION, ReactionKind, ReferenceKind, StanceKind, excerpt
 from fair.core.accounts.models import User
+from fair.core.i18n import gettext as _
 from fair.core.text import render_markdown
 from fair.hall.public import listed_booths
 from fair.qa.public import panel_links
@@ -166,3 +168,29 @@ async def reaction_counts(session: AsyncSession, contribution_id: int) -> Reacti
         .group_by(Reaction.kind)
     )
     return reactions_from({kind: count for kind, count in rows.all()})
+
+
+def synthesis_html(body: str, numbers: Mapping[int, int], visible: Container[int]) -> Markup:
+    """A synthesis's Markdown as sanitised HTML, each `[[<post id>]]` it cites a numbered link
+    to `#post-<id>`, or "withdrawn" (never the post) once that post is hidden; posts cited
+    from the list only follow as "See also"."""
+
+    def cite(post_id: int) -> str:
+        number = numbers[post_id]
+        if post_id not in visible:
+            label = escape(_("withdrawn"))
+            return f'<sup class="cite withdrawn">[{number}, {label}]</sup>'
+        return f'<sup class="cite"><a href="#post-{post_id}">[{number}]</a></sup>'
+
+    def inline(found: re.Match[str]) -> str:
+        post_id = int(found.group(1))
+        return cite(post_id) if post_id in numbers else found.group(0)
+
+    # The markers survive Markdown and sanitising as text; the markup put in is ours alone.
+    rendered = CITATION.sub(inline, str(render_markdown(body)))
+    marked = {int(found) for found in CITATION.findall(body)}
+    rest = sorted((n, post_id) for post_id, n in numbers.items() if post_id not in marked)
+    if rest:
+        links = " ".join(cite(post_id) for _n, post_id in rest)
+        rendered += f'<p class="see-also">{escape(_("See also"))}: {links}</p>\n'
+    return Markup(rendered)  # noqa: S704

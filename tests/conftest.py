@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from discussions.settings import DiscussionsSettings
 from fair.core.db import Database, create_engine
 from fair.core.settings import Settings, load_settings
 from fair.hall.settings import HallSettings
@@ -76,9 +77,15 @@ atexit.register(shutil.rmtree, _UPLOADS, True)
 
 def make_settings(database_url: str, **changes: object) -> Settings:
     """Test settings: quick head checks, no extra origins (the server adds its own), uploads
-    in a folder of their own."""
+    and handbook exports in folders of their own."""
     defaults: dict[str, object] = {"head_check_seconds": 0.5, "allowed_origins": ()}
     settings = load_settings(environ={}).replace(
         database_url=database_url, **{**defaults, **changes}
     )
-    return settings.with_section(HallSettings, upload_dir=str(Path(tempfile.mkdtemp(dir=_UPLOADS))))
+    settings = settings.with_section(
+        HallSettings, upload_dir=str(Path(tempfile.mkdtemp(dir=_UPLOADS)))
+    )
+    # Handbook exports a server's job may write go to a folder of their own too.
+    return settings.with_section(
+        DiscussionsSettings, handbook_dir=str(Path(tempfile.mkdtemp(dir=_UPLOADS)))
+    )

@@ -16,9 +16,11 @@ const BOOLEAN = new Set(["anonymous", "up", "approve", "live", "pinned", "locked
 const NUMBER = new Set([
   "question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id",
   "content_id", "discussion_id", "thread_id", "user_id", "to_thread_id", "to_round_id", "group_size",
+  "theme_id",
 ]);
 const DRAFTS = `fair:drafts:${location.pathname}`;
 const OUTBOX = `fair:outbox:${location.pathname}`;
+const ID_LIST = /_ids$/; // checkboxes of ids (cited_ids, question_ids): a list of numbers
 
 function commandData(form) {
   const data = {};
@@ -26,11 +28,13 @@ function commandData(form) {
     if (SKIP.has(name) || typeof raw !== "string") continue;
     if (BOOLEAN.has(name)) data[name] = raw === "1" || raw === "on" || raw === "true";
     else if (NUMBER.has(name)) data[name] = raw === "" ? null : Number(raw);
+    else if (ID_LIST.test(name)) (data[name] ??= []).push(Number(raw));
     else if (form.elements[name]?.dataset?.list !== undefined) data[name] = raw.split(",").map((t) => t.trim()).filter(Boolean);
     else data[name] = raw;
   }
   for (const box of form.querySelectorAll("input[type=checkbox]")) {
     if (BOOLEAN.has(box.name) && !box.checked) data[box.name] = false;
+    if (ID_LIST.test(box.name) && !(box.name in data)) data[box.name] = [];
   }
   return data;
 }

@@ -191,6 +191,15 @@ if (root) {
     }
   });
 
+  // A saved synthesis draft is what the server holds now: the rounds are re-read (draft
+  // preview, publish button), its text no longer counts as unsaved typing.
+  document.addEventListener("fair:command-done", (event) => {
+    const form = event.target;
+    if (!["discussions.synthesis.save", "discussions.questions.carry_over"].includes(form.dataset.command)) return;
+    for (const box of form.querySelectorAll("textarea")) box.defaultValue = box.value;
+    refreshSections(["rounds"]);
+  });
+
   // A stance button shows as pressed once the server agreed; the others of the post do not.
   document.addEventListener("fair:command-done", (event) => {
     const form = event.target;
@@ -269,6 +278,10 @@ if (root) {
         case "discussions.thread.unlocked":
         case "discussions.contribution.moved": refreshSections(["rounds"]); break;
         case "discussions.slow_mode.set": refreshSections(["standing"]); break;
+        case "discussions.synthesis.published":
+          refreshSections(["rounds"]);
+          live.announce(root.dataset.publishedText);
+          break;
         default: break;
       }
     },

@@ -12,20 +12,23 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from discussions.actions import moderation
+from discussions.actions import carry_over, handbook, moderation, synthesis
 from discussions.actions import people as discussion_people
 from discussions.actions import setup as discussions
 from discussions.actions import threads as discussion_threads
 from discussions.inputs import (
+    CarryOver,
     DiscussionCreation,
     Extension,
     FocalPointInput,
+    HandbookRequest,
     Moderation,
     Move,
     Muting,
     RoundCreation,
     RoundRef,
     SlowModeInput,
+    SynthesisDraft,
     ThemeCreation,
     ThreadLock,
     ThreadPin,
@@ -347,6 +350,53 @@ async def _discussion_of(db: Database, round_id: int) -> int:
         found = await session.get(Round, round_id)
     assert found is not None
     return found.discussion_id
+
+
+async def _closed_round_with_posts(db: Database) -> tuple[Member, int, list[int]]:
+    """A discussion's moderator, a closed round of it and two posts made in it."""
+    moderator, amina, bako = await members(db, Role.PARTICIPANT, "Amina", "Bako")
+    talk = await talks.discussion(db, [moderator])
+    round_id = await talks.round_in(db, talk)
+    posted = [
+        await talks.post(db, amina, round_id, "Joint committees work."),
+        await talks.post(db, bako, round_id, "Money alone does not."),
+    ]
+    await discussions.close_round(db, SYSTEM, RoundRef(round_id=round_id))
+    return moderator, round_id, posted
+
+
+@stage("discussions.synthesis.saved")
+async def _save_synthesis(db: Database) -> Staged:
+    moderator, round_id, posted = await _closed_round_with_posts(db)
+    form = SynthesisDraft(round_id=round_id, body=f"Committees [[{posted[0]}]].")
+    viewer = moderator.viewer
+    return Staged(viewer, round_id, lambda: synthesis.save_synthesis(db, viewer, form))
+
+
+@stage("discussions.synthesis.published")
+async def _publish_synthesis(db: Database) -> Staged:
+    moderator, round_id, posted = await _closed_round_with_posts(db)
+    viewer = moderator.viewer
+    draft = SynthesisDraft(round_id=round_id, body="Committees.", cited_ids=posted)
+    await synthesis.save_synthesis(db, viewer, draft)
+    form = RoundRef(round_id=round_id)
+    return Staged(viewer, round_id, lambda: synthesis.publish_synthesis(db, viewer, form))
+
+
+@stage("discussions.questions.carried_over")
+async def _carry_over(db: Database) -> Staged:
+    _made, questions = await talks.closed_panel_with_questions(db, "Who pays the fees?")
+    moderator, _talk, round_id = await _moderated_round(db, RoundState.OPEN)
+    form = CarryOver(round_id=round_id, panel_id=_made.panel_id, question_ids=questions)
+    viewer = moderator.viewer
+    return Staged(viewer, round_id, lambda: carry_over.carry_over(db, viewer, form))
+
+
+@stage("discussions.handbook.requested")
+async def _request_handbook(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = HandbookRequest()
+    return Staged(organiser, "next", lambda: handbook.request_handbook(db, organiser, form))
 
 
 async def _organiser_and_booth(db: Database, *, published: bool = True) -> tuple[Viewer, int]:

@@ -284,3 +284,22 @@ def test_a_mute_and_a_focal_point_mark_reach_only_the_person_concerned() -> None
     assert talks.MuteView.reach == Reach.PERSON
     slow = build(talks.SlowModeSet)
     assert slow.audience() == (f"discussion:{slow.discussion_id}",)
+
+
+def test_the_discussions_private_events_reach_their_own_audience_only() -> None:
+    """Handbook progress names who asked, so it goes to the organisers' `handbook:fair:staff`
+    only; a cited author's and a carried question's asker's notices go to that person only;
+    none of their views may travel on a discussion's public channel."""
+    from discussions.channels import HANDBOOKS, discussion_channel
+    from discussions.events import CarriedNotice, CitedNotice, ExportView
+
+    assert channel_reach(HANDBOOKS) == Reach.TEAM
+    for type_, view in (
+        ("discussions.handbook.changed", ExportView),
+        ("discussions.contribution.cited", CitedNotice),
+        ("discussions.question.carried_over", CarriedNotice),
+    ):
+        event = build(Event.registry[type_])
+        assert not problems(event)
+        assert discussion_channel(1) not in event.audience()
+        assert not may_carry(discussion_channel(1), view.reach)

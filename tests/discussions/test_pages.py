@@ -163,8 +163,10 @@ async def test_a_moderator_closes_the_round_from_the_page(server: RunningServer)
 
 
 async def test_the_demo_fair_has_the_building_partnership_theme(server: RunningServer) -> None:
-    """The demo loads a theme with two discussions, the first in a closed, an open (with
-    threads, replies and stances) and a planned round; loading again adds nothing."""
+    """The demo loads a theme with two discussions, the first in a synthesised (its synthesis
+    citing three posts), an open (seeded with two questions carried over from the closed
+    panel, then threads, replies and stances) and a planned round; loading again adds
+    nothing."""
     lines = await load_demo(server.services.settings)
     assert "Discussions: 1 demo themes (1 new)" in lines
     db = server.services.db
@@ -177,12 +179,18 @@ async def test_the_demo_fair_has_the_building_partnership_theme(server: RunningS
     page = await queries.discussion_page(db, anonymous("v"), talk)
     assert page.current is not None
     assert page.current.round.state == "open"
-    assert [s.round.state for s in page.earlier] == ["closed"]
+    assert [s.round.state for s in page.earlier] == ["synthesised"]
     assert [s.round.state for s in page.later] == ["planned"]
-    # Two threads with replies, then the demo's reported post (its hidden one is not shown).
-    assert len(page.current.threads) == 3
-    assert all(thread.replies for thread in page.current.threads[:2])
-    assert page.current.threads[0].stances.agree == 2
+    [synthesised] = page.earlier
+    assert len(page.extras.syntheses[synthesised.round.id].citations) == 3
+    seeds = [t for t in page.current.threads if "at the panel" in t.root.body_html]
+    threads = [t for t in page.current.threads if t not in seeds]
+    assert len(seeds) == 2 and "honest" in seeds[0].root.body_html
+    # Two threads with replies (the first pinned), then the demo's reported post (its hidden
+    # one is not shown).
+    assert len(threads) == 3
+    assert all(thread.replies for thread in threads[:2])
+    assert threads[0].stances.agree == 2
     async with browser(server) as http:
         assert (await http.get(f"/discussions/{first.slug}")).status_code == 200
     assert "Discussions: 1 demo themes (0 new)" in await load_demo(server.services.settings)

@@ -14,7 +14,10 @@ from sqlalchemy import select
 
 from discussions.actions import moderation
 from discussions.actions import people as tools
-from discussions.inputs import Moderation, Muting
+from discussions.actions.setup import close_round
+from discussions.actions.synthesis import save_synthesis
+from discussions.inputs import Moderation, Muting, RoundRef, SynthesisDraft
+from discussions.jobs import HANDBOOK
 from discussions.rules import MuteSpan, RoundState
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM
@@ -26,12 +29,14 @@ from fair.core.tables import Base, utcnow
 from fair.hall.actions import visits
 from fair.hall.inputs import CardInput, ChatPost
 from fair.qa.rules import PanelState
+from tests.conftest import make_settings
 from tests.support import discussions, qa
 from tests.support.hall import booth
+from tests.support.jobs import lease_of, until
 from tests.support.live_client import live_client
 from tests.support.qa import Member
 from tests.support.reports import report
-from tests.support.servers import RunningServer
+from tests.support.servers import RunningServer, serve
 
 FROZEN_AT = 1_700_000_000.0
 """The limits' clock stands still in these tests, so no window can end halfway through one."""
@@ -52,6 +57,22 @@ class Case:
 SCHEDULER_TABLES = {JobRun.__tablename__}
 """The job runner's bookkeeping: every worker renews its leases in the background, whatever
 commands arrive, so these rows change by themselves."""
+
+
+@pytest.fixture
+async def server(sqlite_url: str) -> AsyncIterator[RunningServer]:
+    """A real server whose handbook export job runs once at start and then not for a day: the
+    exports this test queues stay queued, so nothing changes behind a refusal's back."""
+    settings = make_settings(
+        sqlite_url, send_queue_frames=64, job_intervals=(f"{HANDBOOK.name}=86400",)
+    )
+    async with serve(settings) as running:
+        yield running
+
+
+async def handbook_job_idle(db: Database) -> bool:
+    lease = await lease_of(db, HANDBOOK.name)
+    return lease is not None and lease.last_completed_at is not None
 
 
 async def database_state(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -88,12 +109,16 @@ def act(name: str, fields: dict[str, Any]) -> tuple[str, dict[str, str]]:
     return "/qa/act", {"type": name, "back": "/panels", **as_text}
 
 
-def discuss(name: str, fields: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """The discussions' form route: `/discussions/act` with the command's name."""
+def discuss(name: str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The discussions' form route: `/discussions/act` with the command's name (a list as
+    one field per item, as checkboxes send it)."""
     return "/discussions/act", {
         "type": name,
         "back": "/discussions",
-        **{key: str(value) for key, value in fields.items()},
+        **{
+            key: [str(v) for v in value] if isinstance(value, list) else str(value)
+            for key, value in fields.items()
+        },
     }
 
 
@@ -187,6 +212,18 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             Muting(discussion_id=moderated, user_id=person.id, span=MuteSpan.HOUR, reason="Rude"),
         )
     slow_modes = ["1m", "5m", "15m"]
+    closed = [await discussions.round_in(db, talk) for _ in range(6)]
+    for round_id in closed:
+        await discussions.post(db, bako, round_id, "Worth citing.")
+        await close_round(db, SYSTEM, RoundRef(round_id=round_id))
+    drafted = closed[3:]
+    for round_id in drafted:
+        await save_synthesis(
+            db, moderator.viewer, SynthesisDraft(round_id=round_id, body="A draft.")
+        )
+    carried, questions = await discussions.closed_panel_with_questions(
+        db, "First to carry?", "Second to carry?", "Third to carry?"
+    )
 
     return {
         "hall.chat.post": Case(
@@ -357,6 +394,24 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             moderator,
             lambda i: {"discussion_id": moderated, "mode": slow_modes[i], "reason": "Calm"},
         ),
+        "discussions.synthesis.save": d(
+            "discussions.synthesis.save",
+            moderator,
+            lambda i: {"round_id": closed[i], "body": f"Synthesis number {i}"},
+        ),
+        "discussions.synthesis.publish": d(
+            "discussions.synthesis.publish", moderator, lambda i: {"round_id": drafted[i]}
+        ),
+        "discussions.questions.carry_over": d(
+            "discussions.questions.carry_over",
+            moderator,
+            lambda i: {
+                "round_id": talking,
+                "panel_id": carried.panel_id,
+                "question_ids": [questions[i]],
+            },
+        ),
+        "discussions.handbook.request": d("discussions.handbook.request", organiser, lambda i: {}),
     }
 
 
@@ -375,6 +430,7 @@ async def test_every_write_command_is_limited_over_the_socket_and_its_form(
     services = server.services
     services.limits.clock = lambda: FROZEN_AT
     every = await cases(server)
+    await until(lambda: handbook_job_idle(services.db))
     writes = {name for name, command in services.commands.items() if command.writes}
     assert writes == set(every)
     for name in sorted(writes):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,10 +18,14 @@ from discussions.inputs import (
 )
 from discussions.models import Theme
 from discussions.rules import RoundState
+from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
 from fair.core.tables import utcnow
-from tests.support.qa import Member
+from fair.qa import actions as qa_actions
+from fair.qa.inputs import VoteInput
+from fair.qa.rules import PanelState
+from tests.support.qa import Cast, Member, approve, ask, members, move_panel, panel
 
 
 async def discussion(
@@ -79,3 +85,40 @@ async def themes(db: Database) -> list[int]:
     """The ids of every theme, oldest first."""
     async with db.reading() as session:
         return list(await session.scalars(select(Theme.id).order_by(Theme.id)))
+
+
+_panels = itertools.count(1)
+
+
+async def closed_panel_with_questions(
+    db: Database, *texts: str, votes: Sequence[int] = ()
+) -> tuple[Cast, list[int]]:
+    """A closed panel whose participants asked `texts` (one asker per text, all approved,
+    none answered; `votes[i]` extra votes on question i); the cast and the questions' ids."""
+    people = await members(
+        db,
+        Role.ORGANISER,
+        Role.MODERATOR,
+        Role.PANELIST,
+        *(f"Asker {n}" for n in range(1, len(texts) + 1)),
+    )
+    organiser, moderator, panelist, askers = people[0], people[1], people[2], people[3:]
+    made_panel = await panel(
+        db,
+        organiser,
+        moderators=[moderator],
+        panelists=[panelist],
+        title=f"Rights on the move, part {next(_panels)}",
+    )
+    made = Cast(made_panel, organiser, moderator, askers, [panelist])
+    ids = []
+    for asker, text in zip(made.participants, texts, strict=True):
+        question_id = await ask(db, asker, made.panel_id, text)
+        await approve(db, made.moderator, question_id)
+        ids.append(question_id)
+    voters = await members(db, *(f"Voter {n}" for n in range(max(votes, default=0))))
+    for question_id, count in zip(ids, votes, strict=False):
+        for voter in voters[:count]:
+            await qa_actions.vote(db, voter.viewer, VoteInput(question_id=question_id))
+    await move_panel(db, made.moderator.viewer, made.panel_id, PanelState.CLOSED)
+    return made, ids
