@@ -303,8 +303,10 @@ def test_a_post_from_a_group_met_offline_is_labelled_in_every_format() -> None:
             )
         ],
     )
-    assert "Village meeting in Kayes (40)" in formats.to_html(book, environment(), BASE)
-    assert "Awa, Kayes Women, Mali — Village meeting in Kayes (40)" in formats.to_markdown(
+    assert "On behalf of: Village meeting in Kayes, 40 people" in formats.to_html(
+        book, environment(), BASE
+    )
+    assert "Awa, Kayes Women, Mali — On behalf of: Village meeting in Kayes" in formats.to_markdown(
         book, BASE
     )
     assert formats.to_pdf(book, BASE).startswith(b"%PDF-")
