@@ -134,7 +134,9 @@ async def test_a_round_from_opening_to_its_handbook_is_followed_live_by_everyone
         sofia, site.base_url, "organiser@demo.fair", "demo-organiser", "/discussions/handbook"
     )
     await wait_until_live(sofia)
-    await sofia.get_by_label("What to export").select_option(label="Theme: Accountable partnerships")
+    await sofia.get_by_label("What to export").select_option(
+        label="Theme: Accountable partnerships"
+    )
     await sofia.get_by_role("button", name="Build the handbook").click()
     export = sofia.locator("[data-export-id]").first
     await expect(export).to_have_attribute("data-state", "done", timeout=30_000)
