@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from discussions import rules
-from discussions.models import Discussion, DiscussionModerator, DiscussionPerson, Round
+from discussions.models import (
+    Contribution,
+    Discussion,
+    DiscussionModerator,
+    DiscussionPerson,
+    Round,
+)
 from discussions.rules import RoundState
 from fair.core.access import Purpose, acting, person_of
 from fair.core.accounts.viewers import Actor, Person, System, Who
@@ -157,3 +163,22 @@ async def _refuse_if_muted(
             "reason": reason,
         }
     raise Forbidden("discussions.muted", message)
+
+
+async def access_reacting(
+    session: AsyncSession, who: Who, contribution_id: int
+) -> tuple[Contribution, RoundAccess]:
+    """The shown post `contribution_id` and its round, if `who` may react to it (a stance or
+    a reaction): as `access_round` with REACT, and never to one's own post.
+
+    The post's row is locked, so one person's two reactions to it (two tabs) run one after
+    the other and the second sees what the first did."""
+    contribution = await session.scalar(
+        select(Contribution).where(Contribution.id == contribution_id).with_for_update()
+    )
+    if contribution is None or contribution.hidden:
+        raise NotFound("discussions.contribution_not_found", _("There is no such post."))
+    access = await access_round(session, who, contribution.round_id, Purpose.REACT, lock=True)
+    if not rules.may_react(contribution.author_id, access.person.user_id):
+        raise Conflict("discussions.own_contribution", _("This is your own post."))
+    return contribution, access

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from discussions import events, rules, views
-from discussions.access import RoundAccess, access_round
+from discussions.access import RoundAccess, access_reacting, access_round
 from discussions.actions import people
 from discussions.inputs import (
     Posting,
@@ -150,17 +150,8 @@ async def post_contribution(
 async def set_stance(db: Database, who: Who, form: StanceInput) -> events.StanceCounts:
     """A participant takes, changes or (with none) takes back their stance on a post."""
     async with db.transaction(actor_id=who.user_id) as tx:
-        contribution = await tx.session.scalar(
-            select(Contribution).where(Contribution.id == form.contribution_id).with_for_update()
-        )
-        if contribution is None or contribution.hidden:
-            raise NotFound("discussions.contribution_not_found", _("There is no such post."))
-        access = await access_round(
-            tx.session, who, contribution.round_id, Purpose.REACT, lock=True
-        )
+        contribution, access = await access_reacting(tx.session, who, form.contribution_id)
         person = access.person
-        if not rules.may_react(contribution.author_id, person.user_id):
-            raise Conflict("discussions.own_contribution", _("This is your own post."))
         await tx.session.execute(
             delete(Stance).where(
                 Stance.contribution_id == contribution.id, Stance.user_id == person.user_id

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from discussions import events, rules, views
-from discussions.access import access_round
+from discussions import events, views
+from discussions.access import access_reacting
 from discussions.inputs import ReactionToggle
-from discussions.models import Contribution, Reaction
-from fair.core.access import Purpose
+from discussions.models import Reaction
 from fair.core.accounts.viewers import Who
 from fair.core.db import Database
-from fair.core.errors import Conflict, NotFound
-from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 
 
@@ -30,19 +27,8 @@ async def toggle_reaction(db: Database, who: Who, form: ReactionToggle) -> Toggl
     """A participant gives a reaction of one kind to another's post in an open round, or
     takes it back if they had given it; everyone following sees the counts, never who."""
     async with db.transaction(actor_id=who.user_id) as tx:
-        # The post's row is locked: two toggles of one person (two tabs) run one after the
-        # other, so the second sees the first's row and undoes it rather than failing.
-        contribution = await tx.session.scalar(
-            select(Contribution).where(Contribution.id == form.contribution_id).with_for_update()
-        )
-        if contribution is None or contribution.hidden:
-            raise NotFound("discussions.contribution_not_found", _("There is no such post."))
-        access = await access_round(
-            tx.session, who, contribution.round_id, Purpose.REACT, lock=True
-        )
+        contribution, access = await access_reacting(tx.session, who, form.contribution_id)
         person = access.person
-        if not rules.may_react(contribution.author_id, person.user_id):
-            raise Conflict("discussions.own_contribution", _("This is your own post."))
         removed = await tx.session.execute(
             delete(Reaction).where(
                 Reaction.contribution_id == contribution.id,
