@@ -8,9 +8,9 @@ from discussions import queries
 from fair.cli import load_demo
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
-from tests.discussions.test_pages import browser, page_and_token
 from tests.support import hall
 from tests.support.discussions import discussion, post, round_in
+from tests.support.forms import browser, page_and_token
 from tests.support.live_client import CommandRefused, live_client
 from tests.support.qa import everything_logged, members, panel
 from tests.support.servers import RunningServer

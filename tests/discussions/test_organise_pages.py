@@ -10,8 +10,8 @@ from discussions.models import Discussion, DiscussionModerator, Round, Theme
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from fair.core.db import Database
-from tests.discussions.test_pages import browser, page_and_token
 from tests.support.discussions import discussion
+from tests.support.forms import browser, page_and_token
 from tests.support.qa import members
 from tests.support.servers import RunningServer
 

@@ -3,12 +3,7 @@ round first, plain forms that post, reply, take a stance and run a round; the de
 
 from __future__ import annotations
 
-import contextlib
-import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import httpx
 
 from discussions import queries
 from discussions.rules import RoundState
@@ -16,27 +11,9 @@ from fair.cli import load_demo
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from tests.support.discussions import discussion, post, round_in
+from tests.support.forms import browser, page_and_token
 from tests.support.qa import everything_logged, members
 from tests.support.servers import RunningServer
-
-CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
-
-
-@contextlib.asynccontextmanager
-async def browser(
-    server: RunningServer, cookies: dict[str, str] | None = None
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client that keeps cookies like a browser and does not follow redirects."""
-    async with httpx.AsyncClient(base_url=server.base_url, cookies=cookies or {}) as http:
-        yield http
-
-
-async def page_and_token(http: httpx.AsyncClient, page: str) -> tuple[str, str]:
-    response = await http.get(page)
-    assert response.status_code == 200, response.text
-    match = CSRF_INPUT.search(response.text)
-    assert match is not None, f"no CSRF field on {page}"
-    return response.text, match.group(1)
 
 
 async def test_the_page_shows_the_current_round_first_with_its_threads(

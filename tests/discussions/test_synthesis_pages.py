@@ -5,12 +5,10 @@ progress on `handbook:fair:staff`; downloads and the channel are for organisers 
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from discussions import queries
@@ -22,11 +20,10 @@ from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM, anonymous
 from tests.conftest import make_settings
 from tests.support.discussions import closed_panel_with_questions, discussion, post, round_in
+from tests.support.forms import browser, page_and_token
 from tests.support.live_client import CommandRefused, live_client
 from tests.support.qa import members
 from tests.support.servers import RunningServer, serve
-
-CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
 
 
 @pytest.fixture
@@ -40,22 +37,6 @@ async def server(sqlite_url: str, tmp_path: Path) -> AsyncIterator[RunningServer
     ).with_section(DiscussionsSettings, handbook_dir=str(tmp_path))
     async with serve(settings) as running:
         yield running
-
-
-@contextlib.asynccontextmanager
-async def browser(
-    server: RunningServer, cookies: dict[str, str] | None = None
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.base_url, cookies=cookies or {}) as http:
-        yield http
-
-
-async def token_of(http: httpx.AsyncClient, page: str) -> tuple[str, str]:
-    response = await http.get(page)
-    assert response.status_code == 200, response.text
-    match = CSRF_INPUT.search(response.text)
-    assert match is not None
-    return response.text, match.group(1)
 
 
 async def test_a_plain_form_saves_and_publishes_a_synthesis_citing_checked_posts(
@@ -72,7 +53,7 @@ async def test_a_plain_form_saves_and_publishes_a_synthesis_citing_checked_posts
     await setup.close_round(db, SYSTEM, RoundRef(round_id=round_id))
     page = f"/discussions/{(await queries.discussion_page(db, anonymous('v'), talk)).slug}"
     async with browser(server, moderator.cookies) as http:
-        html, token = await token_of(http, page)
+        html, token = await page_and_token(http, page)
         assert f'name="cited_ids" value="{first}"' in html
         response = await http.post(
             "/discussions/act",
@@ -86,7 +67,7 @@ async def test_a_plain_form_saves_and_publishes_a_synthesis_citing_checked_posts
             },
         )
         assert response.status_code == 303
-        html, token = await token_of(http, page)
+        html, token = await page_and_token(http, page)
         assert "Synthesis (draft: only moderators see it)" in html
         response = await http.post(
             "/discussions/act",
@@ -152,7 +133,7 @@ async def test_a_plain_form_carries_ticked_questions_over(server: RunningServer)
     round_id = await round_in(db, talk)
     page = f"/discussions/{(await queries.discussion_page(db, anonymous('v'), talk)).slug}"
     async with browser(server, moderator.cookies) as http:
-        html, token = await token_of(http, page)
+        html, token = await page_and_token(http, page)
         assert f'name="question_ids" value="{question_id}"' in html
         response = await http.post(
             "/discussions/act",
@@ -184,7 +165,7 @@ async def test_the_organiser_follows_an_export_to_the_end_and_downloads_it(
         live_client(server.ws_url, cookies=organiser.cookies) as watcher,
     ):
         await watcher.follow(HANDBOOKS)
-        html, token = await token_of(http, "/discussions/handbook")
+        html, token = await page_and_token(http, "/discussions/handbook")
         assert "No handbook has been built yet." in html
         response = await http.post(
             "/discussions/act",

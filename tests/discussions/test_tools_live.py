@@ -13,8 +13,8 @@ from fair.cli import load_demo
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
-from tests.discussions.test_pages import browser, page_and_token
 from tests.support.discussions import discussion, post, round_in
+from tests.support.forms import browser, page_and_token
 from tests.support.live_client import live_client
 from tests.support.qa import everything_logged, logged, members
 from tests.support.servers import RunningServer

@@ -4,11 +4,7 @@ hides; the participant's reload no longer shows the post, the moderator's shows 
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import AsyncIterator
-
-import httpx
 
 from discussions import queries
 from discussions.models import Contribution
@@ -18,27 +14,10 @@ from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from fair.core.reports import queries as report_queries
 from tests.reports.scenes import scene
+from tests.support.forms import browser, page_and_token
 from tests.support.qa import members
 from tests.support.reports import reportables
 from tests.support.servers import RunningServer
-
-CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
-
-
-@contextlib.asynccontextmanager
-async def browser(
-    server: RunningServer, cookies: dict[str, str] | None = None
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.base_url, cookies=cookies or {}) as http:
-        yield http
-
-
-async def page_and_token(http: httpx.AsyncClient, page: str) -> tuple[str, str]:
-    response = await http.get(page)
-    assert response.status_code == 200, response.text
-    match = CSRF_INPUT.search(response.text)
-    assert match is not None, f"no CSRF field on {page}"
-    return response.text, match.group(1)
 
 
 async def test_report_queue_and_bulk_hide_work_with_plain_forms(server: RunningServer) -> None:
