@@ -11,14 +11,23 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import profiles
 
 from discussions.settings import DiscussionsSettings
+from fair.core.accounts import passwords
 from fair.core.db import Database, create_engine
 from fair.core.settings import Settings, load_settings
 from fair.hall.settings import HallSettings
 from tests.support import databases
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    """The suite registers thousands of people: hash their passwords with argon2's cheapest
+    parameters, not the production ones (about 150 ms each on this machine)."""
+    passwords.use_parameters(profiles.CHEAPEST)
 
 
 @pytest.fixture(scope="session")

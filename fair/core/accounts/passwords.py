@@ -4,24 +4,43 @@ from __future__ import annotations
 
 import asyncio
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
-# A real hash to verify against when the e-mail is unknown, so both paths take as long.
-_DECOY = _hasher.hash("decoy password that matches nothing")
+class _Hashing:
+    """The hasher and a decoy hash made with it: verifying against the decoy when the e-mail
+    is unknown makes both paths take as long."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.hasher = hasher
+        self.decoy = hasher.hash("decoy password that matches nothing")
+
+
+# argon2id with the library's current recommended parameters.
+_hashing = _Hashing(PasswordHasher())
+
+
+def use_parameters(parameters: Parameters) -> None:
+    """Hash new passwords with other argon2 parameters. For the test suite, which registers
+    thousands of people: `argon2.profiles.CHEAPEST` there. Hashes already made keep verifying,
+    since each carries its own parameters."""
+    global _hashing
+    _hashing = _Hashing(PasswordHasher.from_parameters(parameters))
 
 
 async def hash_password(password: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, password)
+    return await asyncio.to_thread(_hashing.hasher.hash, password)
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
+    hashing = _hashing
+
     def check() -> bool:
         try:
-            return _hasher.verify(password_hash or _DECOY, password) and password_hash is not None
+            matched = hashing.hasher.verify(password_hash or hashing.decoy, password)
         except (VerificationError, InvalidHashError):
             return False
+        return matched and password_hash is not None
 
     return await asyncio.to_thread(check)
