@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+PLACE = "discussion"
+"""How the core names a discussion (its follows, its queue's channel): `discussion:<id>`."""
+
 INDEX = "discussions"
 """Everyone: themes and discussions as they are set up."""
 
 
 def discussion_channel(discussion_id: int) -> str:
     """Everyone following a discussion: its rounds, posts, replies and stances."""
-    return f"discussion:{discussion_id}"
+    return f"{PLACE}:{discussion_id}"
 
 
 def moderation_channel(discussion_id: int) -> str:

@@ -527,3 +527,17 @@ class HandbookExportChanged(Event):
 
     def audience(self) -> tuple[str, ...]:
         return (HANDBOOKS,)
+
+
+class DiscussionFollowed(Event):
+    """You started or stopped following a discussion (its rounds opening and closing reach
+    your notifications). On your own `user:<id>`, so every tab shows it."""
+
+    type = "discussions.discussion.followed"
+    reach: ClassVar[Reach] = Reach.PERSON
+    discussion_id: int
+    following: bool
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)

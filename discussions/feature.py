@@ -6,7 +6,17 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from discussions import demo, handbook_pages, jobs, live, organise_pages, pages, queries, reports
+from discussions import (
+    demo,
+    handbook_pages,
+    jobs,
+    live,
+    notifications,
+    organise_pages,
+    pages,
+    queries,
+    reports,
+)
 from discussions.channels import INDEX
 from discussions.settings import DiscussionsSettings
 from fair.core.contract import Feature, OrganiseLink
@@ -37,4 +47,5 @@ feature = Feature(
     organise=[OrganiseLink("/organise/discussions", N_("Discussions"))],
     citations=queries.citing_discussions,
     reportables=[reports.POSTS],
+    notifiers=notifications.NOTIFIERS,
 )

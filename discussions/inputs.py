@@ -187,3 +187,9 @@ class CarryOver(Input):
 class HandbookRequest(Input):
     theme_id: Id | None = None
     """One theme's handbook; none: the whole fair's."""
+
+
+class FollowingInput(Input):
+    discussion_id: Id
+    follow: bool = True
+    """False: stop following."""

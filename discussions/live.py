@@ -16,12 +16,14 @@ from discussions.actions import (
     synthesis,
     threads,
 )
+from discussions.actions.following import set_following
 from discussions.channels import HANDBOOKS, INDEX
 from discussions.inputs import (
     CarryOver,
     DiscussionCreation,
     Extension,
     FocalPointInput,
+    FollowingInput,
     HandbookRequest,
     Moderation,
     Move,
@@ -337,7 +339,24 @@ async def _request_handbook(
     return {"export_id": export.id, "state": export.state}
 
 
+async def _follow(services: Services, viewer: Viewer, data: FollowingInput) -> dict[str, Any]:
+    """Follow a discussion, or stop (`follow`: false): followers are told when its rounds
+    open and close.
+
+    Who: anyone logged in.
+    Errors: account.login_required, discussions.not_found.
+    """
+    following = await set_following(services.db, viewer, data)
+    return {"discussion_id": data.discussion_id, "following": following}
+
+
 COMMANDS = [
+    viewer_command(
+        "discussions.discussion.follow",
+        FollowingInput,
+        _follow,
+        limit=Limit("discussions.follow", 30, 60),
+    ),
     viewer_command(
         "discussions.theme.create",
         ThemeCreation,

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from discussions import queries
-from discussions.channels import discussion_channel
+from discussions.channels import PLACE, discussion_channel
 from discussions.events import StanceCounts
 from discussions.live import COMMANDS
 from discussions.rules import MuteSpan, SlowMode
@@ -21,6 +21,7 @@ from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
+from fair.core.notifications import follows
 from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.core.zones import page_zone
 
@@ -106,6 +107,9 @@ async def discussion(request: Request) -> Response:
             "quoting": quoting,
             "moderates_here": page.may_moderate,
             "tools": tools,
+            "following": await follows.is_following(
+                services.db, viewer.user_id, PLACE, discussion_id
+            ),
             "slow_mode_labels": slow_mode_labels(),
             "slow_modes": list(slow_mode_labels().items()),
             "mute_spans": list(mute_span_labels().items()),

@@ -84,10 +84,20 @@ _UPLOADS = Path(tempfile.mkdtemp(prefix="fair-test-uploads-"))
 atexit.register(shutil.rmtree, _UPLOADS, True)
 
 
+NOTIFICATIONS_OFF = ("notifications",)
+
+
 def make_settings(database_url: str, **changes: object) -> Settings:
-    """Test settings: quick head checks, no extra origins (the server adds its own), uploads
-    and handbook exports in folders of their own."""
-    defaults: dict[str, object] = {"head_check_seconds": 0.5, "allowed_origins": ()}
+    """Test settings: quick head checks, no extra origins (the server adds its own), no
+    notifications consumer, uploads and handbook exports in folders of their own."""
+    defaults: dict[str, object] = {
+        "head_check_seconds": 0.5,
+        "allowed_origins": (),
+        # The notifications consumer writes (notices, their events) after other writes, in the
+        # background: tests that prove "nothing changed" must not see that. The notifications'
+        # own tests and the browser journeys run it (`jobs_off=()`).
+        "jobs_off": NOTIFICATIONS_OFF,
+    }
     settings = load_settings(environ={}).replace(
         database_url=database_url, **{**defaults, **changes}
     )

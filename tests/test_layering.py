@@ -23,6 +23,8 @@ ENGINE_FACTORIES = {"create_engine", "create_async_engine", "engine_from_config"
 RECORDERS_BY_NAME = {
     # Organisers scheduling panels: an action module in all but name (it is qa's set-up).
     "fair/qa/setup.py",
+    # Following panels, and the schedule's "starting soon": Q&A actions in all but name.
+    "fair/qa/following.py",
 }
 
 

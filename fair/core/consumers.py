@@ -160,6 +160,11 @@ async def _register(db: Database, consumer: Consumer) -> _State:
     return _State(0, False)
 
 
+async def caught_up(db: Database, consumer: Consumer) -> bool:
+    """Whether `consumer` has handled every committed event of its channels."""
+    return not await _behind(db, consumer)
+
+
 async def _behind(db: Database, consumer: Consumer) -> list[tuple[str, int, int | None]]:
     """The consumer's channels whose head is beyond its position: (channel, head, position)."""
     position = ConsumerPosition.seq

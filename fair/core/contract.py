@@ -276,6 +276,46 @@ class Reportable:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """One notification for one person, from a committed event (fair/core/notifications).
+
+    `message` is a message id marked with `N_` and translated when shown, in the reader's
+    language, with `params` (plain text: the page escapes it). `kind` names what it is about,
+    `<feature>.<thing>` (`qa.question_answered`), for grouping and for people's preferences;
+    `link` is a path of this fair. `actor_id` is who caused it: nobody is told of their own
+    action."""
+
+    user_id: int
+    kind: str
+    message: str
+    link: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    actor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Notifier:
+    """Who hears of one type of event, and what they are told: the notifications consumer
+    reads `event_type` on the channels `<place>:<id>` (or `<place>:<id>:<suffix>`) and stores
+    what `notices` returns, in the transaction that advances its position, so a crash loses
+    no notification and none is made twice. `notices` reads (never writes) through the
+    session given, as the event's data and the database are now."""
+
+    event_type: str
+    place: str
+    notices: Callable[[AsyncSession, Delivery], Awaitable[Sequence[Notice]]]
+    suffix: str | None = None
+
+    def reads(self, channel: str) -> bool:
+        parts = channel.split(":")
+        if parts[0] != self.place:
+            return False
+        if self.suffix is None:
+            return len(parts) == 2
+        return len(parts) == 3 and parts[2] == self.suffix
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A link to a page of another feature that cites a thing of this one: `title`, `href`
     (a path of this fair)."""
@@ -331,6 +371,8 @@ class Feature:
     the Q&A can list them without importing the feature."""
     reportables: Sequence[Reportable] = ()
     """Kinds of content people may report to the fair's one review queue (fair/core/reports)."""
+    notifiers: Sequence[Notifier] = ()
+    """What people are told of this feature's events (fair/core/notifications)."""
 
 
 @dataclass
@@ -350,3 +392,5 @@ class Services:
     """Every feature's `Feature.citations`, in the features' order."""
     reportables: Mapping[str, Reportable] = field(default_factory=dict)
     """Every feature's kinds of reportable content, by kind."""
+    notifiers: Sequence[Notifier] = ()
+    """Every feature's `Feature.notifiers`, in the features' order."""

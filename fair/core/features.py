@@ -12,9 +12,14 @@ from collections.abc import Sequence
 
 from fair.core.contract import Feature
 
-BUILT_IN = ("fair.core.accounts.feature", "fair.core.home.feature", "fair.core.reports.feature")
+BUILT_IN = (
+    "fair.core.accounts.feature",
+    "fair.core.home.feature",
+    "fair.core.reports.feature",
+    "fair.core.notifications.feature",
+)
 """The kernel's features: who people are, the fair itself (its details, time zone, home), and
-the one review queue of reported content."""
+the one review queue of reported content, and notifications."""
 
 
 def load_features(names: Sequence[str]) -> list[Feature]:

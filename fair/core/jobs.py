@@ -39,6 +39,7 @@ from fair.core import consumers, leases
 from fair.core.contract import Consumer, Job, JobWindow
 from fair.core.errors import Unavailable
 from fair.core.events import Envelope
+from fair.core.notifications.consumer import notifications_consumer
 from fair.core.settings import Settings, SettingsError
 from fair.core.tables import utcnow
 from fair.core.tasks import cancel_all
@@ -203,8 +204,18 @@ def start_jobs(services: Services) -> JobRunner:
             f"FAIR_JOB_INTERVALS names no interval job: {', '.join(unknown)} "
             f"(known: {', '.join(sorted(periodic)) or 'none'})"
         )
+    consumers = [consumer for feature in features for consumer in feature.consumers]
+    notifying = notifications_consumer(services.notifiers)
+    if notifying is not None:
+        consumers.append(notifying)
+    off = set(services.settings.jobs_off)
+    unknown = sorted(off - {job.name for job in jobs} - {consumer.name for consumer in consumers})
+    if unknown:
+        raise SettingsError(f"FAIR_JOBS_OFF names no job or consumer: {', '.join(unknown)}")
     runner = JobRunner(
-        services, jobs, [consumer for feature in features for consumer in feature.consumers]
+        services,
+        [job for job in jobs if job.name not in off],
+        [consumer for consumer in consumers if consumer.name not in off],
     )
     runner.start()
     return runner

@@ -34,6 +34,8 @@ CORE_TABLES = (
     "fair.core.consumers",
     "fair.core.audit",
     "fair.core.reports.models",
+    "fair.core.notifications.models",
+    "fair.core.notifications.follows",
 )
 """Core modules that define tables outside any feature."""
 

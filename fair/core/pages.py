@@ -14,6 +14,7 @@ from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated, Ra
 from fair.core.i18n import gettext as _
 from fair.core.idempotency import FORM_FIELD, Result, new_key, run_once, valid_key
 from fair.core.inputs import load_json
+from fair.core.notifications.queries import bell
 from fair.core.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -37,10 +38,12 @@ async def viewer_of(request: Request) -> Viewer:
     cached = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    viewer = await viewer_for(
-        services_of(request).db, request.cookies.get(LOGIN_COOKIE), visitor_of(request)
-    )
+    db = services_of(request).db
+    viewer = await viewer_for(db, request.cookies.get(LOGIN_COOKIE), visitor_of(request))
     request.state.viewer = viewer
+    if request.method == "GET" and viewer.user_id is not None:
+        # Every page shows the bell: read its count with the viewer, once per page.
+        request.state.bell = await bell(db, viewer.user_id)
     return viewer
 
 
@@ -56,6 +59,7 @@ def render(
         "path": request.url.path,
         # A fresh idempotency key per form rendered: `<input name="idem" value="{{ idem() }}">`.
         "idem": new_key,
+        "bell": getattr(request.state, "bell", None),
         **(context or {}),
     }
     return services.templates.TemplateResponse(request, template, full, status_code=status)

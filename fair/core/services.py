@@ -9,7 +9,15 @@ from collections.abc import AsyncIterator, Sequence
 from fair.core.breaker import Breaker
 from fair.core.buses import create_bus
 from fair.core.channels import ChannelAccess
-from fair.core.contract import ChannelRule, CitationSource, Command, Feature, Reportable, Services
+from fair.core.contract import (
+    ChannelRule,
+    CitationSource,
+    Command,
+    Feature,
+    Notifier,
+    Reportable,
+    Services,
+)
 from fair.core.db import Database, Timeouts, create_engine
 from fair.core.hub import Hub
 from fair.core.jobs import start_jobs
@@ -42,6 +50,11 @@ def collect_channel_rules(features: Sequence[Feature]) -> dict[str, ChannelRule]
 def collect_citations(features: Sequence[Feature]) -> list[CitationSource]:
     """The features' citation sources (two-way links), in the features' order."""
     return [feature.citations for feature in features if feature.citations is not None]
+
+
+def collect_notifiers(features: Sequence[Feature]) -> list[Notifier]:
+    """Every feature's notifiers, in the features' order."""
+    return [notifier for feature in features for notifier in feature.notifiers]
 
 
 def collect_reportables(features: Sequence[Feature]) -> dict[str, Reportable]:
@@ -100,6 +113,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         features=features,
         citations=collect_citations(features),
         reportables=collect_reportables(features),
+        notifiers=collect_notifiers(features),
     )
     # Whatever has started is stopped again, in reverse order, however far the start got.
     async with contextlib.AsyncExitStack() as started:

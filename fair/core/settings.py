@@ -73,6 +73,7 @@ class Settings:
     job_poll_seconds: float
     job_lease_seconds: float
     job_intervals: tuple[str, ...]
+    jobs_off: tuple[str, ...]
     consumer_poll_seconds: float
     consumer_batch: int
     consumer_max_failures: int

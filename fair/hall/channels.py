@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 HALL = "hall"
+PLACE = "booth"
+"""How the core names a booth (its follows, its queue's channel): `booth:<id>`."""
 
 
 def booth_channel(booth_id: int) -> str:
     """Everyone who may see the booth: its chat, media, office hours and details."""
-    return f"booth:{booth_id}"
+    return f"{PLACE}:{booth_id}"
 
 
 def team_channel(booth_id: int) -> str:

@@ -6,9 +6,13 @@ PROGRAMME = "programme"
 """Everyone: the programme of panels."""
 
 
+PLACE = "qa"
+"""How the core names a panel (its follows, its queue's channel): `qa:<id>`."""
+
+
 def panel_channel(panel_id: int) -> str:
     """Everyone following the panel: published questions, votes, now answering, answers."""
-    return f"qa:{panel_id}"
+    return f"{PLACE}:{panel_id}"
 
 
 def moderation_channel(panel_id: int) -> str:

@@ -244,3 +244,28 @@ class RecordCounted(Event):
 
     def audience(self) -> tuple[str, ...]:
         return (panel_channel(self.panel_id),)
+
+
+class PanelStartingSoon(Event):
+    """A panel starts in `STARTING_SOON` minutes (the schedule says so once). On `qa:<id>`:
+    whoever follows the panel is told."""
+
+    type = "qa.panel.starting_soon"
+    panel: PanelView
+
+    def audience(self) -> tuple[str, ...]:
+        return (panel_channel(self.panel.id),)
+
+
+class PanelFollowed(Event):
+    """You started or stopped following a panel (you hear when it is about to start). On your
+    own `user:<id>`, so every tab shows it."""
+
+    type = "qa.panel.followed"
+    reach: ClassVar[Reach] = Reach.PERSON
+    panel_id: int
+    following: bool
+    user_id: RoutingId
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.user_id),)

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.qa import demo, jobs, live, pages, reports
+from fair.qa import demo, jobs, live, notifications, pages, reports
 
 feature = Feature(
     name="qa",
@@ -32,4 +32,5 @@ feature = Feature(
     jobs=[jobs.SCHEDULE],
     organise=[OrganiseLink("/organise/panels", N_("Panels"))],
     reportables=[reports.QUESTIONS],
+    notifiers=notifications.NOTIFIERS,
 )

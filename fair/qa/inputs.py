@@ -108,3 +108,9 @@ class PanelCreation(Input):
         if self.ends_at <= self.starts_at:
             raise ValueError(_("The panel must end after it starts."))
         return self
+
+
+class PanelFollowing(Input):
+    panel_id: Id
+    follow: bool = True
+    """False: stop following."""

@@ -1,4 +1,5 @@
-"""The panel schedule: panels go live when their start comes and close when their end does.
+"""The panel schedule: panels go live when their start comes and close when their end does;
+`STARTING_SOON` before a start, the panel's followers are told (fair/qa/following.py).
 
 Every `SCHEDULE_SECONDS` (on one worker) the job looks at the boundaries crossed in its
 window (since, now]: a SCHEDULED or OPEN panel whose `starts_at` fell in it and whose
@@ -28,6 +29,7 @@ from fair.core.contract import Job, JobWindow
 from fair.core.db import Database
 from fair.core.errors import FairError, Unavailable
 from fair.qa.actions import change_panel_state
+from fair.qa.following import announce_starting
 from fair.qa.inputs import PanelStateInput
 from fair.qa.models import Panel
 from fair.qa.rules import PanelState
@@ -59,8 +61,10 @@ async def panels_due(db: Database, since: datetime, now: datetime) -> list[tuple
 
 
 async def follow_schedule(services: Services, window: JobWindow) -> None:
-    """Take live the panels whose start came, close those whose end came."""
+    """Say which panels start soon, take live the panels whose start came, close those whose
+    end came."""
     since = window.since or window.now - timedelta(seconds=SCHEDULE_SECONDS)
+    await announce_starting(services.db, since, window.now)
     for panel_id, state in await panels_due(services.db, since, window.now):
         try:
             await change_panel_state(

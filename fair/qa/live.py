@@ -12,6 +12,7 @@ from fair.core.limits import Limit
 from fair.qa import actions
 from fair.qa.access import access_panel
 from fair.qa.channels import PROGRAMME
+from fair.qa.following import set_following
 from fair.qa.inputs import (
     Answering,
     AnswerInput,
@@ -20,6 +21,7 @@ from fair.qa.inputs import (
     Decision,
     Merge,
     Note,
+    PanelFollowing,
     PanelStateInput,
     QuestionRef,
     Tagging,
@@ -141,8 +143,20 @@ async def _note(services: Services, viewer: Viewer, data: Note) -> dict[str, Any
     return {"note_id": note.id}
 
 
+async def _follow(services: Services, viewer: Viewer, data: PanelFollowing) -> dict[str, Any]:
+    """Follow a panel, or stop (`follow`: false): followers are told 15 minutes before it
+    starts.
+
+    Who: anyone logged in.
+    Errors: account.login_required, qa.panel_not_found.
+    """
+    following = await set_following(services.db, viewer, data)
+    return {"panel_id": data.panel_id, "following": following}
+
+
 COMMANDS = [
     viewer_command("qa.question.ask", Ask, _ask, limit=Limit("qa.ask", 5, 300, per="panel_id")),
+    viewer_command("qa.panel.follow", PanelFollowing, _follow, limit=Limit("qa.follow", 30, 60)),
     viewer_command("qa.vote", VoteInput, _vote, limit=Limit("qa.vote", 60, 60)),
     viewer_command(
         "qa.question.decide", Decision, _decide, limit=Limit("qa.question.decide", 240, 60)

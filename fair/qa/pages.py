@@ -17,9 +17,11 @@ from fair.core.errors import FairError, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
+from fair.core.notifications import follows
 from fair.core.pages import cited_in, form_data, form_key, once, render, services_of, viewer_of
 from fair.core.zones import page_zone
 from fair.qa import queries
+from fair.qa.channels import PLACE
 from fair.qa.inputs import PanelCreation
 from fair.qa.live import COMMANDS
 from fair.qa.rules import PANEL_TRANSITIONS, Moderation, PanelState, RejectReason
@@ -53,6 +55,7 @@ async def panel(request: Request) -> Response:
             "zone": await _zone(request),
             "viewers": await services.presence.count(f"qa:{panel_id}"),
             "citations": await cited_in(services, "panel", panel_id),
+            "following": await follows.is_following(services.db, viewer.user_id, PLACE, panel_id),
         },
     )
 

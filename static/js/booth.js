@@ -85,6 +85,17 @@ if (root) {
     onEvent(frame) { document.querySelector("[data-staff]").textContent = String(frame.data.count); },
   });
   if (root.dataset.onTeam === "yes") live.follow(`${channel}:staff`, { present: true });
+  // One's own cards at this booth: the team's answer appears as it is given.
+  if (root.dataset.userId) {
+    live.follow(`user:${root.dataset.userId}`, {
+      onEvent(frame) {
+        if (frame.type !== "hall.card.answered" || frame.data.card?.booth_id !== boothId) return;
+        refreshSections(["my-cards"]);
+        live.announce(root.dataset.textAnswered || "The team answered your card.");
+      },
+      onReset() {},
+    });
+  }
 
   if (form) {
     form.addEventListener("submit", async (event) => {

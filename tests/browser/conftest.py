@@ -36,7 +36,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def site(sqlite_url: str) -> AsyncIterator[RunningServer]:
-    async with serve(make_settings(sqlite_url)) as running:
+    async with serve(make_settings(sqlite_url, jobs_off=())) as running:
         from fair.cli import load_demo
 
         await load_demo(running.services.settings)

@@ -184,7 +184,8 @@ async def test_chat_messages_appear_and_disappear_for_everyone_at_the_booth_with
 async def test_a_card_left_at_a_booth_reaches_the_open_dashboard_and_its_answer_the_visitor(
     browser: Browser, site: RunningServer
 ) -> None:
-    """A card with shared details appears on the team's open dashboard; the answer reaches her."""
+    """A card with shared details appears on the team's open dashboard; the answer reaches
+    her open booth page live."""
     team = await browser.new_context(timezone_id="America/Mexico_City")
     board = await team.new_page()
     await log_in(board, site.base_url, "exhibitor@demo.fair", "demo-exhibitor", BOOTH)
@@ -221,6 +222,7 @@ async def test_a_card_left_at_a_booth_reaches_the_open_dashboard_and_its_answer_
     assert board_loads == [] and watcher_loads == []
 
     answer = "Gladly! Jorge will write to you this week with the survey method."
+    amina_loads = await record_loads(amina)
     card = board.get_by_role("listitem").filter(has_text=message)
     await card.get_by_label("Answer", exact=True).fill(answer)
     await card.get_by_role("button", name="Send the answer").click()
@@ -233,11 +235,13 @@ async def test_a_card_left_at_a_booth_reaches_the_open_dashboard_and_its_answer_
     await expect(watcher.get_by_role("button", name="Send the answer")).to_have_count(0)
     assert watcher_loads == []
 
-    await amina.reload()
+    # The answer reaches her open booth page live, and reads the same after a reload.
     await expect(mine.get_by_role("listitem").filter(has_text=message)).to_contain_text(
         f"Answer: {answer}"
     )
     await expect(mine).not_to_contain_text("Not answered yet.")
+    assert amina_loads == []
+    await same_after_reload(amina, mine)
 
     await same_after_reload(
         watcher, watcher.get_by_role("region", name=re.compile("^Cards left at the booth"))

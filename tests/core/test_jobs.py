@@ -224,3 +224,18 @@ async def test_a_wrong_interval_setting_stops_the_start(
     with pytest.raises(SettingsError, match=message):
         async with services_on(sqlite_url, [feature], job_intervals=(entry,)):
             pass
+
+
+async def test_jobs_off_keeps_a_job_off_this_worker_and_a_misspelt_name_stops_the_start(
+    sqlite_url: str,
+) -> None:
+    """A job named in `jobs_off` never runs here; a name that is no job is refused at start."""
+    runs = Runs()
+    kept, counted = Feature("test", jobs=[runs.job(every=0.01)]), Runs()
+    other = Feature("other", jobs=[counted.job(every=0.01, name="other.counted")])
+    async with services_on(sqlite_url, [kept, other], jobs_off=("test.counted",)):
+        await until(lambda: len(counted.by) >= 3)
+    assert runs.by == []
+    with pytest.raises(SettingsError, match=r"names no job or consumer: test\.countde"):
+        async with services_on(sqlite_url, [kept], jobs_off=("test.countde",)):
+            pass

@@ -21,9 +21,11 @@ from discussions.jobs import HANDBOOK
 from discussions.rules import MuteSpan, RoundState
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM
+from fair.core.consumers import caught_up
 from fair.core.db import Database
 from fair.core.inputs import parse
 from fair.core.leases import JobRun
+from fair.core.notifications.consumer import notifications_consumer
 from fair.core.security import VISITOR_COOKIE, csrf_token
 from fair.core.tables import Base, utcnow
 from fair.hall.actions import visits
@@ -64,7 +66,10 @@ async def server(sqlite_url: str) -> AsyncIterator[RunningServer]:
     """A real server whose handbook export job runs once at start and then not for a day: the
     exports this test queues stay queued, so nothing changes behind a refusal's back."""
     settings = make_settings(
-        sqlite_url, send_queue_frames=64, job_intervals=(f"{HANDBOOK.name}=86400",)
+        sqlite_url,
+        send_queue_frames=64,
+        job_intervals=(f"{HANDBOOK.name}=86400",),
+        jobs_off=(),
     )
     async with serve(settings) as running:
         yield running
@@ -412,6 +417,17 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             },
         ),
         "discussions.handbook.request": d("discussions.handbook.request", organiser, lambda i: {}),
+        "discussions.discussion.follow": d(
+            "discussions.discussion.follow",
+            amina,
+            lambda i: {"discussion_id": moderated, "follow": i % 2 == 0},
+        ),
+        "qa.panel.follow": q(
+            "qa.panel.follow", amina, lambda i: {"panel_id": later.id, "follow": i % 2 == 0}
+        ),
+        "notifications.read": Case(
+            amina, lambda i: {"all": True}, lambda i: ("/notifications/read", {"all": "1"})
+        ),
     }
 
 
@@ -431,6 +447,8 @@ async def test_every_write_command_is_limited_over_the_socket_and_its_form(
     services.limits.clock = lambda: FROZEN_AT
     every = await cases(server)
     await until(lambda: handbook_job_idle(services.db))
+    notifying = notifications_consumer(services.notifiers)
+    assert notifying is not None
     writes = {name for name, command in services.commands.items() if command.writes}
     assert writes == set(every)
     for name in sorted(writes):
@@ -451,6 +469,8 @@ async def test_every_write_command_is_limited_over_the_socket_and_its_form(
                 path, fields = case.form(1)
                 posted = await http.post(path, data=with_token(server, case.actor, fields))
                 assert posted.status_code == 303, posted.text
+                # What the accepted calls set off is done: the consumer changes nothing after.
+                await until(lambda: caught_up(services.db, notifying))
                 before = await database_state(services.db)
                 refused = await ws.request(name, socket_data(name, case.data(2)))
                 assert refused["ok"] is False and refused["error"]["code"] == code

@@ -25,8 +25,9 @@ QUICK = {
 async def services_on(
     database_url: str, features: Sequence[Feature] = (), **changes: object
 ) -> AsyncIterator[Services]:
-    """The services of an app with only `features` (none: no jobs of its own), ticking quickly."""
-    settings = make_settings(database_url, **{**QUICK, **changes})
+    """The services of an app with only `features` (none: no jobs of its own), ticking quickly.
+    Without the built-in features there is no notifications consumer to keep off."""
+    settings = make_settings(database_url, **{**QUICK, "jobs_off": (), **changes})
     async with open_services(settings, features) as services:
         yield services
 

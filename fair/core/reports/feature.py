@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from fair.core.contract import Feature
-from fair.core.reports import live, pages
+from fair.core.reports import live, notifications, pages
 
 feature = Feature(
     name="reports",
@@ -16,4 +16,5 @@ feature = Feature(
         Route("/reports/received", pages.received, methods=["GET"]),
     ],
     commands=live.COMMANDS,
+    notifiers=notifications.NOTIFIERS,
 )

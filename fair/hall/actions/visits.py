@@ -12,10 +12,12 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import Conflict, NotFound
 from fair.core.i18n import gettext as _
+from fair.core.notifications import follows
 from fair.core.tables import utcnow
 from fair.hall import events, views
 from fair.hall.access import access_booth
 from fair.hall.actions import CHAT_MESSAGE_REMOVED
+from fair.hall.channels import PLACE
 from fair.hall.inputs import CardAnswer, CardInput, ChatPost
 from fair.hall.models import Bookmark, BoothVisit, ChatMessage, ContactRequest, Media, MediaHit
 
@@ -143,7 +145,8 @@ async def record_media_hit(db: Database, viewer: Viewer, media: Media, kind: str
 
 
 async def keep_booth(db: Database, viewer: Viewer, booth_id: int, keep: bool) -> None:
-    """A participant bookmarks a booth to come back to, or drops the bookmark."""
+    """A participant bookmarks a booth to come back to, or drops the bookmark; a bookmark
+    counts as following the booth."""
     person = require_person(viewer, Capability.TAKE_PART)
     async with db.transaction(actor_id=person.user_id) as tx:
         await access_booth(tx.session, viewer, booth_id, Purpose.SEE)
@@ -152,6 +155,8 @@ async def keep_booth(db: Database, viewer: Viewer, booth_id: int, keep: bool) ->
             return
         if keep:
             tx.session.add(Bookmark(user_id=person.user_id, booth_id=booth_id, created_at=utcnow()))
+            await follows.follow(tx, person.user_id, PLACE, booth_id)
         else:
             await tx.session.delete(existing)
+            await follows.unfollow(tx, person.user_id, PLACE, booth_id)
         tx.record(events.BookmarksChanged(booth_id=booth_id, kept=keep, user_id=person.user_id))

@@ -1,0 +1,52 @@
+"""The notifications page (`/notifications`) and its plain form (`/notifications/read`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from fair.core.fields import id_from_text, page_from_text
+from fair.core.inputs import ids_from_form, parse
+from fair.core.live import run_command
+from fair.core.notifications import queries
+from fair.core.notifications.live import COMMANDS
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of
+from fair.core.zones import page_zone
+
+MARK_READ = COMMANDS[0]
+
+
+async def notifications_page(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    if viewer.user_id is None:
+        return RedirectResponse("/login?next=/notifications", status_code=303)
+    page = page_from_text(request.query_params.get("page", "1"))
+    listing = await queries.notification_page(services_of(request).db, viewer.user_id, page)
+    zone = await page_zone(services_of(request).db)
+    return render(request, "notifications/list.html", {"listing": listing, "zone": zone})
+
+
+async def mark_read(request: Request) -> Response:
+    """Mark read from a plain form: one notification (`ids`) or all (`all`), then back to the
+    page it was sent from, or to the notification's link (`go`) when one opened it."""
+    viewer = await viewer_of(request)
+    data: dict[str, Any] = await form_data(request, lists=("ids",))
+    go = str(data.pop("go", ""))
+    page = page_from_text(str(data.pop("page", "1")))
+    data["all"] = data.get("all") == "1"
+    data["ids"] = [
+        value if found is None else found
+        for value, found in ((value, id_from_text(value)) for value in data.get("ids", []))
+    ]
+    await run_command(
+        services_of(request),
+        viewer,
+        MARK_READ,
+        parse(MARK_READ.input, ids_from_form(data)),
+        key=form_key(request),
+    )
+    if go.startswith("/") and go[1:2] not in {"/", "\\"}:
+        return RedirectResponse(go, status_code=303)
+    return RedirectResponse(f"/notifications?page={page}", status_code=303)
