@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, model_validator
 from fair.core.fields import Email, Id, Line, Text, WebAddress
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
+from fair.core.reports.inputs import HandlingReason
 from fair.qa.rules import Moderation, PanelState, RejectReason
 
 
@@ -64,6 +65,18 @@ class Tagging(Input):
 
 class QuestionRef(Input):
     question_id: Id
+
+
+class QuestionHiding(Input):
+    question_id: Id
+    reason: HandlingReason
+    """Why: the asker is told."""
+
+
+class QuestionRestoring(Input):
+    question_id: Id
+    reason: HandlingReason
+    """Why it is back: the asker is told."""
 
 
 class Answering(Input):
