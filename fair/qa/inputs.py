@@ -63,10 +63,6 @@ class Tagging(Input):
     tags: Annotated[list[Line], Field(max_length=5), AfterValidator(_tags)]
 
 
-class QuestionRef(Input):
-    question_id: Id
-
-
 class QuestionHiding(Input):
     question_id: Id
     reason: HandlingReason
