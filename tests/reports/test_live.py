@@ -286,3 +286,34 @@ async def test_a_direct_hide_without_a_fit_reason_is_refused_and_changes_nothing
             await handler.command(command, data)
         assert await visitor.nothing_pending() == []
     assert refused.value.error["code"] == "input.invalid"
+
+
+async def test_a_direct_removal_at_the_booth_closes_the_report_and_tells_the_reporter(
+    server: RunningServer,
+) -> None:
+    """The team removes a reported chat message with the booth's own command, not from the
+    queue: the booth's queue followers see the item handled and the reporter hears of it."""
+    db = server.services.db
+    fair = await scene(db)
+    queue, mine = f"booth:{fair.booth_id}:moderation", user_channel(fair.participant.id)
+    async with (
+        live_client(server.ws_url, cookies=fair.participant.cookies) as reporter,
+        live_client(server.ws_url, cookies=fair.team_member.cookies) as team,
+    ):
+        await reporter.follow(mine)
+        await team.follow(queue)
+        await reporter.command(
+            "reports.content.report",
+            {"kind": "hall.chat", "content_id": fair.message_id, "reason": "spam"},
+        )
+        await team.events(queue, 1)
+        await reporter.events(mine, 1)
+        await team.command(
+            "hall.chat.remove", {"message_id": fair.message_id, "reason": "Prize spam"}
+        )
+        [handled] = await team.events(queue, 1)
+        [heard] = await reporter.events(mine, 1)
+        assert await reporter.nothing_pending() == []
+    assert handled["type"] == "reports.item.handled"
+    assert handled["data"]["item"]["state"] == "hidden"
+    assert (heard["type"], heard["data"]["outcome"]) == ("reports.your_report.handled", "hidden")
