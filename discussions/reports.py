@@ -23,7 +23,7 @@ from fair.core.errors import FairError
 from fair.core.i18n import gettext as _
 from fair.core.text import plain_excerpt
 
-KIND = "discussions.post"
+KIND, PLACE = moderation.REPORTED_AS
 
 
 async def _locate(session: AsyncSession, who: Who, contribution_id: int) -> ReportedContent | None:
@@ -86,7 +86,7 @@ async def _restore(db: Database, who: Who, contribution_id: int, reason: str) ->
 POSTS = Reportable(
     kind=KIND,
     label=_("Discussion post"),
-    place="discussion",
+    place=PLACE,
     locate=_locate,
     may_handle=_may_handle,
     places=_places,

@@ -18,6 +18,8 @@ from fair.core.audit import audited
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, NotFound
 from fair.core.i18n import gettext as _
+from fair.core.reports.actions import content_handled
+from fair.core.reports.rules import Handling
 from fair.core.tables import utcnow
 
 CONTRIBUTION_HIDDEN = audited(
@@ -28,6 +30,10 @@ CONTRIBUTION_RESTORED = audited(
     "contribution",
     "A moderator restored a hidden post, with a reason.",
 )
+
+REPORTED_AS = ("discussions.post", "discussion")
+"""The posts' reportable kind and place (`discussions.reports`): hiding or restoring a post,
+from the review queue or here, closes its queue item."""
 
 
 def post_link(slug: str, contribution_id: int) -> str:
@@ -116,6 +122,10 @@ async def hide_contribution(db: Database, who: Who, form: Moderation) -> None:
             )
         )
         await _tell(tx, contribution, discussion_id, slug, who)
+        kind, place = REPORTED_AS
+        await content_handled(
+            tx, kind, contribution.id, Handling.HIDE, form.reason, who, place=place
+        )
 
 
 async def restore_contribution(db: Database, who: Who, form: Moderation) -> None:
@@ -138,3 +148,7 @@ async def restore_contribution(db: Database, who: Who, form: Moderation) -> None
         )
         view = await _tell(tx, contribution, discussion_id, slug, who)
         tx.record(events.ContributionRestored(contribution=view))
+        kind, place = REPORTED_AS
+        await content_handled(
+            tx, kind, contribution.id, Handling.RESTORE, form.reason, who, place=place
+        )

@@ -253,7 +253,10 @@ class Reportable:
     feature's channel rule must grant to exactly the people `may_handle` accepts (its access
     helper with Purpose.MODERATE). `hide` and `restore` are the feature's own actions: they
     check the actor, write the feature's audit row and record its events; the core runs them
-    in the same transaction as the queue item's change. `restore` None: it cannot be undone.
+    in the same unit of work as the queue item's change. Those actions call
+    `fair.core.reports.actions.content_handled` in their transaction, so that hiding or
+    restoring directly (not from the queue) closes the content's queue item too; the queue
+    then adds nothing (one audit row either way). `restore` None: it cannot be undone.
     """
 
     kind: str

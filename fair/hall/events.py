@@ -193,6 +193,34 @@ class ChatMessageRemoved(Event):
         return (booth_channel(self.booth_id),)
 
 
+class ChatMessageRestored(Event):
+    """The team or a moderator brought a removed chat message back: shown again where it was.
+    On `booth:<id>`."""
+
+    type = "hall.chat.restored"
+    message: ChatMessageView
+
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.message.booth_id),)
+
+
+class YourChatMessageModerated(Event):
+    """The team or a moderator removed one's chat message (or brought it back), and why. Seen
+    only by its author, on `user:<id>`."""
+
+    type = "hall.your_chat_message.moderated"
+    reach: ClassVar[Reach] = Reach.PERSON
+    author_id: RoutingId
+    booth_id: int
+    message_id: int
+    hidden: bool
+    reason: str
+    link: str
+
+    def audience(self) -> tuple[str, ...]:
+        return (user_channel(self.author_id),)
+
+
 class CardLeft(Event):
     """A participant left their card at a booth. On `booth:<id>:team` and their `user:<id>`."""
 

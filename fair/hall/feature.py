@@ -24,6 +24,11 @@ feature = Feature(
         Route(
             "/booths/{slug:str}/chat/{message_id:id}/remove", pages.remove_chat, methods=["POST"]
         ),
+        Route(
+            "/booths/{slug:str}/chat/{message_id:id}/restore",
+            pages.restore_chat,
+            methods=["POST"],
+        ),
         Route("/booths/{slug:str}/card", pages.leave_card, methods=["POST"]),
         Route("/booths/{slug:str}/keep", pages.keep, methods=["POST"]),
         Route("/media/{media_id:id}", pages.media_file),

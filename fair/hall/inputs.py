@@ -20,6 +20,7 @@ from fair.core.fields import (
 )
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
+from fair.core.reports.inputs import HandlingReason
 from fair.hall.rules import BoothState, MediaKind, OrganisationKind
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -88,6 +89,14 @@ class ChatPost(Input):
 
 class ChatRemoval(Input):
     message_id: Id
+    reason: HandlingReason
+    """Why: the author is told."""
+
+
+class ChatRestoring(Input):
+    message_id: Id
+    reason: HandlingReason
+    """Why it is back: the author is told."""
 
 
 class ChatPage(Input):

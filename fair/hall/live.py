@@ -12,7 +12,14 @@ from fair.core.limits import Limit
 from fair.hall.access import access_booth
 from fair.hall.actions import visits
 from fair.hall.channels import HALL
-from fair.hall.inputs import Bookmarking, CardAnswering, CardLeaving, ChatPost, ChatRemoval
+from fair.hall.inputs import (
+    Bookmarking,
+    CardAnswering,
+    CardLeaving,
+    ChatPost,
+    ChatRemoval,
+    ChatRestoring,
+)
 
 
 async def _post(services: Services, viewer: Viewer, data: ChatPost) -> dict[str, Any]:
@@ -26,12 +33,26 @@ async def _post(services: Services, viewer: Viewer, data: ChatPost) -> dict[str,
 
 
 async def _remove(services: Services, viewer: Viewer, data: ChatRemoval) -> dict[str, Any]:
-    """Remove a chat message from a booth.
+    """Remove a chat message from a booth, saying why: its author is told, and its report in
+    the review queue, if any, is handled.
 
     Who: the booth's team, organisers and moderators.
-    Errors: account.login_required, hall.no_such_message, hall.booth_not_found, hall.not_your_booth.
+    Errors: account.login_required, input.invalid, hall.no_such_message, hall.booth_not_found,
+        hall.not_your_booth.
     """
-    await visits.remove_chat_message(services.db, viewer, data.message_id)
+    await visits.remove_chat_message(services.db, viewer, data)
+    return {"message_id": data.message_id}
+
+
+async def _restore(services: Services, viewer: Viewer, data: ChatRestoring) -> dict[str, Any]:
+    """Bring a removed chat message back, saying why: everyone at the booth sees it again, its
+    author is told, and its report in the review queue, if any, is handled.
+
+    Who: the booth's team, organisers and moderators.
+    Errors: account.login_required, input.invalid, hall.no_such_message, hall.booth_not_found,
+        hall.not_your_booth, hall.message_not_removed.
+    """
+    await visits.restore_chat_message(services.db, viewer, data)
     return {"message_id": data.message_id}
 
 
@@ -70,6 +91,9 @@ COMMANDS = [
     viewer_command("hall.chat.post", ChatPost, _post, limit=Limit("hall.chat", 20, 60)),
     viewer_command(
         "hall.chat.remove", ChatRemoval, _remove, limit=Limit("hall.chat.remove", 120, 60)
+    ),
+    viewer_command(
+        "hall.chat.restore", ChatRestoring, _restore, limit=Limit("hall.chat.restore", 120, 60)
     ),
     viewer_command(
         "hall.card.leave",

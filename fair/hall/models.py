@@ -112,6 +112,8 @@ class ChatMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     removed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    removed_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why a moderator removed it (its author is told), or why they restored it."""
 
 
 class ContactRequest(Base):

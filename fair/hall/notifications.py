@@ -1,5 +1,6 @@
 """What the hall tells people (`Feature.notifiers`): a visitor that the team answered their
-card; the team that someone left a card at their booth."""
+card; the team that someone left a card at their booth; an author that their chat message was
+removed or brought back, and why."""
 
 from __future__ import annotations
 
@@ -54,7 +55,27 @@ async def _card_left(session: AsyncSession, delivery: Delivery) -> Sequence[Noti
     ]
 
 
+async def _chat_moderated(session: AsyncSession, delivery: Delivery) -> Sequence[Notice]:
+    author = channel_user(delivery.channel)
+    if author is None:
+        return []
+    hidden = bool(delivery.data["hidden"])
+    return [
+        Notice(
+            user_id=author,
+            kind="hall.chat_removed" if hidden else "hall.chat_restored",
+            message=N_("A moderator removed your chat message. Reason: %(reason)s")
+            if hidden
+            else N_("A moderator brought your chat message back. Reason: %(reason)s"),
+            params={"reason": delivery.data["reason"]},
+            link=delivery.data["link"],
+            actor_id=delivery.actor_id,
+        )
+    ]
+
+
 NOTIFIERS = [
+    Notifier("hall.your_chat_message.moderated", "user", _chat_moderated),
     Notifier("hall.card.answered", "user", _card_answered),
     Notifier("hall.card.left", "booth", _card_left, suffix="team"),
 ]

@@ -22,7 +22,7 @@ from fair.core.zones import page_zone
 from fair.hall import queries
 from fair.hall.actions import visits
 from fair.hall.channels import booth_channel, staff_channel
-from fair.hall.inputs import Bookmarking, CardLeaving, ChatPost, ChatRemoval
+from fair.hall.inputs import Bookmarking, CardLeaving, ChatPost, ChatRemoval, ChatRestoring
 from fair.hall.live import BY_NAME
 from fair.hall.queries import SORTS, HallFilters
 from fair.hall.rules import MediaKind
@@ -152,9 +152,22 @@ async def post_chat(request: Request) -> Response:
 async def remove_chat(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
-    await form_data(request)
-    removal = parse(ChatRemoval, {"message_id": path_int(request, "message_id")})
+    data = await form_data(request)
+    removal = parse(ChatRemoval, {**data, "message_id": path_int(request, "message_id")})
     await run_command(services, viewer, BY_NAME["hall.chat.remove"], removal, key=form_key(request))
+    return RedirectResponse(f"/booths/{request.path_params['slug']}#chat", status_code=303)
+
+
+async def restore_chat(request: Request) -> Response:
+    """The no-JavaScript way to bring a removed message back (the review queue's restore runs
+    the same action)."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = await form_data(request)
+    restoring = parse(ChatRestoring, {**data, "message_id": path_int(request, "message_id")})
+    await run_command(
+        services, viewer, BY_NAME["hall.chat.restore"], restoring, key=form_key(request)
+    )
     return RedirectResponse(f"/booths/{request.path_params['slug']}#chat", status_code=303)
 
 

@@ -1,6 +1,7 @@
 """Booth chat messages as reportable content (`Feature.reportables`): the review queue asks
 `access_booth` who handles them (the booth's team, fair moderators, organisers: the booth's
-`booth:<id>:moderation` channel) and removes them with the hall's own chat removal."""
+`booth:<id>:moderation` channel) and removes or restores them with the hall's own chat
+actions, which keep the reason and tell the author."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from fair.core.i18n import gettext as _
 from fair.core.text import plain_excerpt
 from fair.hall.access import access_booth
 from fair.hall.actions import visits
+from fair.hall.inputs import ChatRemoval, ChatRestoring
 from fair.hall.models import Booth, ChatMessage, TeamMember
 
-KIND = "hall.chat"
+KIND, PLACE = visits.REPORTED_AS
 
 
 async def _locate(session: AsyncSession, who: Who, message_id: int) -> ReportedContent | None:
@@ -75,16 +77,28 @@ async def _places(session: AsyncSession, who: Who) -> Sequence[int]:
 
 
 async def _remove(db: Database, who: Who, message_id: int, reason: str) -> None:
-    # Chat removal keeps no reason: the queue item keeps it.
-    await visits.remove_chat_message(db, who, message_id)  # type: ignore[arg-type]
+    await visits.remove_chat_message(
+        db,
+        who,  # type: ignore[arg-type]
+        ChatRemoval(message_id=message_id, reason=reason),
+    )
+
+
+async def _restore(db: Database, who: Who, message_id: int, reason: str) -> None:
+    await visits.restore_chat_message(
+        db,
+        who,  # type: ignore[arg-type]
+        ChatRestoring(message_id=message_id, reason=reason),
+    )
 
 
 CHAT_MESSAGES = Reportable(
     kind=KIND,
     label=_("Booth chat message"),
-    place="booth",
+    place=PLACE,
     locate=_locate,
     may_handle=_may_handle,
     places=_places,
     hide=_remove,
+    restore=_restore,
 )

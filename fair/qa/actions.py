@@ -20,6 +20,8 @@ from fair.core.audit import audited
 from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, Invalid, NotFound
 from fair.core.i18n import gettext as _
+from fair.core.reports.actions import content_handled
+from fair.core.reports.rules import Handling
 from fair.core.tables import utcnow
 from fair.qa import events, views
 from fair.qa.access import PanelAccess, access_panel
@@ -32,7 +34,8 @@ from fair.qa.inputs import (
     Merge,
     Note,
     PanelStateInput,
-    QuestionRef,
+    QuestionHiding,
+    QuestionRestoring,
     Tagging,
     VoteInput,
 )
@@ -46,6 +49,7 @@ from fair.qa.rules import (
     is_public,
     may_move_panel,
     may_move_question,
+    restored_state,
 )
 
 QUESTION_DECIDED = audited(
@@ -58,7 +62,12 @@ QUESTION_MERGED = audited(
     "qa.question.merged", "question", "A moderator merged a duplicate into another question."
 )
 QUESTION_TAGGED = audited("qa.question.tagged", "question", "A moderator set a question's tags.")
-QUESTION_HIDDEN = audited("qa.question.hidden", "question", "A moderator hid a question.")
+QUESTION_HIDDEN = audited(
+    "qa.question.hidden", "question", "A moderator hid a question, with a reason."
+)
+QUESTION_RESTORED = audited(
+    "qa.question.restored", "question", "A moderator restored a hidden question, with a reason."
+)
 QUESTION_ANSWERED = audited(
     "qa.question.answered", "question", "A panelist answered a question, live or in writing."
 )
@@ -130,7 +139,7 @@ def _tell_everyone(
         )
     tx.record(
         events.YourQuestionChanged(
-            question=views.own_view(question, access.panel.title), asker_id=asker.id
+            question=views.own_view(question, access.panel.title), asker_id=asker.id, action=action
         )
     )
 
@@ -164,7 +173,7 @@ async def ask_question(db: Database, viewer: Viewer, form: Ask) -> events.OwnQue
         if is_public(QuestionState(question.state)):
             tx.record(events.QuestionPublished(question=views.public_view(question, asker)))
         own = views.own_view(question, access.panel.title)
-        tx.record(events.YourQuestionChanged(question=own, asker_id=asker.id))
+        tx.record(events.YourQuestionChanged(question=own, asker_id=asker.id, action="asked"))
         await _recount(tx, form.panel_id)
     return own
 
@@ -331,19 +340,65 @@ async def tag(db: Database, viewer: Viewer, form: Tagging) -> None:
         _tell_everyone(tx, question, asker, access, "tagged", was_public=was_public)
 
 
-async def hide(db: Database, viewer: Viewer, form: QuestionRef) -> None:
-    """A moderator hides a published question (post-moderation, or one that went wrong)."""
+REPORTED_AS = ("qa.question", "qa")
+"""Questions' reportable kind and place (`fair.qa.reports`): hiding or restoring a question,
+from the review queue or the panel's moderation page, closes its queue item."""
+
+
+async def hide(db: Database, viewer: Viewer, form: QuestionHiding) -> None:
+    """A moderator hides a published or answered question with a reason (post-moderation, or
+    one that went wrong): it goes from the panel, its asker is told why, and its report in the
+    review queue, if any, is handled. The state it had is kept, for a restore."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         question, access, asker = await _question(tx, viewer, form.question_id, Purpose.MODERATE)
         was_public = is_public(QuestionState(question.state))
         before = {"state": question.state}
+        hidden_from = question.state
         _move(question, QuestionState.HIDDEN)
-        tx.audit(viewer, QUESTION_HIDDEN, question.id, before=before, after={"state": "hidden"})
+        question.hidden_from, question.hidden_reason = hidden_from, form.reason
+        tx.audit(
+            viewer,
+            QUESTION_HIDDEN,
+            question.id,
+            before=before,
+            after={"state": "hidden", "reason": form.reason},
+        )
         if access.panel.answering_id == question.id:
             access.panel.answering_id = None
             tx.record(events.NowAnswering(panel_id=question.panel_id, question_id=None))
         _tell_everyone(tx, question, asker, access, "hidden", was_public=was_public)
         await _recount(tx, question.panel_id)
+        kind, place = REPORTED_AS
+        await content_handled(
+            tx, kind, question.id, Handling.HIDE, form.reason, viewer, place=place
+        )
+
+
+async def restore(db: Database, viewer: Viewer, form: QuestionRestoring) -> None:
+    """A moderator restores a hidden question with a reason. It goes back to the state it was
+    hidden from (`rules.restored_state`: published, or answered with its answer), so the
+    panel's followers see it again as they did; its asker is told why, and its report in the
+    review queue, if any, is handled."""
+    async with db.transaction(actor_id=viewer.user_id) as tx:
+        question, access, asker = await _question(tx, viewer, form.question_id, Purpose.MODERATE)
+        if question.state != QuestionState.HIDDEN.value:
+            raise Conflict("qa.not_hidden", _("This question is not hidden."))
+        before = {"state": question.state, "reason": question.hidden_reason}
+        _move(question, restored_state(question.hidden_from))
+        question.hidden_from, question.hidden_reason = "", form.reason
+        tx.audit(
+            viewer,
+            QUESTION_RESTORED,
+            question.id,
+            before=before,
+            after={"state": question.state, "reason": form.reason},
+        )
+        _tell_everyone(tx, question, asker, access, "restored", was_public=False)
+        await _recount(tx, question.panel_id)
+        kind, place = REPORTED_AS
+        await content_handled(
+            tx, kind, question.id, Handling.RESTORE, form.reason, viewer, place=place
+        )
 
 
 async def set_answering(db: Database, viewer: Viewer, form: Answering) -> None:
@@ -415,7 +470,9 @@ async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
         )
         tx.record(
             events.YourQuestionChanged(
-                question=views.own_view(question, access.panel.title), asker_id=asker.id
+                question=views.own_view(question, access.panel.title),
+                asker_id=asker.id,
+                action="answered",
             )
         )
         await _recount(tx, question.panel_id)

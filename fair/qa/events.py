@@ -55,6 +55,8 @@ class ModeratedQuestion(View):
     anonymous: bool
     state: str
     reject_reason: str
+    hidden_reason: str
+    """Why a moderator hid it (or restored it)."""
     merged_into_id: int | None
     votes: int
     tags: list[str]
@@ -76,6 +78,8 @@ class OwnQuestion(View):
     text: str
     state: str
     reject_reason: str
+    hidden_reason: str
+    """Why a moderator hid it (or restored it): the asker is told."""
     merged_into_id: int | None
     answer: str
 
@@ -136,7 +140,7 @@ class QuestionWithdrawn(Event):
 
 
 class QuestionModerated(Event):
-    """A moderator approved, rejected, edited, tagged, merged or hid a question.
+    """A moderator approved, rejected, edited, tagged, merged, hid or restored a question.
     On `qa:<id>:moderation`."""
 
     type = "qa.question.moderated"
@@ -192,12 +196,15 @@ class QuestionAnswered(Event):
 
 
 class YourQuestionChanged(Event):
-    """Something happened to your question (asked, approved, rejected, merged, answered).
-    On the asker's `user:<id>`."""
+    """Something happened to your question (asked, approved, rejected, merged, answered,
+    hidden or restored, with the moderator's reason). On the asker's `user:<id>`."""
 
     type = "qa.your_question.changed"
     question: OwnQuestion
     asker_id: RoutingId
+    action: str = ""
+    """What happened: asked, approved, rejected, edited, tagged, merged, merged-into, hidden,
+    restored or answered (as `qa.question.moderated` says it)."""
 
     def audience(self) -> tuple[str, ...]:
         return (user_channel(self.asker_id),)

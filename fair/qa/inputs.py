@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, model_validator
 from fair.core.fields import Email, Id, Line, Text, WebAddress
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
+from fair.core.reports.inputs import HandlingReason
 from fair.qa.rules import Moderation, PanelState, RejectReason
 
 
@@ -62,8 +63,16 @@ class Tagging(Input):
     tags: Annotated[list[Line], Field(max_length=5), AfterValidator(_tags)]
 
 
-class QuestionRef(Input):
+class QuestionHiding(Input):
     question_id: Id
+    reason: HandlingReason
+    """Why: the asker is told."""
+
+
+class QuestionRestoring(Input):
+    question_id: Id
+    reason: HandlingReason
+    """Why it is back: the asker is told."""
 
 
 class Answering(Input):

@@ -23,7 +23,8 @@ from fair.qa.inputs import (
     Note,
     PanelFollowing,
     PanelStateInput,
-    QuestionRef,
+    QuestionHiding,
+    QuestionRestoring,
     Tagging,
     VoteInput,
 )
@@ -92,13 +93,27 @@ async def _tag(services: Services, viewer: Viewer, data: Tagging) -> dict[str, A
     return {"question_id": data.question_id}
 
 
-async def _hide(services: Services, viewer: Viewer, data: QuestionRef) -> dict[str, Any]:
-    """Hide a published question (post-moderation).
+async def _hide(services: Services, viewer: Viewer, data: QuestionHiding) -> dict[str, Any]:
+    """Hide a published or answered question, saying why: its asker is told, and its report
+    in the review queue, if any, is handled.
 
     Who: the panel's moderators and organisers.
-    Errors: account.login_required, qa.not_moderator, qa.bad_transition, qa.question_not_found.
+    Errors: account.login_required, input.invalid, qa.not_moderator, qa.bad_transition,
+        qa.question_not_found.
     """
     await actions.hide(services.db, viewer, data)
+    return {"question_id": data.question_id}
+
+
+async def _restore(services: Services, viewer: Viewer, data: QuestionRestoring) -> dict[str, Any]:
+    """Restore a hidden question, saying why: it is back as it was before (published or
+    answered), its asker is told, and its report in the review queue, if any, is handled.
+
+    Who: the panel's moderators and organisers.
+    Errors: account.login_required, input.invalid, qa.not_moderator, qa.not_hidden,
+        qa.question_not_found.
+    """
+    await actions.restore(services.db, viewer, data)
     return {"question_id": data.question_id}
 
 
@@ -167,7 +182,13 @@ COMMANDS = [
     viewer_command("qa.question.merge", Merge, _merge, limit=Limit("qa.question.merge", 60, 60)),
     viewer_command("qa.question.tag", Tagging, _tag, limit=Limit("qa.question.tag", 120, 60)),
     viewer_command(
-        "qa.question.hide", QuestionRef, _hide, limit=Limit("qa.question.hide", 120, 60)
+        "qa.question.hide", QuestionHiding, _hide, limit=Limit("qa.question.hide", 120, 60)
+    ),
+    viewer_command(
+        "qa.question.restore",
+        QuestionRestoring,
+        _restore,
+        limit=Limit("qa.question.restore", 120, 60),
     ),
     viewer_command(
         "qa.answering.set", Answering, _answering, limit=Limit("qa.answering.set", 60, 60)

@@ -77,6 +77,10 @@ class Question(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why a moderator hid it (its asker is told), or why they restored it."""
+    hidden_from: Mapped[str] = mapped_column(String(20), default="")
+    """The state it was in when hidden (approved, answered): a restore returns it there."""
 
 
 class Vote(Base):

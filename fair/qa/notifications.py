@@ -1,6 +1,6 @@
-"""What askers are told of their questions (`Feature.notifiers`): approved, rejected with the
-reason, merged, answered (live or in writing after the panel); and a panel one follows
-starting in 15 minutes."""
+"""What askers are told of their questions (`Feature.notifiers`): approved, rejected (and
+why), merged, hidden or shown again (with the reason), answered (live or in writing after the
+panel); and a panel one follows starting in 15 minutes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fair.core.i18n import N_
 from fair.core.notifications import follows
 from fair.qa.channels import PLACE
 from fair.qa.models import Panel
-from fair.qa.rules import QuestionState, RejectReason
+from fair.qa.rules import RejectReason
 
 REJECTED = {
     RejectReason.OFF_TOPIC: N_("Your question to “%(panel)s” was not taken: it is off topic."),
@@ -29,21 +29,22 @@ REJECTED = {
     RejectReason.UNCLEAR: N_("Your question to “%(panel)s” was not taken: it was unclear."),
 }
 MESSAGES = {
-    QuestionState.APPROVED: N_("Your question to “%(panel)s” was approved: it is on the list."),
-    QuestionState.MERGED: N_("Your question to “%(panel)s” was merged with a similar one."),
-    QuestionState.ANSWERED: N_("Your question to “%(panel)s” was answered."),
+    "approved": N_("Your question to “%(panel)s” was approved: it is on the list."),
+    "merged": N_("Your question to “%(panel)s” was merged with a similar one."),
+    "answered": N_("Your question to “%(panel)s” was answered."),
+    "hidden": N_("A moderator hid your question to “%(panel)s”. Reason: %(reason)s"),
+    "restored": N_("A moderator showed your question to “%(panel)s” again. Reason: %(reason)s"),
 }
+"""What the asker is told, by what happened (`YourQuestionChanged.action`); an edit, a tag or
+one's own asking tells nothing."""
 
 
 async def _question_changed(session: AsyncSession, delivery: Delivery) -> Sequence[Notice]:
     asker = channel_user(delivery.channel)
     question = delivery.data["question"]
-    try:
-        state = QuestionState(question["state"])
-    except ValueError:
-        return []
-    message = MESSAGES.get(state)
-    if state is QuestionState.REJECTED:
+    action = str(delivery.data.get("action", ""))
+    message = MESSAGES.get(action)
+    if action == "rejected":
         reason = question["reject_reason"]
         known = reason in {listed.value for listed in RejectReason}
         message = REJECTED[RejectReason(reason) if known else RejectReason.UNCLEAR]
@@ -55,9 +56,9 @@ async def _question_changed(session: AsyncSession, delivery: Delivery) -> Sequen
     return [
         Notice(
             user_id=asker,
-            kind=f"qa.question_{state.value}",
+            kind=f"qa.question_{action}",
             message=message,
-            params={"panel": question["panel_title"]},
+            params={"panel": question["panel_title"], "reason": question.get("hidden_reason", "")},
             link=f"/panels/{slug}#question-{question['id']}",
             actor_id=delivery.actor_id,
         )

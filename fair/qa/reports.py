@@ -1,6 +1,7 @@
 """Q&A questions as reportable content (`Feature.reportables`): the review queue asks
 `access_panel` who handles them (the panel's moderators and organisers, on
-`qa:<id>:moderation`) and hides them with the Q&A's own question hide."""
+`qa:<id>:moderation`) and hides or restores them with the Q&A's own actions, which keep the
+reason and tell the asker."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from fair.core.i18n import gettext as _
 from fair.core.text import plain_excerpt
 from fair.qa import actions
 from fair.qa.access import access_panel
-from fair.qa.inputs import QuestionRef
+from fair.qa.inputs import QuestionHiding, QuestionRestoring
 from fair.qa.models import Panel, PanelMember, Question
 from fair.qa.rules import PanelRole, QuestionState, is_public
 
-KIND = "qa.question"
+KIND, PLACE = actions.REPORTED_AS
 
 
 async def _locate(session: AsyncSession, who: Who, question_id: int) -> ReportedContent | None:
@@ -80,16 +81,22 @@ async def _places(session: AsyncSession, who: Who) -> Sequence[int]:
 
 
 async def _hide(db: Database, who: Who, question_id: int, reason: str) -> None:
-    # The Q&A's hide keeps no reason: the queue item keeps it.
-    await actions.hide(db, who, QuestionRef(question_id=question_id))  # type: ignore[arg-type]
+    form = QuestionHiding(question_id=question_id, reason=reason)
+    await actions.hide(db, who, form)  # type: ignore[arg-type]
+
+
+async def _restore(db: Database, who: Who, question_id: int, reason: str) -> None:
+    form = QuestionRestoring(question_id=question_id, reason=reason)
+    await actions.restore(db, who, form)  # type: ignore[arg-type]
 
 
 QUESTIONS = Reportable(
     kind=KIND,
     label=_("Q&A question"),
-    place="qa",
+    place=PLACE,
     locate=_locate,
     may_handle=_may_handle,
     places=_places,
     hide=_hide,
+    restore=_restore,
 )

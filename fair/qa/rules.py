@@ -49,7 +49,7 @@ QUESTION_TRANSITIONS: dict[QuestionState, frozenset[QuestionState]] = {
     QuestionState.ANSWERED: frozenset({QuestionState.HIDDEN}),
     QuestionState.REJECTED: frozenset({QuestionState.APPROVED}),
     QuestionState.MERGED: frozenset(),
-    QuestionState.HIDDEN: frozenset({QuestionState.APPROVED}),
+    QuestionState.HIDDEN: frozenset({QuestionState.APPROVED, QuestionState.ANSWERED}),
 }
 
 PUBLIC_STATES = frozenset({QuestionState.APPROVED, QuestionState.ANSWERED})
@@ -74,6 +74,14 @@ def may_move_panel(current: PanelState, target: PanelState) -> bool:
 
 def may_move_question(current: QuestionState, target: QuestionState) -> bool:
     return target in QUESTION_TRANSITIONS[current]
+
+
+def restored_state(hidden_from: str) -> QuestionState:
+    """Where a restored question goes: back to the state it was hidden from (published or
+    answered), or published if that is not known (hidden before the state was kept)."""
+    if hidden_from == QuestionState.ANSWERED.value:
+        return QuestionState.ANSWERED
+    return QuestionState.APPROVED
 
 
 def accepts_questions(state: PanelState) -> bool:

@@ -89,6 +89,7 @@ def moderated_view(question: Question, asker: User, *, edited: bool = False) -> 
         anonymous=question.anonymous,
         state=question.state,
         reject_reason=question.reject_reason,
+        hidden_reason=question.hidden_reason,
         merged_into_id=question.merged_into_id,
         votes=question.votes,
         tags=tags_of(question),
@@ -105,6 +106,7 @@ def own_view(question: Question, panel_title: str) -> OwnQuestion:
         text=question.text,
         state=question.state,
         reject_reason=question.reject_reason,
+        hidden_reason=question.hidden_reason,
         merged_into_id=question.merged_into_id,
         answer=question.answer,
     )

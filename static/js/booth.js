@@ -46,10 +46,14 @@ if (root) {
     item.append(who, body);
     const template = document.querySelector("[data-remove-template]");
     if (template) {
-      const remover = template.content.firstElementChild.cloneNode(true);
+      const control = template.content.firstElementChild.cloneNode(true);
+      const remover = control.querySelector("form");
       remover.dataset.removeMessage = String(message.id);
       remover.action = remover.action.replace("/0/remove", `/${message.id}/remove`);
-      item.append(remover);
+      const reasonField = remover.querySelector("input[name=reason]");
+      reasonField.id = `remove-reason-${message.id}`;
+      remover.querySelector("label").htmlFor = reasonField.id;
+      item.append(control);
     }
     const reporting = document.querySelector("[data-report-template]");
     if (reporting && String(message.author_id) !== reporting.dataset.viewerId) {
@@ -62,7 +66,9 @@ if (root) {
       for (const label of control.querySelectorAll("label[for$='-0']")) label.htmlFor = label.htmlFor.replace(/-0$/, `-${message.id}`);
       item.append(control);
     }
-    list.append(item);
+    // A restored message goes back where it was, among the others by id.
+    const later = [...list.querySelectorAll("[data-message-id]")].find((other) => Number(other.dataset.messageId) > message.id);
+    list.insertBefore(item, later ?? null);
     localiseTimes(item);
     document.querySelector("[data-chat-empty]")?.remove();
     live.announce(`${message.author_name}: ${message.body}`);
@@ -72,7 +78,7 @@ if (root) {
     since: root.dataset.since,
     present: true,
     onEvent(frame) {
-      if (frame.type === "hall.chat.posted") addMessage(frame.data.message);
+      if (frame.type === "hall.chat.posted" || frame.type === "hall.chat.restored") addMessage(frame.data.message);
       else if (frame.type === "hall.chat.removed") document.getElementById(`message-${frame.data.message_id}`)?.remove();
       else if (sections[frame.type]) refreshSections(sections[frame.type]);
     },
@@ -85,13 +91,22 @@ if (root) {
     onEvent(frame) { document.querySelector("[data-staff]").textContent = String(frame.data.count); },
   });
   if (root.dataset.onTeam === "yes") live.follow(`${channel}:staff`, { present: true });
-  // One's own cards at this booth: the team's answer appears as it is given.
+  // On one's own channel: the team's answer to one's card appears as it is given, and the
+  // author of a removed (or restored) message is told why.
+  const notice = root.querySelector("[data-moderation-notice]");
   if (root.dataset.userId) {
     live.follow(`user:${root.dataset.userId}`, {
       onEvent(frame) {
-        if (frame.type !== "hall.card.answered" || frame.data.card?.booth_id !== boothId) return;
-        refreshSections(["my-cards"]);
-        live.announce(root.dataset.textAnswered || "The team answered your card.");
+        const data = frame.data;
+        if (frame.type === "hall.card.answered" && data.card?.booth_id === boothId) {
+          refreshSections(["my-cards"]);
+          live.announce(root.dataset.textAnswered || "The team answered your card.");
+        } else if (frame.type === "hall.your_chat_message.moderated" && data.booth_id === boothId && notice) {
+          const lead = data.hidden ? root.dataset.textRemoved : root.dataset.textRestored;
+          notice.textContent = `${lead} ${data.reason}`;
+          notice.hidden = false;
+          live.announce(notice.textContent);
+        }
       },
       onReset() {},
     });
@@ -124,7 +139,10 @@ if (root) {
     if (!remover) return;
     event.preventDefault();
     try {
-      await live.command("hall.chat.remove", { message_id: Number(remover.dataset.removeMessage) });
+      await live.command("hall.chat.remove", {
+        message_id: Number(remover.dataset.removeMessage),
+        reason: remover.elements.reason.value,
+      });
     } catch (error) {
       if (error.code === "live.offline") remover.submit();
     }

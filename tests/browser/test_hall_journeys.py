@@ -131,7 +131,8 @@ async def test_a_booth_shows_its_project_and_its_interview_plays_from_a_range_re
 async def test_chat_messages_appear_and_disappear_for_everyone_at_the_booth_without_reloading(
     browser: Browser, site: RunningServer
 ) -> None:
-    """A participant's message reaches the team live, the team removes one, counts follow."""
+    """A participant's message reaches the team live, the team removes one with a reason (its
+    author is told why), counts follow."""
     visitor = await browser.new_context(timezone_id="Africa/Dakar")
     team = await browser.new_context(timezone_id="America/Mexico_City")
     amina, jorge = await visitor.new_page(), await team.new_page()
@@ -163,10 +164,13 @@ async def test_chat_messages_appear_and_disappear_for_everyone_at_the_booth_with
         await expect(chat.get_by_role("listitem").first).to_contain_text("Amina Diallo")
         await expect(chat.get_by_role("listitem").first).to_contain_text(question)
         await expect(chat.get_by_text("No messages yet")).to_have_count(0)
-    await expect(chat_for_amina.get_by_role("button", name="Remove")).to_have_count(0)
+    await expect(chat_for_amina.get_by_text("Remove", exact=True)).to_have_count(0)
 
     unwanted = chat_for_jorge.get_by_role("listitem").filter(has_text=spam)
-    await unwanted.get_by_role("button", name="Remove").click()
+    await unwanted.get_by_text("Remove", exact=True).click()
+    await unwanted.get_by_label("Why? (the author is told)").fill("Advertising")
+    await unwanted.get_by_role("button", name="Remove the message").click()
+    await expect(chat_for_amina.locator("[data-moderation-notice]")).to_contain_text("Advertising")
     for chat in (chat_for_amina, chat_for_jorge):
         await expect(chat.get_by_text(spam)).to_have_count(0)
         await expect(chat.get_by_role("listitem")).to_have_count(1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from discussions.actions import carry_over, handbook, moderation, synthesis
@@ -52,7 +52,16 @@ from fair.core.reports.inputs import HandlingInput
 from fair.core.reports.rules import Handling
 from fair.core.tables import utcnow
 from fair.hall.actions import booths, visits
-from fair.hall.inputs import BoothDetails, ChatPost, Consortium, StateChange, TeamInvitation
+from fair.hall.inputs import (
+    BoothDetails,
+    ChatPost,
+    ChatRemoval,
+    ChatRestoring,
+    Consortium,
+    StateChange,
+    TeamInvitation,
+)
+from fair.hall.models import ChatMessage
 from fair.hall.rules import BoothState
 from fair.qa import actions as qa
 from fair.qa.inputs import (
@@ -63,7 +72,8 @@ from fair.qa.inputs import (
     Merge,
     PanelCreation,
     PanelStateInput,
-    QuestionRef,
+    QuestionHiding,
+    QuestionRestoring,
     Tagging,
 )
 from fair.qa.rules import PanelState
@@ -151,8 +161,17 @@ async def _tag(db: Database) -> Staged:
 @stage("qa.question.hidden")
 async def _hide(db: Database) -> Staged:
     moderator, _panelist, _panel, question_id = await _question(db)
-    form = QuestionRef(question_id=question_id)
+    form = QuestionHiding(question_id=question_id, reason="Off topic")
     return Staged(moderator.viewer, question_id, lambda: qa.hide(db, moderator.viewer, form))
+
+
+@stage("qa.question.restored")
+async def _restore_question(db: Database) -> Staged:
+    moderator, _panelist, _panel, question_id = await _question(db)
+    hiding = QuestionHiding(question_id=question_id, reason="Off topic")
+    await qa.hide(db, moderator.viewer, hiding)
+    form = QuestionRestoring(question_id=question_id, reason="On topic after all")
+    return Staged(moderator.viewer, question_id, lambda: qa.restore(db, moderator.viewer, form))
 
 
 @stage("qa.question.answered")
@@ -463,9 +482,22 @@ async def _remove_chat_message(db: Database) -> Staged:
     message = await visits.post_chat_message(
         db, writer, ChatPost(booth_id=booth_id, body='=HYPERLINK("x")')
     )
-    return Staged(
-        moderator, message.id, lambda: visits.remove_chat_message(db, moderator, message.id)
+    form = ChatRemoval(message_id=message.id, reason="Spreadsheet formula")
+    return Staged(moderator, message.id, lambda: visits.remove_chat_message(db, moderator, form))
+
+
+@stage("hall.chat.message_restored")
+async def _restore_chat_message(db: Database) -> Staged:
+    _organiser, booth_id = await _organiser_and_booth(db)
+    writer = await hall.someone(db)
+    moderator = await hall.someone(db, Role.MODERATOR)
+    message = await visits.post_chat_message(
+        db, writer, ChatPost(booth_id=booth_id, body="Hello booth")
     )
+    removal = ChatRemoval(message_id=message.id, reason="Looked like spam")
+    await visits.remove_chat_message(db, moderator, removal)
+    form = ChatRestoring(message_id=message.id, reason="It was not spam")
+    return Staged(moderator, message.id, lambda: visits.restore_chat_message(db, moderator, form))
 
 
 @stage("account.role.changed")
@@ -549,6 +581,24 @@ async def _dismiss_report(db: Database) -> Staged:
     viewer = moderator.viewer
     return Staged(
         viewer, item.id, lambda: report_actions.handle_items(db, reportables(), viewer, form)
+    )
+
+
+@stage("reports.item.closed")
+async def _close_report(db: Database) -> Staged:
+    _organiser, booth_id = await _organiser_and_booth(db)
+    writer, reporter = await members(db, "Writer", "Reporter")
+    moderator = await hall.someone(db, Role.MODERATOR)
+    message = await visits.post_chat_message(
+        db, writer.viewer, ChatPost(booth_id=booth_id, body="Prizes here")
+    )
+    item = await report_content(db, reporter, "hall.chat", message.id)
+    async with db.transaction() as tx:
+        # The message is gone (as if its booth had been deleted): no feature action can run.
+        await tx.session.execute(delete(ChatMessage).where(ChatMessage.id == message.id))
+    form = HandlingInput(item_ids=[item.id], action=Handling.HIDE, reason="Spam")
+    return Staged(
+        moderator, item.id, lambda: report_actions.handle_items(db, reportables(), moderator, form)
     )
 
 

@@ -20,7 +20,7 @@ from fair.core.home import actions as home
 from fair.core.home.inputs import Countries
 from fair.core.home.queries import AUDIT_CSV_COLUMNS
 from fair.hall.actions import visits
-from fair.hall.inputs import ChatPost
+from fair.hall.inputs import ChatPost, ChatRemoval
 from tests.conftest import make_settings
 from tests.support import hall
 from tests.support.factories import login_cookies, person
@@ -118,7 +118,9 @@ async def test_the_csv_export_has_every_row_with_spreadsheet_safe_cells(
     message = await visits.post_chat_message(
         db, writer, ChatPost(booth_id=booth.id, body="=HYPERLINK(1)")
     )
-    await visits.remove_chat_message(db, moderator, message.id)
+    await visits.remove_chat_message(
+        db, moderator, ChatRemoval(message_id=message.id, reason="Spam")
+    )
     async with httpx.AsyncClient(base_url=server.base_url, cookies=cookies) as http:
         response = await http.get("/organise/audit.csv", params={"action": "hall.chat."})
         full = await http.get("/organise/audit.csv")

@@ -25,6 +25,7 @@ from fair.hall.inputs import (
     BoothDetails,
     CardInput,
     ChatPost,
+    ChatRemoval,
     Consortium,
     ConsortiumMemberInput,
     MediaDetails,
@@ -375,7 +376,9 @@ async def test_participant_cannot_remove_someone_elses_chat_message(db: Database
     removers = [await someone(db), await viewer(db, other_exhibitor)]
     before, events = await chat_row(db, message.id), await event_count(db)
     for remover in removers:
-        removal = visits.remove_chat_message(db, remover, message.id)
+        removal = visits.remove_chat_message(
+            db, remover, ChatRemoval(message_id=message.id, reason="Spam")
+        )
         assert await outcome(removal) == "hall.not_your_booth"
     assert await chat_row(db, message.id) == before
     assert await event_count(db) == events
@@ -398,7 +401,9 @@ async def test_team_and_staff_remove_a_chat_message(db: Database, remover_kind: 
     message = await visits.post_chat_message(
         db, author, ChatPost(booth_id=made.id, body="Buy my stuff")
     )
-    await visits.remove_chat_message(db, remover, message.id)
+    await visits.remove_chat_message(
+        db, remover, ChatRemoval(message_id=message.id, reason="Advertising")
+    )
     row = await chat_row(db, message.id)
     assert row["removed_at"] is not None and row["removed_by"] == remover.user_id
     assert (await queries.booth_page(db, author, made.id)).chat == []

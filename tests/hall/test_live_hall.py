@@ -93,7 +93,9 @@ async def test_chat_removal_reaches_everyone_following_the_booth(server: Running
         await reader.follow(channel)
         posted = await writer.command("hall.chat.post", {"booth_id": made.id, "body": "Spam!"})
         await reader.events(channel, 1)
-        await exhibitor.command("hall.chat.remove", {"message_id": posted["message_id"]})
+        await exhibitor.command(
+            "hall.chat.remove", {"message_id": posted["message_id"], "reason": "Spam"}
+        )
         [removed] = await reader.events(channel, 1)
     assert removed["type"] == "hall.chat.removed"
     assert removed["data"] == {"booth_id": made.id, "message_id": posted["message_id"]}
@@ -114,7 +116,9 @@ async def test_participant_cannot_remove_a_chat_message_over_the_socket(
         posted = await writer.command("hall.chat.post", {"booth_id": made.id, "body": "Mine"})
         await reader.events(channel, 1)
         with pytest.raises(CommandRefused) as refused:
-            await other.command("hall.chat.remove", {"message_id": posted["message_id"]})
+            await other.command(
+                "hall.chat.remove", {"message_id": posted["message_id"], "reason": "Spam"}
+            )
         assert refused.value.code == "hall.not_your_booth"
         assert await reader.nothing_pending() == []
 
@@ -298,7 +302,9 @@ async def test_chat_messages_cross_instances(
             posted = await writer.command(
                 "hall.chat.post", {"booth_id": made.id, "body": "Hello from A"}
             )
-            await exhibitor.command("hall.chat.remove", {"message_id": posted["message_id"]})
+            await exhibitor.command(
+                "hall.chat.remove", {"message_id": posted["message_id"], "reason": "Spam"}
+            )
             seen_a = await on_a.events(channel, 2)
             seen_b = await on_b.events(channel, 2)
             assert await on_b.nothing_pending() == []

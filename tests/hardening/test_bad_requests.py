@@ -52,7 +52,7 @@ async def test_a_booth_followed_as_01_and_1_is_not_two_channels(server: RunningS
         ("qa.vote", {"question_id": HUGE}),
         ("qa.question.merge", {"question_id": 1, "into_id": HUGE}),
         ("hall.chat.post", {"booth_id": HUGE, "body": "hello"}),
-        ("hall.chat.remove", {"message_id": HUGE}),
+        ("hall.chat.remove", {"message_id": HUGE, "reason": "Spam"}),
         ("qa.vote", {"question_id": "7"}),
         ("qa.vote", {"question_id": True}),
         ("live.follow", {"channel": "fair", "since": True}),

@@ -29,7 +29,9 @@ from fair.core.notifications.consumer import notifications_consumer
 from fair.core.security import VISITOR_COOKIE, csrf_token
 from fair.core.tables import Base, utcnow
 from fair.hall.actions import visits
-from fair.hall.inputs import CardInput, ChatPost
+from fair.hall.inputs import CardInput, ChatPost, ChatRemoval
+from fair.qa import actions as qa_actions
+from fair.qa.inputs import QuestionHiding
 from fair.qa.rules import PanelState
 from tests.conftest import make_settings
 from tests.support import discussions, qa
@@ -138,6 +140,14 @@ async def cases(server: RunningServer) -> dict[str, Case]:
         await visits.post_chat_message(db, amina.viewer, ChatPost(booth_id=stand.id, body=f"m{i}"))
         for i in range(3)
     ]
+    removed = [
+        await visits.post_chat_message(db, amina.viewer, ChatPost(booth_id=stand.id, body=f"r{i}"))
+        for i in range(3)
+    ]
+    for message in removed:
+        await visits.remove_chat_message(
+            db, SYSTEM, ChatRemoval(message_id=message.id, reason="Spam")
+        )
     cards = [
         await visits.leave_card(db, amina.viewer, stand.id, CardInput(message=f"Card {i}"))
         for i in range(3)
@@ -155,7 +165,11 @@ async def cases(server: RunningServer) -> dict[str, Case]:
 
     pending, to_merge = await asked(False), await asked(False)
     corrected = (await asked(False))[0]
-    votable, hideable, taken, answerable = [await asked(True) for _ in range(4)]
+    votable, hideable, taken, answerable, restorable = [await asked(True) for _ in range(5)]
+    for question_id in restorable:
+        await qa_actions.hide(
+            db, moderator.viewer, QuestionHiding(question_id=question_id, reason="Off topic")
+        )
     target = votable[0]
     states = [PanelState.OPEN, PanelState.SCHEDULED, PanelState.OPEN]
 
@@ -238,8 +252,16 @@ async def cases(server: RunningServer) -> dict[str, Case]:
         ),
         "hall.chat.remove": Case(
             exhibitor,
-            lambda i: {"message_id": messages[i].id},
-            lambda i: (f"/booths/{stand.slug}/chat/{messages[i].id}/remove", {}),
+            lambda i: {"message_id": messages[i].id, "reason": "Spam"},
+            lambda i: (f"/booths/{stand.slug}/chat/{messages[i].id}/remove", {"reason": "Spam"}),
+        ),
+        "hall.chat.restore": Case(
+            exhibitor,
+            lambda i: {"message_id": removed[i].id, "reason": "Not spam"},
+            lambda i: (
+                f"/booths/{stand.slug}/chat/{removed[i].id}/restore",
+                {"reason": "Not spam"},
+            ),
         ),
         "hall.card.leave": Case(
             amina,
@@ -280,7 +302,14 @@ async def cases(server: RunningServer) -> dict[str, Case]:
             "qa.question.tag", moderator, lambda i: {"question_id": target, "tags": f"tag{i}"}
         ),
         "qa.question.hide": q(
-            "qa.question.hide", moderator, lambda i: {"question_id": hideable[i]}
+            "qa.question.hide",
+            moderator,
+            lambda i: {"question_id": hideable[i], "reason": "Off topic"},
+        ),
+        "qa.question.restore": q(
+            "qa.question.restore",
+            moderator,
+            lambda i: {"question_id": restorable[i], "reason": "On topic"},
         ),
         "qa.answering.set": q(
             "qa.answering.set", panelist, lambda i: {"panel_id": live.id, "question_id": taken[i]}

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from discussions.actions import posts
 from discussions.inputs import StanceInput
+from fair.core.accounts.roles import Role
 from fair.core.consumers import consume
 from fair.core.contract import Delivery, Notice, Notifier, Services
 from fair.core.features import load_features
@@ -18,8 +19,13 @@ from fair.core.notifications.consumer import notifications_consumer
 from fair.core.notifications.models import Notification
 from fair.core.notifications.queries import notification_page
 from fair.core.services import collect_notifiers
+from fair.hall.actions import visits
+from fair.hall.inputs import ChatPost, ChatRemoval
+from fair.qa import actions as qa_actions
+from fair.qa.inputs import Correction, QuestionHiding, QuestionRestoring, Tagging
 from fair.qa.rules import RejectReason
 from tests.support import discussions as talks
+from tests.support import hall
 from tests.support.databases import configured_features
 from tests.support.jobs import services_on
 from tests.support.qa import approve, ask, cast, members, reject
@@ -138,3 +144,49 @@ async def test_a_consumer_that_fails_midway_resumes_with_no_notice_lost_or_doubl
     seqs = await stored_seqs(services, amina.id)
     assert len(seqs) == 5 and len(set(seqs)) == 5
     assert len(calls) == 7  # six events, the failing one twice
+
+
+async def test_a_hidden_question_tells_its_asker_why_and_an_edit_tells_nothing(
+    services: Services,
+) -> None:
+    """Approved, corrected, tagged, hidden, shown again: the asker hears of the approval,
+    the hiding and the showing (each with its reason), never of the moderators' edits."""
+    db = services.db
+    made = await cast(db, "Amina")
+    (amina,) = made.participants
+    question = await ask(db, amina, made.panel_id, "How do fees fall?")
+    moderator = made.moderator.viewer
+    await approve(db, made.moderator, question)
+    await qa_actions.correct(
+        db, moderator, Correction(question_id=question, text="How do fees fall now?")
+    )
+    await qa_actions.tag(db, moderator, Tagging(question_id=question, tags=["fees"]))
+    await qa_actions.hide(
+        db, moderator, QuestionHiding(question_id=question, reason="Names a person")
+    )
+    await qa_actions.restore(db, moderator, QuestionRestoring(question_id=question, reason="Fixed"))
+    await run_consumer(services)
+    assert await told(services, amina.id) == [
+        "A moderator showed your question to “Remittances that build” again. Reason: Fixed",
+        "A moderator hid your question to “Remittances that build”. Reason: Names a person",
+        "Your question to “Remittances that build” was approved: it is on the list.",
+    ]
+
+
+async def test_a_removed_chat_message_tells_its_author_why(services: Services) -> None:
+    """The organiser removes Amina's chat message with a reason: she is told, with it."""
+    db = services.db
+    organiser, amina = await members(db, Role.ORGANISER, "Amina")
+    stand = await hall.booth(db, organiser.viewer)
+    message = await visits.post_chat_message(
+        db, amina.viewer, ChatPost(booth_id=stand.id, body="Call me on +1 555 0100")
+    )
+    await visits.remove_chat_message(
+        db, organiser.viewer, ChatRemoval(message_id=message.id, reason="A phone number")
+    )
+    await run_consumer(services)
+    page = await notification_page(db, amina.id, 1)
+    assert [item.text for item in page.items] == [
+        "A moderator removed your chat message. Reason: A phone number"
+    ]
+    assert page.items[0].link.endswith(f"#message-{message.id}")

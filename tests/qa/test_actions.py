@@ -26,7 +26,7 @@ from fair.qa.inputs import (
     Merge,
     Note,
     PanelStateInput,
-    QuestionRef,
+    QuestionHiding,
     VoteInput,
 )
 from fair.qa.models import QuestionEdit
@@ -219,7 +219,7 @@ async def test_hiding_withdraws_a_published_question_and_its_highlight(db: Datab
     await actions.set_answering(
         db, c.moderator.viewer, Answering(panel_id=c.panel_id, question_id=qid)
     )
-    await actions.hide(db, c.moderator.viewer, QuestionRef(question_id=qid))
+    await actions.hide(db, c.moderator.viewer, QuestionHiding(question_id=qid, reason="Off topic"))
 
     assert (await question(db, qid)).state == "hidden"
     assert (await stored_panel(db, c.panel_id)).answering_id is None
@@ -337,7 +337,9 @@ async def test_refused_actions_change_nothing(db: Database, subtests: pytest.Sub
         ),
         "participant hides": (
             "qa.not_moderator",
-            lambda: actions.hide(db, bilal.viewer, QuestionRef(question_id=mine)),
+            lambda: actions.hide(
+                db, bilal.viewer, QuestionHiding(question_id=mine, reason="Off topic")
+            ),
         ),
         "participant corrects": (
             "qa.not_moderator",
@@ -357,7 +359,9 @@ async def test_refused_actions_change_nothing(db: Database, subtests: pytest.Sub
         ),
         "panelist hides": (
             "qa.not_moderator",
-            lambda: actions.hide(db, c.panelist.viewer, QuestionRef(question_id=mine)),
+            lambda: actions.hide(
+                db, c.panelist.viewer, QuestionHiding(question_id=mine, reason="Off topic")
+            ),
         ),
         "participant puts a question on stage": (
             "qa.not_panelist",
@@ -444,7 +448,9 @@ async def test_public_record_counts_how_the_queue_was_curated(db: Database) -> N
     for qid in (answered, approved, hidden):
         await approve(db, c.moderator, qid)
     await actions.answer(db, c.panelist.viewer, AnswerInput(question_id=answered, live=True))
-    await actions.hide(db, c.moderator.viewer, QuestionRef(question_id=hidden))
+    await actions.hide(
+        db, c.moderator.viewer, QuestionHiding(question_id=hidden, reason="Off topic")
+    )
     await actions.merge(db, c.moderator.viewer, Merge(question_id=merged, into_id=approved))
     for qid, reason in (
         (off1, RejectReason.OFF_TOPIC),

@@ -34,7 +34,7 @@ from fair.qa.inputs import (
     Correction,
     Merge,
     Note,
-    QuestionRef,
+    QuestionHiding,
     Tagging,
     VoteInput,
 )
@@ -226,7 +226,7 @@ async def play(db: Database, c: Cast) -> Story:
     await step(approve(db, mod, clubs))
     aside = await asks(chen, "Is this panel also about something else entirely?")
     await step(approve(db, mod, aside))
-    await step(actions.hide(db, mod.viewer, QuestionRef(question_id=aside)))
+    await step(actions.hide(db, mod.viewer, QuestionHiding(question_id=aside, reason="Off topic")))
     slides = await asks(bilal, "Will the slides be shared afterwards?", anonymous=True)
     await notes(panelist, "ntok1 Two more questions, then we close")
     await notes(mod, "ntok2 the visa question was spam again")

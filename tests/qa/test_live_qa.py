@@ -16,7 +16,7 @@ import pytest
 from fair.core.accounts.channels import user_channel
 from fair.qa import actions, queries
 from fair.qa.channels import moderation_channel, panel_channel
-from fair.qa.inputs import Answering, AnswerInput, Correction, Merge, QuestionRef, VoteInput
+from fair.qa.inputs import Answering, AnswerInput, Correction, Merge, QuestionHiding, VoteInput
 from fair.qa.queries import PanelPage
 from tests.scale.conftest import two_instances
 from tests.support.live_client import live_client
@@ -209,7 +209,7 @@ async def test_participant_who_resumes_from_the_last_seq_sees_what_a_fresh_load_
     await actions.set_answering(db, panelist, Answering(panel_id=pid, question_id=asked[0]))
     await actions.vote(db, bilal.viewer, VoteInput(question_id=asked[2]))
     await approve(db, c.moderator, asked[3])
-    await actions.hide(db, moderator, QuestionRef(question_id=asked[1]))
+    await actions.hide(db, moderator, QuestionHiding(question_id=asked[1], reason="Off topic"))
     await actions.merge(db, moderator, Merge(question_id=asked[3], into_id=asked[2]))
     await actions.correct(
         db, moderator, Correction(question_id=asked[2], text="Question 2, about fees")

@@ -33,6 +33,7 @@ QUESTION_MOVES = {
     (Q.ANSWERED, Q.HIDDEN),
     (Q.REJECTED, Q.APPROVED),
     (Q.HIDDEN, Q.APPROVED),
+    (Q.HIDDEN, Q.ANSWERED),
 }
 NO_ROLES: frozenset[PanelRole] = frozenset()
 MODERATOR = frozenset({PanelRole.MODERATOR})
@@ -176,3 +177,14 @@ def test_who_may_answer_and_go_backstage(
 def test_everyone_logged_in_may_ask(role: Role | None, expected: bool) -> None:
     """Every fair-wide role may ask; someone who has not logged in may not."""
     assert rules.may_ask(as_role(role)) is expected
+
+
+@pytest.mark.parametrize(
+    ("hidden_from", "restored"),
+    [("approved", Q.APPROVED), ("answered", Q.ANSWERED), ("", Q.APPROVED)],
+)
+def test_a_restored_question_returns_where_it_was_hidden_from(
+    hidden_from: str, restored: QuestionState
+) -> None:
+    """Back to published or answered as it was; published when the earlier state is unknown."""
+    assert rules.restored_state(hidden_from) is restored

@@ -203,3 +203,117 @@ async def test_a_participant_cannot_hide_through_the_socket(server: RunningServe
     assert hide.value.error["code"] == "discussions.not_moderator"
     assert handle.value.error["code"] == "reports.not_yours"
     assert huge.value.error["code"] == extra.value.error["code"] == "input.invalid"
+
+
+@pytest.mark.parametrize(
+    ("kind", "public", "gone_type", "back_type", "told_type"),
+    [
+        ("hall.chat", "booth", "hall.chat.removed", "hall.chat.restored", "hall.your_chat_message"),
+        ("qa.question", "qa", "qa.question.withdrawn", "qa.question.published", "qa.your_question"),
+    ],
+)
+async def test_chat_and_questions_hidden_and_restored_from_the_queue_tell_their_author(
+    server: RunningServer, kind: str, public: str, gone_type: str, back_type: str, told_type: str
+) -> None:
+    """Hidden from the queue, a chat message or a question goes from its public channel and its
+    author is told why on their own channel; restored from the queue, it comes back to
+    everyone as the feature shows new content, and the author is told that reason too."""
+    db = server.services.db
+    fair = await scene(db)
+    content_id, place_id, moderator = (
+        (fair.message_id, fair.booth_id, fair.team_member)
+        if kind == "hall.chat"
+        else (fair.question_id, fair.panel_id, fair.panel_moderator)
+    )
+    channel = f"{public}:{place_id}"
+    mine = user_channel(fair.author.id)
+    async with (
+        live_client(server.ws_url, cookies=fair.participant.cookies) as reporter,
+        live_client(server.ws_url, cookies=fair.author.cookies) as author,
+        live_client(server.ws_url, cookies=moderator.cookies) as handler,
+        live_client(server.ws_url) as visitor,
+    ):
+        await visitor.follow(channel)
+        await author.follow(mine)
+        item = await reporter.command(
+            "reports.content.report", {"kind": kind, "content_id": content_id, "reason": "spam"}
+        )
+        for action, reason in [("hide", "Advertising"), ("restore", "A real question")]:
+            await handler.command(
+                "reports.items.handle",
+                {"item_ids": [item["item_id"]], "action": action, "reason": reason},
+            )
+        # The Q&A also tells the panel its new counts after each move (qa.record.counted).
+        frames = await visitor.events(channel, 2 if kind == "hall.chat" else 4)
+        seen = [frame for frame in frames if frame["type"] != "qa.record.counted"]
+        told = await author.events(mine, 2)
+        assert await author.nothing_pending() == []
+    assert [frame["type"] for frame in seen] == [gone_type, back_type]
+    assert seen[1]["data"]["message" if kind == "hall.chat" else "question"]["id"] == content_id
+    assert [frame["type"].startswith(told_type) for frame in told] == [True, True]
+    reasons = [
+        frame["data"].get("reason", frame["data"].get("question", {}).get("hidden_reason"))
+        for frame in told
+    ]
+    assert reasons == ["Advertising", "A real question"]
+
+
+@pytest.mark.parametrize(
+    ("command", "field"), [("hall.chat.remove", "message_id"), ("qa.question.hide", "question_id")]
+)
+@pytest.mark.parametrize("reason", ["", " ", "x" * 301, None])
+async def test_a_direct_hide_without_a_fit_reason_is_refused_and_changes_nothing(
+    server: RunningServer, command: str, field: str, reason: str | None
+) -> None:
+    """Removing a chat message or hiding a question with no reason, a blank one or one too
+    long is refused as invalid input, and followers hear of nothing."""
+    db = server.services.db
+    fair = await scene(db)
+    content_id, channel, moderator = (
+        (fair.message_id, f"booth:{fair.booth_id}", fair.team_member)
+        if command == "hall.chat.remove"
+        else (fair.question_id, f"qa:{fair.panel_id}", fair.panel_moderator)
+    )
+    data: dict[str, object] = {field: content_id}
+    if reason is not None:
+        data["reason"] = reason
+    async with (
+        live_client(server.ws_url, cookies=moderator.cookies) as handler,
+        live_client(server.ws_url) as visitor,
+    ):
+        await visitor.follow(channel)
+        with pytest.raises(CommandRefused) as refused:
+            await handler.command(command, data)
+        assert await visitor.nothing_pending() == []
+    assert refused.value.error["code"] == "input.invalid"
+
+
+async def test_a_direct_removal_at_the_booth_closes_the_report_and_tells_the_reporter(
+    server: RunningServer,
+) -> None:
+    """The team removes a reported chat message with the booth's own command, not from the
+    queue: the booth's queue followers see the item handled and the reporter hears of it."""
+    db = server.services.db
+    fair = await scene(db)
+    queue, mine = f"booth:{fair.booth_id}:moderation", user_channel(fair.participant.id)
+    async with (
+        live_client(server.ws_url, cookies=fair.participant.cookies) as reporter,
+        live_client(server.ws_url, cookies=fair.team_member.cookies) as team,
+    ):
+        await reporter.follow(mine)
+        await team.follow(queue)
+        await reporter.command(
+            "reports.content.report",
+            {"kind": "hall.chat", "content_id": fair.message_id, "reason": "spam"},
+        )
+        await team.events(queue, 1)
+        await reporter.events(mine, 1)
+        await team.command(
+            "hall.chat.remove", {"message_id": fair.message_id, "reason": "Prize spam"}
+        )
+        [handled] = await team.events(queue, 1)
+        [heard] = await reporter.events(mine, 1)
+        assert await reporter.nothing_pending() == []
+    assert handled["type"] == "reports.item.handled"
+    assert handled["data"]["item"]["state"] == "hidden"
+    assert (heard["type"], heard["data"]["outcome"]) == ("reports.your_report.handled", "hidden")

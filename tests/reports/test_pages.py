@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+
 from discussions import queries
 from discussions.models import Contribution
 from fair.cli import load_demo
@@ -13,6 +15,8 @@ from fair.core.accounts.demo import demo_viewer
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from fair.core.reports import queries as report_queries
+from fair.hall.models import Booth, ChatMessage
+from fair.qa.models import Panel, Question
 from tests.reports.scenes import scene
 from tests.support.forms import browser, page_and_token
 from tests.support.qa import members
@@ -146,3 +150,69 @@ async def test_the_demo_has_one_open_report_and_one_hidden_post(server: RunningS
     assert "Discussions: 0 new demo posts under moderation" in await load_demo(
         server.services.settings
     )
+
+
+async def test_a_question_is_hidden_and_restored_with_reasons_from_plain_forms(
+    server: RunningServer,
+) -> None:
+    """The panel's moderator hides a question from the moderation page's form, saying why;
+    its asker's panel page shows the reason; the moderator restores it from the same page,
+    and it is published again."""
+    db = server.services.db
+    fair = await scene(db)
+    async with db.reading() as session:
+        panel = await session.get(Panel, fair.panel_id)
+    assert panel is not None
+    moderate, public = f"/panels/{panel.slug}/moderate", f"/panels/{panel.slug}"
+
+    async def act(http: httpx.AsyncClient, token: str, command: str, reason: str) -> int:
+        fields = {"question_id": str(fair.question_id), "reason": reason}
+        response = await http.post(
+            "/qa/act", data={"csrf": token, "type": command, "back": moderate, **fields}
+        )
+        return response.status_code
+
+    async with browser(server, fair.panel_moderator.cookies) as http:
+        html, token = await page_and_token(http, moderate)
+        assert 'data-command="qa.question.hide"' in html
+        assert await act(http, token, "qa.question.hide", "") == 422
+        assert await act(http, token, "qa.question.hide", "Selling a course") == 303
+        html, token = await page_and_token(http, moderate)
+        assert 'data-command="qa.question.restore"' in html and "Selling a course" in html
+    async with browser(server, fair.author.cookies) as http:
+        html, _token = await page_and_token(http, public)
+        assert "Reason: Selling a course" in html
+    async with browser(server, fair.panel_moderator.cookies) as http:
+        _html, token = await page_and_token(http, moderate)
+        assert await act(http, token, "qa.question.restore", "A fair question after all") == 303
+    async with db.reading() as session:
+        question = await session.get(Question, fair.question_id)
+    assert question is not None
+    assert (question.state, question.hidden_reason) == ("approved", "A fair question after all")
+
+
+async def test_a_booth_chat_message_is_removed_only_with_a_reason_from_its_plain_form(
+    server: RunningServer,
+) -> None:
+    """The team's plain remove form without a reason is refused and the message stays; with
+    one, the message is gone and keeps the reason."""
+    db = server.services.db
+    fair = await scene(db)
+    async with db.reading() as session:
+        booth = await session.get(Booth, fair.booth_id)
+    assert booth is not None
+    page, path = f"/booths/{booth.slug}", f"/booths/{booth.slug}/chat/{fair.message_id}/remove"
+    async with browser(server, fair.team_member.cookies) as http:
+        html, token = await page_and_token(http, page)
+        assert f'action="{path}"' in html and 'name="reason"' in html
+        refused = await http.post(path, data={"csrf": token, "reason": " "})
+        assert refused.status_code == 422
+        async with db.reading() as session:
+            message = await session.get(ChatMessage, fair.message_id)
+        assert message is not None and message.removed_at is None
+        removed = await http.post(path, data={"csrf": token, "reason": "Prize spam"})
+        assert removed.status_code == 303
+    async with db.reading() as session:
+        message = await session.get(ChatMessage, fair.message_id)
+    assert message is not None
+    assert (message.removed_at is not None, message.removed_reason) == (True, "Prize spam")

@@ -1,5 +1,6 @@
 """Reporting content and handling the review queue: each changes state and records its events
-in one transaction; hiding and restoring run the feature's own action in that transaction."""
+in one transaction; hiding and restoring run the feature's own action in that transaction,
+and that action closes the queue item (`content_handled`), whichever path it was run from."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ ITEM_DISMISSED = audited(
     "reports.item.dismissed",
     "report_item",
     "A moderator kept reported content and closed its reports.",
+)
+ITEM_CLOSED = audited(
+    "reports.item.closed",
+    "report_item",
+    "A moderator closed a queue item whose content was already hidden, shown or gone.",
 )
 EXCERPT = 280
 
@@ -150,8 +156,10 @@ async def handle_items(
 ) -> list[ReportItemView]:
     """A moderator hides, dismisses or restores the content of one queue item or several
     (bulk), with a reason; each item is one action (one audit row: the feature's own for a
-    hide or a restore, the queue's for a dismissal). In bulk, items someone else handled in the
-    meantime are left as they are; a single one is refused."""
+    hide or a restore, which closes the item through `content_handled`; the queue's for a
+    dismissal, or for closing an item whose content was already hidden, shown or gone). In
+    bulk, items someone else handled in the meantime are left as they are; a single one is
+    refused."""
     person = acting_person(who)
     if form.action in {Handling.HIDE, Handling.RESTORE} and not form.reason.strip():
         raise Invalid(
@@ -199,43 +207,83 @@ async def _handle_one(
             return None
         content = await reportable.locate(tx.session, who, item.content_id)
         content_id = item.content_id
+    # The feature's own hide or restore writes its audit row and closes the item through
+    # `content_handled`; the queue writes a row of its own only when no feature action ran.
+    ran = False
     if form.action is Handling.HIDE and content is not None and not content.hidden:
         await reportable.hide(db, who, content_id, form.reason)
+        ran = True
     elif form.action is Handling.RESTORE:
         if reportable.restore is None:
             raise Conflict("reports.cannot_restore", _("This kind of content cannot be restored."))
         if content is not None and content.hidden:
             await reportable.restore(db, who, content_id, form.reason)
+            ran = True
     async with db.transaction(actor_id=person.user_id) as tx:
         item = await tx.session.get(ReportItem, item_id)
         assert item is not None
+        if ran and item.state == rules.after(form.action).value:
+            return await item_view(tx, item, reportable.place)
         before = {"state": item.state}
-        item.state = rules.after(form.action).value
-        item.handled_by, item.handled_at = person.user_id, utcnow()
-        item.handled_reason = form.reason
-        item.updated_at = utcnow()
-        if form.action is Handling.DISMISS:
+        view = await _close(tx, item, form.action, form.reason, person, reportable.place)
+        if not ran:
             tx.audit(
                 person,
-                ITEM_DISMISSED,
+                ITEM_DISMISSED if form.action is Handling.DISMISS else ITEM_CLOSED,
                 item.id,
                 before=before,
                 after={"state": item.state, "reason": form.reason},
             )
-        await tx.session.flush()
-        view = await item_view(tx, item, reportable.place)
-        tx.record(ReportItemHandled(item=view))
-        reporters = await tx.session.scalars(
-            select(Report.reporter_id).where(Report.item_id == item.id)
-        )
-        for reporter_id in reporters:
-            tx.record(
-                YourReportHandled(
-                    reporter_id=reporter_id,
-                    kind=item.kind,
-                    content_id=item.content_id,
-                    outcome=item.state,
-                    link=item.link,
-                )
+    return view
+
+
+async def content_handled(
+    tx: Tx,
+    kind: str,
+    content_id: int,
+    action: Handling,
+    reason: str,
+    by: Who,
+    *,
+    place: str,
+) -> ReportItemView | None:
+    """A feature's action hid or restored content of `kind` (from the queue or directly, on its
+    own page) in `tx`: the content's queue item, if it has one the handling applies to, is
+    handled with the same reason, its moderators see it move and its reporters are told. No
+    audit row: the feature's action wrote the one row of this action. `place` is the
+    reportable's channel prefix. Returns the item, or None if there was none to handle."""
+    item = await tx.session.scalar(
+        select(ReportItem)
+        .where(ReportItem.kind == kind, ReportItem.content_id == content_id)
+        .with_for_update()
+    )
+    if item is None or not rules.may_handle(action, ItemState(item.state)):
+        return None
+    return await _close(tx, item, action, reason, by, place)
+
+
+async def _close(
+    tx: Tx, item: ReportItem, action: Handling, reason: str, by: Who | Person, place: str
+) -> ReportItemView:
+    """Move the item to the state the handling leaves and tell its moderators and reporters."""
+    item.state = rules.after(action).value
+    item.handled_by, item.handled_at = by.user_id, utcnow()
+    item.handled_reason = reason
+    item.updated_at = utcnow()
+    await tx.session.flush()
+    view = await item_view(tx, item, place)
+    tx.record(ReportItemHandled(item=view))
+    reporters = await tx.session.scalars(
+        select(Report.reporter_id).where(Report.item_id == item.id)
+    )
+    for reporter_id in reporters:
+        tx.record(
+            YourReportHandled(
+                reporter_id=reporter_id,
+                kind=item.kind,
+                content_id=item.content_id,
+                outcome=item.state,
+                link=item.link,
             )
+        )
     return view

@@ -10,6 +10,10 @@ from fair.core.fields import Id, Line, Text
 from fair.core.inputs import Input
 from fair.core.reports.rules import MAX_BULK, Handling, Reason
 
+HandlingReason = Annotated[Line, Field(min_length=2, max_length=300)]
+"""Why a moderator hid or restored content: the author is told. The features' own hide and
+restore inputs use it too, so every path asks for the same reason."""
+
 
 class ReportInput(Input):
     kind: Annotated[Line, Field(min_length=1, max_length=40)]

@@ -25,5 +25,12 @@ TEAM_MEMBER_REMOVED = audited(
     "hall.team.member_removed", "booth", "An organiser took an account off a booth's team."
 )
 CHAT_MESSAGE_REMOVED = audited(
-    "hall.chat.message_removed", "chat_message", "A booth's team or a moderator removed a message."
+    "hall.chat.message_removed",
+    "chat_message",
+    "A booth's team or a moderator removed a message, with a reason.",
+)
+CHAT_MESSAGE_RESTORED = audited(
+    "hall.chat.message_restored",
+    "chat_message",
+    "A booth's team or a moderator brought a removed message back, with a reason.",
 )

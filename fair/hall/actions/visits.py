@@ -9,16 +9,18 @@ from fair.core.accounts.access import account_of
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
-from fair.core.db import Database
+from fair.core.db import Database, Tx
 from fair.core.errors import Conflict, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.notifications import follows
+from fair.core.reports.actions import content_handled
+from fair.core.reports.rules import Handling
 from fair.core.tables import utcnow
 from fair.hall import events, views
 from fair.hall.access import access_booth
-from fair.hall.actions import CHAT_MESSAGE_REMOVED
+from fair.hall.actions import CHAT_MESSAGE_REMOVED, CHAT_MESSAGE_RESTORED
 from fair.hall.channels import PLACE
-from fair.hall.inputs import CardAnswer, CardInput, ChatPost
+from fair.hall.inputs import CardAnswer, CardInput, ChatPost, ChatRemoval, ChatRestoring
 from fair.hall.models import Bookmark, BoothVisit, ChatMessage, ContactRequest, Media, MediaHit
 
 
@@ -38,16 +40,42 @@ async def post_chat_message(db: Database, viewer: Viewer, form: ChatPost) -> eve
     return view
 
 
-async def remove_chat_message(db: Database, viewer: Viewer, message_id: int) -> None:
-    """The booth's team or a moderator removes a chat message; it disappears for everyone."""
+REPORTED_AS = ("hall.chat", "booth")
+"""Chat messages' reportable kind and place (`fair.hall.reports`): removing or restoring a
+message, from the review queue or at the booth, closes its queue item."""
+
+
+async def _moderated_message(tx: Tx, viewer: Viewer, message_id: int) -> tuple[ChatMessage, str]:
+    """The message (locked) and its booth's slug, if `viewer` may moderate that booth."""
+    message = await tx.session.get(ChatMessage, message_id, with_for_update=True)
+    if message is None:
+        raise NotFound("hall.no_such_message", _("There is no such message."))
+    access = await access_booth(tx.session, viewer, message.booth_id, Purpose.MODERATE)
+    return message, access.booth.slug
+
+
+def _tell_author(tx: Tx, message: ChatMessage, slug: str) -> None:
+    tx.record(
+        events.YourChatMessageModerated(
+            author_id=message.author_id,
+            booth_id=message.booth_id,
+            message_id=message.id,
+            hidden=message.removed_at is not None,
+            reason=message.removed_reason,
+            link=f"/booths/{slug}#message-{message.id}",
+        )
+    )
+
+
+async def remove_chat_message(db: Database, viewer: Viewer, form: ChatRemoval) -> None:
+    """The booth's team or a moderator removes a chat message with a reason: it disappears for
+    everyone, its author is told why, and its report, if any, is handled."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
-        message = await tx.session.get(ChatMessage, message_id)
-        if message is None:
-            raise NotFound("hall.no_such_message", _("There is no such message."))
-        await access_booth(tx.session, viewer, message.booth_id, Purpose.MODERATE)
+        message, slug = await _moderated_message(tx, viewer, form.message_id)
         if message.removed_at is not None:
             return
         message.removed_at, message.removed_by = utcnow(), viewer.user_id
+        message.removed_reason = form.reason
         tx.audit(
             viewer,
             CHAT_MESSAGE_REMOVED,
@@ -57,9 +85,42 @@ async def remove_chat_message(db: Database, viewer: Viewer, message_id: int) -> 
                 "author_id": message.author_id,
                 "body": message.body,
             },
-            after={"removed": True},
+            after={"removed": True, "reason": form.reason},
         )
         tx.record(events.ChatMessageRemoved(booth_id=message.booth_id, message_id=message.id))
+        _tell_author(tx, message, slug)
+        kind, place = REPORTED_AS
+        await content_handled(tx, kind, message.id, Handling.HIDE, form.reason, viewer, place=place)
+
+
+async def restore_chat_message(db: Database, viewer: Viewer, form: ChatRestoring) -> None:
+    """The booth's team or a moderator brings a removed chat message back with a reason: it is
+    shown again to everyone at the booth, and its author is told why."""
+    async with db.transaction(actor_id=viewer.user_id) as tx:
+        message, slug = await _moderated_message(tx, viewer, form.message_id)
+        if message.removed_at is None:
+            raise Conflict("hall.message_not_removed", _("This message was not removed."))
+        before = {"removed": True, "reason": message.removed_reason}
+        message.removed_at, message.removed_by = None, viewer.user_id
+        message.removed_reason = form.reason
+        tx.audit(
+            viewer,
+            CHAT_MESSAGE_RESTORED,
+            message.id,
+            before=before,
+            after={"removed": False, "reason": form.reason},
+        )
+        author = await tx.session.get(User, message.author_id)
+        assert author is not None
+        view = views.chat_view(
+            message.id, message.booth_id, author, message.body, message.created_at
+        )
+        tx.record(events.ChatMessageRestored(message=view))
+        _tell_author(tx, message, slug)
+        kind, place = REPORTED_AS
+        await content_handled(
+            tx, kind, message.id, Handling.RESTORE, form.reason, viewer, place=place
+        )
 
 
 async def leave_card(
