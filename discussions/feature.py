@@ -48,4 +48,5 @@ feature = Feature(
     citations=queries.citing_discussions,
     reportables=[reports.POSTS],
     notifiers=notifications.NOTIFIERS,
+    notice_kinds=notifications.KINDS,
 )

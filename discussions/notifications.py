@@ -14,7 +14,7 @@ from discussions.actions.moderation import post_link
 from discussions.channels import PLACE
 from discussions.models import Contribution, Discussion, Round, Stance
 from fair.core.accounts.channels import channel_user
-from fair.core.contract import Delivery, Notice, Notifier
+from fair.core.contract import Delivery, Notice, NoticeKind, Notifier
 from fair.core.i18n import N_
 from fair.core.notifications import follows
 
@@ -79,7 +79,7 @@ async def _moderated(session: AsyncSession, delivery: Delivery) -> Sequence[Noti
     return [
         Notice(
             user_id=author,
-            kind="discussions.post_hidden" if hidden else "discussions.post_restored",
+            kind="discussions.post_moderated",
             message=N_("A moderator hid your post. Reason: %(reason)s")
             if hidden
             else N_("A moderator restored your post. Reason: %(reason)s"),
@@ -146,7 +146,7 @@ async def _round_changed(session: AsyncSession, delivery: Delivery) -> Sequence[
     return [
         Notice(
             user_id=user_id,
-            kind="discussions.round_opened" if opened else "discussions.round_closed",
+            kind="discussions.round_changed",
             message=N_("Round %(round)s of “%(discussion)s” is open: %(question)s")
             if opened
             else N_("Round %(round)s of “%(discussion)s” has closed."),
@@ -165,4 +165,13 @@ async def _round_changed(session: AsyncSession, delivery: Delivery) -> Sequence[
 NOTIFIERS += [
     Notifier("discussions.round.opened", "discussion", _round_changed),
     Notifier("discussions.round.closed", "discussion", _round_changed),
+]
+
+KINDS = [
+    NoticeKind("discussions.reply", N_("A reply to my post")),
+    NoticeKind("discussions.stance", N_("A stance on my post")),
+    NoticeKind("discussions.post_moderated", N_("My post was hidden or restored")),
+    NoticeKind("discussions.post_cited", N_("A synthesis cites my post")),
+    NoticeKind("discussions.question_carried", N_("My question was carried into a discussion")),
+    NoticeKind("discussions.round_changed", N_("A round opens or closes in a discussion I follow")),
 ]

@@ -296,6 +296,17 @@ class Notice:
     actor_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NoticeKind:
+    """A kind of notice people may choose to get or not (their notification settings):
+    `kind` as the notices carry it, a label marked with `N_` (translated when shown), and
+    whether it may be sent by e-mail at once rather than in the digest."""
+
+    kind: str
+    label: str
+    urgent: bool = False
+
+
 @dataclass(frozen=True)
 class Notifier:
     """Who hears of one type of event, and what they are told: the notifications consumer
@@ -376,6 +387,8 @@ class Feature:
     """Kinds of content people may report to the fair's one review queue (fair/core/reports)."""
     notifiers: Sequence[Notifier] = ()
     """What people are told of this feature's events (fair/core/notifications)."""
+    notice_kinds: Sequence[NoticeKind] = ()
+    """Every kind of notice its notifiers make: what people choose from in their settings."""
 
 
 @dataclass
@@ -397,3 +410,5 @@ class Services:
     """Every feature's kinds of reportable content, by kind."""
     notifiers: Sequence[Notifier] = ()
     """Every feature's `Feature.notifiers`, in the features' order."""
+    notice_kinds: Mapping[str, NoticeKind] = field(default_factory=dict)
+    """Every feature's kinds of notice, by kind, in the features' order."""

@@ -205,7 +205,7 @@ def start_jobs(services: Services) -> JobRunner:
             f"(known: {', '.join(sorted(periodic)) or 'none'})"
         )
     consumers = [consumer for feature in features for consumer in feature.consumers]
-    notifying = notifications_consumer(services.notifiers)
+    notifying = notifications_consumer(services.notifiers, services.notice_kinds)
     if notifying is not None:
         consumers.append(notifying)
     off = set(services.settings.jobs_off)

@@ -36,6 +36,7 @@ CORE_TABLES = (
     "fair.core.reports.models",
     "fair.core.notifications.models",
     "fair.core.notifications.follows",
+    "fair.core.notifications.settings",
 )
 """Core modules that define tables outside any feature."""
 

@@ -14,6 +14,7 @@ from fair.core.contract import (
     CitationSource,
     Command,
     Feature,
+    NoticeKind,
     Notifier,
     Reportable,
     Services,
@@ -55,6 +56,16 @@ def collect_citations(features: Sequence[Feature]) -> list[CitationSource]:
 def collect_notifiers(features: Sequence[Feature]) -> list[Notifier]:
     """Every feature's notifiers, in the features' order."""
     return [notifier for feature in features for notifier in feature.notifiers]
+
+
+def collect_notice_kinds(features: Sequence[Feature]) -> dict[str, NoticeKind]:
+    """Every feature's kinds of notice, by kind; a kind declared twice is a mistake."""
+    kinds: dict[str, NoticeKind] = {}
+    for kind in (k for f in features for k in f.notice_kinds):
+        if kind.kind in kinds:
+            raise RuntimeError(f"notice kind {kind.kind!r} is declared twice")
+        kinds[kind.kind] = kind
+    return kinds
 
 
 def collect_reportables(features: Sequence[Feature]) -> dict[str, Reportable]:
@@ -114,6 +125,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         citations=collect_citations(features),
         reportables=collect_reportables(features),
         notifiers=collect_notifiers(features),
+        notice_kinds=collect_notice_kinds(features),
     )
     # Whatever has started is stopped again, in reverse order, however far the start got.
     async with contextlib.AsyncExitStack() as started:

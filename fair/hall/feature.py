@@ -71,4 +71,5 @@ feature = Feature(
     organise=[OrganiseLink("/organise/booths", N_("Booths"))],
     reportables=[reports.CHAT_MESSAGES],
     notifiers=notifications.NOTIFIERS,
+    notice_kinds=notifications.KINDS,
 )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.accounts.channels import channel_user
-from fair.core.contract import Delivery, Notice, Notifier
+from fair.core.contract import Delivery, Notice, NoticeKind, Notifier
 from fair.core.i18n import N_
 from fair.hall.models import Booth, TeamMember
 
@@ -63,7 +63,7 @@ async def _chat_moderated(session: AsyncSession, delivery: Delivery) -> Sequence
     return [
         Notice(
             user_id=author,
-            kind="hall.chat_removed" if hidden else "hall.chat_restored",
+            kind="hall.chat_moderated",
             message=N_("A moderator removed your chat message. Reason: %(reason)s")
             if hidden
             else N_("A moderator brought your chat message back. Reason: %(reason)s"),
@@ -78,4 +78,10 @@ NOTIFIERS = [
     Notifier("hall.your_chat_message.moderated", "user", _chat_moderated),
     Notifier("hall.card.answered", "user", _card_answered),
     Notifier("hall.card.left", "booth", _card_left, suffix="team"),
+]
+
+KINDS = [
+    NoticeKind("hall.card_answered", N_("A booth's team answered my card"), urgent=True),
+    NoticeKind("hall.card_left", N_("Someone left a card at my booth (its team)"), urgent=True),
+    NoticeKind("hall.chat_moderated", N_("My chat message was removed or brought back")),
 ]

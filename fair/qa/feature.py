@@ -33,4 +33,5 @@ feature = Feature(
     organise=[OrganiseLink("/organise/panels", N_("Panels"))],
     reportables=[reports.QUESTIONS],
     notifiers=notifications.NOTIFIERS,
+    notice_kinds=notifications.KINDS,
 )

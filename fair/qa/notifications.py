@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.accounts.channels import channel_user
-from fair.core.contract import Delivery, Notice, Notifier
+from fair.core.contract import Delivery, Notice, NoticeKind, Notifier
 from fair.core.i18n import N_
 from fair.core.notifications import follows
 from fair.qa.channels import PLACE
@@ -56,7 +56,7 @@ async def _question_changed(session: AsyncSession, delivery: Delivery) -> Sequen
     return [
         Notice(
             user_id=asker,
-            kind=f"qa.question_{action}",
+            kind="qa.question_answered" if action == "answered" else "qa.question_decided",
             message=message,
             params={"panel": question["panel_title"], "reason": question.get("hidden_reason", "")},
             link=f"/panels/{slug}#question-{question['id']}",
@@ -83,3 +83,11 @@ async def _starting_soon(session: AsyncSession, delivery: Delivery) -> Sequence[
 
 
 NOTIFIERS += [Notifier("qa.panel.starting_soon", "qa", _starting_soon)]
+
+KINDS = [
+    NoticeKind("qa.question_answered", N_("My question was answered"), urgent=True),
+    NoticeKind(
+        "qa.question_decided", N_("My question was approved, not taken, merged, hidden or shown")
+    ),
+    NoticeKind("qa.panel_starting", N_("A panel I follow starts in 15 minutes"), urgent=True),
+]

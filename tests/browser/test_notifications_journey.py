@@ -36,7 +36,7 @@ async def test_a_reply_rings_the_bell_live_and_the_list_leads_to_it(
     assert amina_viewer.user_id is not None
     amina_id = amina_viewer.user_id
 
-    consumer = notifications_consumer(site.services.notifiers)
+    consumer = notifications_consumer(site.services.notifiers, site.services.notice_kinds)
     assert consumer is not None
     await until(lambda: caught_up(db, consumer), within=30)
     before = (await notification_page(db, amina_id, 1)).unread

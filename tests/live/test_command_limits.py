@@ -454,6 +454,11 @@ async def cases(server: RunningServer) -> dict[str, Case]:
         "qa.panel.follow": q(
             "qa.panel.follow", amina, lambda i: {"panel_id": later.id, "follow": i % 2 == 0}
         ),
+        "notifications.settings.save": Case(
+            amina,
+            lambda i: {"digest": "daily", "digest_hour": 7 + i},
+            lambda i: ("/notifications/settings", {"digest": "daily", "digest_hour": str(7 + i)}),
+        ),
         "notifications.read": Case(
             amina, lambda i: {"all": True}, lambda i: ("/notifications/read", {"all": "1"})
         ),
@@ -476,7 +481,7 @@ async def test_every_write_command_is_limited_over_the_socket_and_its_form(
     services.limits.clock = lambda: FROZEN_AT
     every = await cases(server)
     await until(lambda: handbook_job_idle(services.db))
-    notifying = notifications_consumer(services.notifiers)
+    notifying = notifications_consumer(services.notifiers, services.notice_kinds)
     assert notifying is not None
     writes = {name for name, command in services.commands.items() if command.writes}
     assert writes == set(every)

@@ -18,7 +18,7 @@ from fair.core.features import load_features
 from fair.core.notifications.consumer import notifications_consumer
 from fair.core.notifications.models import Notification
 from fair.core.notifications.queries import notification_page
-from fair.core.services import collect_notifiers
+from fair.core.services import collect_notice_kinds, collect_notifiers
 from fair.hall.actions import visits
 from fair.hall.inputs import ChatPost, ChatRemoval
 from fair.qa import actions as qa_actions
@@ -30,7 +30,9 @@ from tests.support.databases import configured_features
 from tests.support.jobs import services_on
 from tests.support.qa import approve, ask, cast, members, reject
 
-NOTIFIERS = collect_notifiers(load_features(configured_features()))
+FEATURES = load_features(configured_features())
+NOTIFIERS = collect_notifiers(FEATURES)
+KINDS = collect_notice_kinds(FEATURES)
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ async def services(database_url: str) -> AsyncIterator[Services]:
 
 
 async def run_consumer(services: Services, notifiers: Sequence[Notifier] = NOTIFIERS) -> int:
-    consumer = notifications_consumer(notifiers)
+    consumer = notifications_consumer(notifiers, KINDS)
     assert consumer is not None
     handled = 0
     while True:
@@ -136,7 +138,7 @@ async def test_a_consumer_that_fails_midway_resumes_with_no_notice_lost_or_doubl
         return await replies.notices(session, delivery)
 
     notifiers = [Notifier(replies.event_type, replies.place, flaky)]
-    consumer = notifications_consumer(notifiers)
+    consumer = notifications_consumer(notifiers, KINDS)
     assert consumer is not None
     await consume(services, consumer, batch=50, max_failures=3)
     assert len(await stored_seqs(services, amina.id)) == 1  # the second reply failed
@@ -190,3 +192,23 @@ async def test_a_removed_chat_message_tells_its_author_why(services: Services) -
         "A moderator removed your chat message. Reason: A phone number"
     ]
     assert page.items[0].link.endswith(f"#message-{message.id}")
+
+
+async def test_a_notice_of_an_undeclared_kind_is_refused_not_stored(services: Services) -> None:
+    """A notifier that makes a kind no feature declared fails its delivery: nothing stored."""
+    db = services.db
+    moderator, amina, bo = await members(db, "Moderator", "Amina", "Bo")
+    discussion_id = await talks.discussion(db, [moderator])
+    round_id = await talks.round_in(db, discussion_id)
+    thread = await talks.post(db, amina, round_id, "Trust first.")
+    await talks.post(db, bo, round_id, "And time.", reply_to=thread)
+
+    async def stray(_session: AsyncSession, delivery: Delivery) -> Sequence[Notice]:
+        return [Notice(user_id=amina.id, kind="discussions.made_up", message="Hi", link="/")]
+
+    consumer = notifications_consumer(
+        [Notifier("discussions.contribution.posted", "discussion", stray)], KINDS
+    )
+    assert consumer is not None
+    await consume(services, consumer, batch=50, max_failures=3)
+    assert await stored_seqs(services, amina.id) == []

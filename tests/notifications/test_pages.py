@@ -16,6 +16,8 @@ from fair.core.consumers import caught_up
 from fair.core.db import Database
 from fair.core.notifications.consumer import notifications_consumer
 from fair.core.notifications.queries import notification_page
+from fair.qa import actions as qa_actions
+from fair.qa.inputs import AnswerInput
 from fair.qa.rules import PanelState
 from tests.conftest import make_settings
 from tests.support import discussions as talks
@@ -120,13 +122,13 @@ async def test_the_demo_participant_has_notifications_of_several_kinds(
     async def kinds() -> set[str]:
         return {item.kind for item in (await notification_page(db, user_id, 1)).items}
 
-    consumer = notifications_consumer(server.services.notifiers)
+    consumer = notifications_consumer(server.services.notifiers, server.services.notice_kinds)
     assert consumer is not None
     await until(lambda: caught_up(db, consumer), within=30)
     assert {
-        "discussions.post_hidden",
+        "discussions.post_moderated",
         "qa.question_answered",
-        "qa.question_approved",
+        "qa.question_decided",
         "discussions.reply",
         "discussions.post_cited",
         "discussions.question_carried",
@@ -178,3 +180,55 @@ async def test_following_a_discussion_and_a_panel_works_with_plain_forms(
         assert "You follow this panel" in (await http.get(panel_page)).text
     async with browser(server) as http:
         assert "Follow this discussion" not in (await http.get(page)).text
+
+
+async def test_settings_turn_a_kind_off_in_the_app_and_bad_choices_change_nothing(
+    server: RunningServer,
+) -> None:
+    """Amina turns "my question was approved..." off: the next approval stays out of her bell
+    and list; a kind that does not exist, or e-mail at once for a kind that is not urgent, is
+    refused and her settings stay as they were."""
+    db = server.services.db
+    made = await cast(db, "Amina")
+    (amina,) = made.participants
+    kinds = server.services.notice_kinds
+    shown = [kind for kind in kinds if kind != "qa.question_decided"]
+    async with browser(server, amina.cookies) as http:
+        html, token = await page_and_token(http, "/notifications/settings")
+        assert html.count('name="in_app"') == len(kinds)
+        assert html.count('name="email_now"') == sum(k.urgent for k in kinds.values())
+        saved = await http.post(
+            "/notifications/settings",
+            data={
+                "csrf": token,
+                "digest": "weekly",
+                "digest_hour": "18",
+                "in_app": shown,
+                "email_now": ["qa.question_answered"],
+            },
+        )
+        assert saved.status_code == 303
+        html = (await http.get(saved.headers["location"])).text
+        assert "Your settings are saved." in html
+        assert '<option value="18" selected>' in html and '"weekly" selected' in html
+        for wrong in (
+            {"in_app": ["qa.nothing_like_it"]},
+            {"email_now": ["discussions.stance"]},
+            {"digest": "hourly"},
+            {"digest_hour": "24"},
+        ):
+            refused = await http.post(
+                "/notifications/settings",
+                data={"csrf": token, "digest": "daily", "digest_hour": "7", **wrong},
+            )
+            assert refused.status_code == 422, wrong
+        html = (await http.get("/notifications/settings")).text
+        assert '<option value="18" selected>' in html
+    question = await ask(db, amina, made.panel_id, "How do fees fall?")
+    await approve(db, made.moderator, question)
+    await qa_actions.answer(
+        db, made.moderator.viewer, AnswerInput(question_id=question, text="With competition.")
+    )
+    await until(lambda: unread_is(db, amina.id, 1))
+    page = await notification_page(db, amina.id, 1)
+    assert [item.kind for item in page.items] == ["qa.question_answered"]

@@ -3,37 +3,43 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from fair.core.access import acting_person
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Who
-from fair.core.contract import Delivery, Notice
+from fair.core.contract import Delivery, Notice, NoticeKind
 from fair.core.db import Database, Tx
+from fair.core.errors import Invalid
+from fair.core.i18n import gettext as _
+from fair.core.notifications import queries
 from fair.core.notifications.events import NotificationsChanged
-from fair.core.notifications.inputs import MarkReadInput
+from fair.core.notifications.inputs import ChoicesInput, MarkReadInput
 from fair.core.notifications.models import Notification
 from fair.core.notifications.rules import deliverable
+from fair.core.notifications.settings import (
+    Choices,
+    NotificationSettings,
+    choices_for,
+    choices_of,
+)
 from fair.core.tables import utcnow
 
 
 async def unread_count(tx: Tx, user_id: int) -> int:
-    count = await tx.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    )
-    return int(count or 0)
+    return await queries.unread(tx.session, user_id)
 
 
 async def notify(tx: Tx, delivery: Delivery, notices: Sequence[Notice]) -> int:
     """Store the notices made from one committed event, in the consumer's transaction, and
-    tell each person their new unread count; how many were stored. A person who no longer
-    exists is skipped; a notice already stored for this event (it cannot be, as the
-    consumer's position moves in this transaction, but a unique key makes sure) is too."""
+    tell each person their new unread count; how many reached a bell. A notice of a kind its
+    reader turned off in the app is stored all the same (for their e-mail), out of sight. A
+    person who no longer exists is skipped; so is a notice already stored for this event (it
+    cannot be, as the consumer's position moves in this transaction: a unique key makes
+    sure)."""
     kept = deliverable(notices)
     if not kept:
         return 0
@@ -44,8 +50,10 @@ async def notify(tx: Tx, delivery: Delivery, notices: Sequence[Notice]) -> int:
     for notice in kept:
         if notice.user_id not in people:
             continue
+        choices = await choices_for(tx.session, notice.user_id)
         row = Notification(
             user_id=notice.user_id,
+            in_app=choices.in_app(notice.kind),
             kind=notice.kind[:60],
             message=notice.message,
             params=json.dumps(dict(notice.params), ensure_ascii=False),
@@ -60,7 +68,8 @@ async def notify(tx: Tx, delivery: Delivery, notices: Sequence[Notice]) -> int:
                 await tx.session.flush()
         except IntegrityError:
             continue
-        stored[notice.user_id] = stored.get(notice.user_id, 0) + 1
+        if row.in_app:
+            stored[notice.user_id] = stored.get(notice.user_id, 0) + 1
     for user_id, new in stored.items():
         tx.record(
             NotificationsChanged(user_id=user_id, unread=await unread_count(tx, user_id), new=new)
@@ -74,7 +83,9 @@ async def mark_read(db: Database, who: Who, form: MarkReadInput) -> int:
     person = acting_person(who)
     async with db.transaction(actor_id=person.user_id) as tx:
         query = update(Notification).where(
-            Notification.user_id == person.user_id, Notification.read_at.is_(None)
+            Notification.user_id == person.user_id,
+            Notification.read_at.is_(None),
+            Notification.in_app.is_(True),
         )
         if not form.all:
             query = query.where(Notification.id.in_(form.ids))
@@ -84,3 +95,31 @@ async def mark_read(db: Database, who: Who, form: MarkReadInput) -> int:
         if changed:
             tx.record(NotificationsChanged(user_id=person.user_id, unread=unread))
     return unread
+
+
+async def save_choices(
+    db: Database, who: Who, form: ChoicesInput, kinds: Mapping[str, NoticeKind]
+) -> Choices:
+    """One saves their notification settings; kinds that do not exist, or e-mail at once for
+    a kind that is not urgent, are refused and nothing changes."""
+    person = acting_person(who)
+    unknown = sorted({*form.in_app, *form.email_now} - set(kinds))
+    not_urgent = sorted(kind for kind in form.email_now if kind in kinds and not kinds[kind].urgent)
+    if unknown or not_urgent:
+        raise Invalid(
+            "input.invalid",
+            _("Some fields are missing or not valid."),
+            fields={"email_now" if not_urgent and not unknown else "in_app": _("No such choice.")},
+        )
+    async with db.transaction(actor_id=person.user_id) as tx:
+        row = await tx.session.get(NotificationSettings, person.user_id)
+        if row is None:
+            row = NotificationSettings(user_id=person.user_id)
+            tx.session.add(row)
+        row.digest = form.digest.value
+        row.digest_hour = form.digest_hour
+        row.off_in_app = json.dumps(sorted(set(kinds) - set(form.in_app)))
+        row.email_now = json.dumps(sorted(set(form.email_now)))
+        row.updated_at = utcnow()
+        await tx.session.flush()
+        return choices_of(row)

@@ -13,6 +13,8 @@ feature = Feature(
     routes=[
         Route("/notifications", pages.notifications_page, methods=["GET"]),
         Route("/notifications/read", pages.mark_read, methods=["POST"]),
+        Route("/notifications/settings", pages.settings_page, methods=["GET"]),
+        Route("/notifications/settings", pages.save_settings, methods=["POST"]),
     ],
     commands=live.COMMANDS,
 )

@@ -6,12 +6,23 @@ from typing import Annotated
 
 from pydantic import Field
 
-from fair.core.fields import Id
+from fair.core.fields import Id, Line
 from fair.core.inputs import Input
 from fair.core.notifications.rules import MAX_MARKED
+from fair.core.notifications.settings import Digest
 
 
 class MarkReadInput(Input):
     ids: Annotated[list[Id], Field(default_factory=list, max_length=MAX_MARKED)]
     """The notifications read; empty with `all` to mark every one read."""
     all: bool = False
+
+
+class ChoicesInput(Input):
+    digest: Digest
+    digest_hour: Annotated[int, Field(strict=False, ge=0, le=23)]
+    """The local hour the digest comes at."""
+    in_app: Annotated[list[Line], Field(default_factory=list, max_length=100)]
+    """The kinds of notice shown in the app (the others are not)."""
+    email_now: Annotated[list[Line], Field(default_factory=list, max_length=100)]
+    """The urgent kinds also sent by e-mail at once."""

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fair.core.tables import Base, UTCDateTime
@@ -32,3 +42,5 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     """When the event happened (not when the consumer read it)."""
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    in_app: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """False when its reader turned this kind off in the app (kept for their e-mail)."""

@@ -1,4 +1,5 @@
-"""The notifications page (`/notifications`) and its plain form (`/notifications/read`)."""
+"""The notifications page (`/notifications`), its plain form (`/notifications/read`) and
+one's notification settings (`/notifications/settings`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
 from fair.core.notifications import queries
 from fair.core.notifications.live import COMMANDS
+from fair.core.notifications.settings import choices_for, digest_labels
 from fair.core.pages import form_data, form_key, render, services_of, viewer_of
 from fair.core.zones import page_zone
 
-MARK_READ = COMMANDS[0]
+MARK_READ, SAVE = COMMANDS
 
 
 async def notifications_page(request: Request) -> Response:
@@ -50,3 +52,33 @@ async def mark_read(request: Request) -> Response:
     if go.startswith("/") and go[1:2] not in {"/", "\\"}:
         return RedirectResponse(go, status_code=303)
     return RedirectResponse(f"/notifications?page={page}", status_code=303)
+
+
+async def settings_page(request: Request) -> Response:
+    """One's notification settings: every kind of notice the fair's features make, in the
+    app or not, urgent ones by e-mail at once, and the digest."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    if viewer.user_id is None:
+        return RedirectResponse("/login?next=/notifications/settings", status_code=303)
+    async with services.db.reading() as session:
+        choices = await choices_for(session, viewer.user_id)
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "kinds": list(services.notice_kinds.values()),
+            "choices": choices,
+            "digests": digest_labels(),
+            "saved": request.query_params.get("saved") == "1",
+        },
+    )
+
+
+async def save_settings(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    data: dict[str, Any] = await form_data(request, lists=("in_app", "email_now"))
+    await run_command(
+        services_of(request), viewer, SAVE, parse(SAVE.input, data), key=form_key(request)
+    )
+    return RedirectResponse("/notifications/settings?saved=1", status_code=303)

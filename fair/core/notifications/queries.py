@@ -59,11 +59,16 @@ def text_of(message: str, params_json: str) -> str:
     return message
 
 
-async def _unread(session: AsyncSession, user_id: int) -> int:
+async def unread(session: AsyncSession, user_id: int) -> int:
+    """How many of one's notifications the bell counts: unread, of kinds shown in the app."""
     count = await session.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+            Notification.in_app.is_(True),
+        )
     )
     return int(count or 0)
 
@@ -71,7 +76,7 @@ async def _unread(session: AsyncSession, user_id: int) -> int:
 async def bell(db: Database, user_id: int) -> Bell:
     async with db.reading() as session:
         since = (await heads(session, [user_channel(user_id)])).get(user_channel(user_id), 0)
-        return Bell(unread=await _unread(session, user_id), since=since)
+        return Bell(unread=await unread(session, user_id), since=since)
 
 
 async def notification_page(db: Database, user_id: int, page: int) -> NotificationPage:
@@ -80,13 +85,13 @@ async def notification_page(db: Database, user_id: int, page: int) -> Notificati
         rows = list(
             await session.scalars(
                 select(Notification)
-                .where(Notification.user_id == user_id)
+                .where(Notification.user_id == user_id, Notification.in_app.is_(True))
                 .order_by(Notification.id.desc())
                 .offset((page - 1) * PER_PAGE)
                 .limit(PER_PAGE + 1)
             )
         )
-        unread = await _unread(session, user_id)
+        unread_now = await unread(session, user_id)
     items = [
         NotificationItem(
             id=row.id,
@@ -98,4 +103,6 @@ async def notification_page(db: Database, user_id: int, page: int) -> Notificati
         )
         for row in rows[:PER_PAGE]
     ]
-    return NotificationPage(items=items, page=page, has_more=len(rows) > PER_PAGE, unread=unread)
+    return NotificationPage(
+        items=items, page=page, has_more=len(rows) > PER_PAGE, unread=unread_now
+    )

@@ -17,4 +17,5 @@ feature = Feature(
     ],
     commands=live.COMMANDS,
     notifiers=notifications.NOTIFIERS,
+    notice_kinds=notifications.KINDS,
 )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.accounts.channels import channel_user
-from fair.core.contract import Delivery, Notice, Notifier
+from fair.core.contract import Delivery, Notice, NoticeKind, Notifier
 from fair.core.i18n import N_
 from fair.core.reports.rules import ItemState
 
@@ -38,3 +38,5 @@ async def _report_handled(session: AsyncSession, delivery: Delivery) -> Sequence
 
 
 NOTIFIERS = [Notifier("reports.your_report.handled", "user", _report_handled)]
+
+KINDS = [NoticeKind("reports.report_handled", N_("The moderators handled my report"))]
