@@ -162,7 +162,27 @@ async def _round_changed(session: AsyncSession, delivery: Delivery) -> Sequence[
     ]
 
 
+async def _synthesised(session: AsyncSession, delivery: Delivery) -> Sequence[Notice]:
+    """A round's synthesis was published: everyone following its discussion hears of it."""
+    round_ = delivery.data["round"]
+    discussion = await session.get(Discussion, round_["discussion_id"])
+    if discussion is None:
+        return []
+    return [
+        Notice(
+            user_id=user_id,
+            kind="discussions.synthesis_published",
+            message=N_("The synthesis of round %(round)s of “%(discussion)s” is out."),
+            params={"round": str(round_["position"]), "discussion": discussion.title},
+            link=f"/discussions/{discussion.slug}#round-{round_['position']}",
+            actor_id=delivery.actor_id,
+        )
+        for user_id in await follows.followers(session, PLACE, discussion.id)
+    ]
+
+
 NOTIFIERS += [
+    Notifier("discussions.synthesis.published", "discussion", _synthesised),
     Notifier("discussions.round.opened", "discussion", _round_changed),
     Notifier("discussions.round.closed", "discussion", _round_changed),
 ]
@@ -174,4 +194,7 @@ KINDS = [
     NoticeKind("discussions.post_cited", N_("A synthesis cites my post")),
     NoticeKind("discussions.question_carried", N_("My question was carried into a discussion")),
     NoticeKind("discussions.round_changed", N_("A round opens or closes in a discussion I follow")),
+    NoticeKind(
+        "discussions.synthesis_published", N_("A synthesis is out in a discussion I follow")
+    ),
 ]

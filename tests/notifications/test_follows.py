@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from discussions.actions import setup
+from discussions.actions import setup, synthesis
 from discussions.actions.following import set_following
-from discussions.inputs import FollowingInput, RoundRef
+from discussions.inputs import FollowingInput, RoundRef, SynthesisDraft
 from discussions.rules import RoundState
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM, anonymous
@@ -24,6 +24,7 @@ from fair.hall.channels import PLACE
 from fair.qa import following as panels
 from fair.qa.inputs import PanelCreation, PanelFollowing
 from fair.qa.setup import create_panel
+from tests.discussions.test_synthesis import closed_round
 from tests.notifications.test_consumer import run_consumer, told
 from tests.support import discussions as talks
 from tests.support import hall
@@ -117,3 +118,22 @@ async def test_a_booth_bookmark_counts_as_following_it(services: Services) -> No
     await visits.keep_booth(db, amina.viewer, stand.id, False)
     async with db.reading() as session:
         assert await followers(session, PLACE, stand.id) == []
+
+
+async def test_followers_hear_that_a_synthesis_is_out(services: Services) -> None:
+    """Bo follows the discussion and hears the synthesis is out; Amina, cited but not a
+    follower, hears that it cites her post, not that it is out."""
+    db = services.db
+    moderator, amina, _bako, talk, round_id, (first, _reply, _third) = await closed_round(db)
+    (bo,) = await members(db, "Bo")
+    await run_consumer(services)  # the round's opening and closing, before Bo follows
+    await set_following(db, bo.viewer, FollowingInput(discussion_id=talk))
+    draft = SynthesisDraft(round_id=round_id, body="Trust comes first.", cited_ids=[first])
+    await synthesis.save_synthesis(db, moderator.viewer, draft)
+    await synthesis.publish_synthesis(db, moderator.viewer, RoundRef(round_id=round_id))
+    await run_consumer(services)
+    (out,) = await told(services, bo.id)
+    assert out.startswith("The synthesis of round 1 of “") and out.endswith("” is out.")
+    amina_told = await told(services, amina.id)
+    assert "cites your post" in amina_told[0]
+    assert not any(text.endswith("is out.") for text in amina_told)
