@@ -36,6 +36,7 @@ CORE_TABLES = (
     "fair.core.reports.models",
     "fair.core.notifications.models",
     "fair.core.notifications.follows",
+    "fair.core.mail.models",
 )
 """Core modules that define tables outside any feature."""
 
