@@ -23,8 +23,8 @@ STATE_LABELS = {
 async def outbox_page(request: Request) -> Response:
     """Organisers see how many messages are in each state and the latest ones, paged."""
     viewer = await viewer_of(request)
-    given = {k: v for k, v in request.query_params.items() if v.strip()}
-    filters = parse(OutboxFilter, ids_from_form(given))
+    before = request.query_params.get("before_id", "").strip()
+    filters = parse(OutboxFilter, ids_from_form({"before_id": before} if before else {}))
     box = await queries.outbox(services_of(request).db, viewer, filters.before_id)
     return render(
         request,
