@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from fair.core.db import Database
+from fair.core.db import Database, create_engine
 from fair.core.mail.models import MailMessage, MailState
 from fair.core.mail.outbox import queue_mail
 from fair.core.mail.senders import sender_for
@@ -128,3 +128,25 @@ async def test_a_message_claimed_by_a_crashed_worker_is_sent_later(
     assert report == SendReport(sent=1) and len(smtp.mailbox.messages) == 1
     row = await stored(db, message_id)
     assert (row.state, row.attempts) == (MailState.SENT.value, 2)
+
+
+async def test_two_workers_claim_different_messages_on_postgresql(
+    clean_postgres_url: str,
+) -> None:
+    """While one worker holds a message's row, another's claim skips it instead of waiting."""
+    first_db = Database(create_engine(clean_postgres_url))
+    second_db = Database(create_engine(clean_postgres_url))
+    try:
+        held_id = await queue_one(first_db, "a@example.org")
+        free_id = await queue_one(first_db, "b@example.org")
+        settings = mail_settings()
+        async with first_db.transaction() as tx:
+            await tx.session.scalar(
+                select(MailMessage).where(MailMessage.id == held_id).with_for_update()
+            )
+            claimed = await claim(second_db, settings, utcnow())
+        assert [outgoing.id for outgoing in claimed] == [free_id]
+        assert (await stored(first_db, held_id)).state == MailState.QUEUED.value
+    finally:
+        await first_db.dispose()
+        await second_db.dispose()
