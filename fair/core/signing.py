@@ -73,3 +73,13 @@ def unsign(
     if age < -60:
         raise BadToken("the token was made in the future")
     return text
+
+
+def unverified_value(token: str) -> str:
+    """The value a token claims to carry, NOT checked: only to find what to `bind` before
+    calling `unsign` (the account whose password hash the token is bound to)."""
+    value = token.partition(".")[0]
+    try:
+        return _decode(value).decode()
+    except ValueError:
+        raise BadToken("the token is malformed") from None

@@ -145,13 +145,13 @@ async def ban(db: Database, viewer: Viewer, user_id: int) -> User:
             return user
         tx.audit(actor, ACCOUNT_BANNED, user.id, before={"banned": False}, after={"banned": True})
         user.banned = True
-        await _end_logins(tx, user.id)
+        await end_logins(tx, user.id)
         view = person_view(user)
         tx.record(events.AccountBanned(person=view))
     return user
 
 
-async def _end_logins(tx: Tx, user_id: int) -> None:
+async def end_logins(tx: Tx, user_id: int) -> None:
     await tx.session.execute(
         update(Login)
         .where(Login.user_id == user_id, Login.ended_at.is_(None))
