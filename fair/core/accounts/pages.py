@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fair.core.accounts import actions, queries, resets
+from fair.core.accounts import actions, confirmations, queries, resets
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.inputs import (
     Credentials,
@@ -16,6 +16,7 @@ from fair.core.accounts.inputs import (
     ResetRequest,
     RoleChange,
 )
+from fair.core.accounts.links import AccountMail
 from fair.core.accounts.roles import Role
 from fair.core.accounts.throttle import LoginThrottle
 from fair.core.errors import FairError, Invalid
@@ -66,7 +67,9 @@ async def register(request: Request) -> Response:
     try:
         await services.limits.check("account.register", _client(request), 10, 3600)
         registration = parse(Registration, data)
-        await actions.register(services.db, registration)
+        await actions.register(
+            services.db, registration, confirm=AccountMail.of(services, current_language())
+        )
         token, _user = await actions.log_in(
             services.db,
             Credentials(email=registration.email, password=registration.password),
@@ -148,12 +151,7 @@ async def forgot(request: Request) -> Response:
         return render(
             request, "accounts/forgot.html", {"form": data, "error": refusal}, status=refusal.status
         )
-    mail = resets.ResetMail(
-        services.settings.secret_key,
-        services.settings.base_url,
-        services.templates.env,
-        current_language(),
-    )
+    mail = AccountMail.of(services, current_language())
     await resets.request_password_reset(services.db, mail, form.email)
     return render(request, "accounts/forgot_sent.html", {})
 
@@ -190,6 +188,34 @@ async def reset(request: Request) -> Response:
             status=refusal.status,
         )
     return RedirectResponse("/login?reset=1", status_code=303)
+
+
+async def confirm_page(request: Request) -> Response:
+    """A confirmation link confirms the address; without a token, the way to a new link."""
+    services = services_of(request)
+    await viewer_of(request)
+    token = request.query_params.get("token")
+    if not token:
+        return render(request, "accounts/confirm.html", {"sent": "sent" in request.query_params})
+    try:
+        await confirmations.confirm_email(services.db, services.settings.secret_key, token)
+    except FairError as refusal:
+        return render(request, "accounts/confirm.html", {"error": refusal}, status=refusal.status)
+    return render(request, "accounts/confirm.html", {"confirmed": True})
+
+
+async def resend_confirmation(request: Request) -> Response:
+    """Send the confirmation link again, a few times an hour at most."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    await form_data(request)
+    try:
+        await services.limits.check("account.confirm_resend", str(viewer.user_id), 3, 3600)
+        mail = AccountMail.of(services, current_language())
+        await confirmations.resend_confirmation(services.db, mail, viewer)
+    except FairError as refusal:
+        return render(request, "accounts/confirm.html", {"error": refusal}, status=refusal.status)
+    return RedirectResponse("/email/confirm?sent=1", status_code=303)
 
 
 async def logout(request: Request) -> Response:

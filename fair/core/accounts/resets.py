@@ -3,13 +3,10 @@ valid for an hour. Asking answers the same whether or not the address has an acc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import quote
-
-from jinja2 import Environment
 from sqlalchemy import func, select
 
 from fair.core.accounts.actions import end_logins
+from fair.core.accounts.links import AccountMail
 from fair.core.accounts.models import User
 from fair.core.accounts.passwords import hash_password
 from fair.core.db import Database
@@ -24,17 +21,7 @@ MAX_AGE_SECONDS = 3600
 RESET_PATH = "/password/reset"
 
 
-@dataclass(frozen=True)
-class ResetMail:
-    """What a reset mail needs: how to sign, where the site is, how to write."""
-
-    secret: str
-    base_url: str
-    env: Environment
-    default_language: str = "en"
-
-
-async def request_password_reset(db: Database, mail: ResetMail, email: str) -> None:
+async def request_password_reset(db: Database, mail: AccountMail, email: str) -> None:
     """Queue a reset link to `email` if it is an account's (not a suspended one); otherwise do
     nothing. The caller answers the same either way."""
     async with db.transaction() as tx:
@@ -44,7 +31,7 @@ async def request_password_reset(db: Database, mail: ResetMail, email: str) -> N
         if user is None or user.banned:
             return
         token = sign(mail.secret, PURPOSE, str(user.id), bind=user.password_hash)
-        link = f"{mail.base_url.rstrip('/')}{RESET_PATH}?token={quote(token)}"
+        link = mail.link(RESET_PATH, token)
         written = write_mail(
             mail.env,
             "password_reset",
