@@ -3,8 +3,11 @@ delays mail until it recovers; failed after the last attempt; a crashed claim is
 
 from __future__ import annotations
 
+import ssl
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import trustme
 from sqlalchemy import select
 
 from fair.core.db import Database, create_engine
@@ -15,7 +18,7 @@ from fair.core.mail.sending import SendReport, backoff, claim, send_due
 from fair.core.mail.settings import MailSettings
 from fair.core.tables import utcnow
 from tests.mail.conftest import mail_settings
-from tests.support.smtp import LocalSmtp
+from tests.support.smtp import Account, LocalSmtp
 
 
 async def queue_one(db: Database, to: str = "ama@example.org") -> int:
@@ -150,3 +153,27 @@ async def test_two_workers_claim_different_messages_on_postgresql(
     finally:
         await first_db.dispose()
         await second_db.dispose()
+
+
+async def test_mail_goes_over_starttls_with_a_login(db: Database, tmp_path: Path) -> None:
+    """Against a server that requires STARTTLS and AUTH, the sender upgrades (trusting the
+    private CA of `cafile`), logs in and delivers; a wrong password is an error kept."""
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    cafile = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(cafile))
+    server = LocalSmtp(tls=context, account=Account("fair", "s3cret/pass"))
+    server.start()
+    try:
+        base = f"127.0.0.1:{server.port}?cafile={cafile}"
+        wrong = mail_settings(url=f"smtp://fair:nope@{base}")
+        refused_id = await queue_one(db)
+        assert await send_due(db, wrong, sender_for(wrong.url, timeout=5)) == SendReport(retrying=1)
+        assert "Authentication" in (await stored(db, refused_id)).last_error
+        good = mail_settings(url=f"smtp://fair:s3cret%2Fpass@{base}")
+        row = await stored(db, refused_id)
+        report = await send_due(db, good, sender_for(good.url, timeout=5), now=later(row))
+        assert report == SendReport(sent=1) and len(server.mailbox.messages) == 1
+    finally:
+        server.stop()
