@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from fair.core.contract import JobWindow, Services
-from fair.core.db import Database
+from fair.core.db import Database, Tx
 from fair.core.mail.models import MailMessage, MailState
 from fair.core.mail.senders import Outgoing, Sender, compose, sender_for
 from fair.core.mail.settings import MailSettings
@@ -44,25 +44,25 @@ def backoff(settings: MailSettings, attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.max_retry_seconds))
 
 
-async def recover_stuck(db: Database, settings: MailSettings, now: datetime) -> None:
+async def _recover_stuck(tx: Tx, settings: MailSettings, now: datetime) -> None:
     """Messages whose claim ran out (their worker died mid-send) are due again, or failed if
     that was their last attempt."""
     stuck = (MailMessage.state == MailState.SENDING.value, MailMessage.next_attempt_at <= now)
-    async with db.transaction() as tx:
-        await tx.session.execute(
-            update(MailMessage)
-            .where(*stuck, MailMessage.attempts >= settings.max_attempts)
-            .values(state=MailState.FAILED.value, last_error=INTERRUPTED)
-        )
-        await tx.session.execute(
-            update(MailMessage)
-            .where(*stuck)
-            .values(state=MailState.QUEUED.value, next_attempt_at=now, last_error=INTERRUPTED)
-        )
+    await tx.session.execute(
+        update(MailMessage)
+        .where(*stuck, MailMessage.attempts >= settings.max_attempts)
+        .values(state=MailState.FAILED.value, last_error=INTERRUPTED)
+    )
+    await tx.session.execute(
+        update(MailMessage)
+        .where(*stuck)
+        .values(state=MailState.QUEUED.value, next_attempt_at=now, last_error=INTERRUPTED)
+    )
 
 
 async def claim(db: Database, settings: MailSettings, now: datetime) -> list[Outgoing]:
-    """Up to `batch` due messages, marked `sending` (one attempt more) and committed."""
+    """Up to `batch` due messages, marked `sending` (one attempt more) and committed, after
+    stuck ones are queued again: one short write transaction per run."""
     query = (
         select(MailMessage)
         .where(
@@ -77,6 +77,7 @@ async def claim(db: Database, settings: MailSettings, now: datetime) -> list[Out
         query = query.with_for_update(skip_locked=True)
     claim_ends = now + timedelta(seconds=settings.timeout_seconds * 3)
     async with db.transaction() as tx:
+        await _recover_stuck(tx, settings, now)
         rows = (await tx.session.scalars(query)).all()
         for row in rows:
             row.state = MailState.SENDING.value
@@ -119,7 +120,6 @@ async def send_due(
 ) -> SendReport:
     """One run: recover stuck messages, claim a batch of due ones and send each."""
     now = now or utcnow()
-    await recover_stuck(db, settings, now)
     claimed = await claim(db, settings, now)
     return await deliver(db, settings, sender, claimed)
 
