@@ -26,13 +26,13 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
 
 
 async def failed_message(db: Database) -> int:
-    """A message that has used up its attempts, as the sending job leaves it."""
+    """A message that has used up its attempts, as the sending job leaves it (made failed in
+    the transaction that queues it, so the server's sending job never sees it queued)."""
     async with db.transaction() as tx:
         message_id = await queue_mail(
             tx, to="ama@example.org", subject="Your link", text="...", kind="test.link"
         )
         await queue_mail(tx, to="bola@example.org", subject="Other", text="...", kind="test.x")
-    async with db.transaction() as tx:
         row = await tx.session.get(MailMessage, message_id)
         assert row is not None
         row.state, row.attempts = MailState.FAILED.value, 8
