@@ -188,13 +188,23 @@ NOTIFIERS += [
 ]
 
 KINDS = [
-    NoticeKind("discussions.reply", N_("A reply to my post")),
-    NoticeKind("discussions.stance", N_("A stance on my post")),
+    NoticeKind("discussions.reply", N_("A reply to my post"), section="replies"),
+    NoticeKind("discussions.stance", N_("A stance on my post"), section="replies"),
     NoticeKind("discussions.post_moderated", N_("My post was hidden or restored")),
-    NoticeKind("discussions.post_cited", N_("A synthesis cites my post")),
-    NoticeKind("discussions.question_carried", N_("My question was carried into a discussion")),
-    NoticeKind("discussions.round_changed", N_("A round opens or closes in a discussion I follow")),
+    NoticeKind("discussions.post_cited", N_("A synthesis cites my post"), section="syntheses"),
     NoticeKind(
-        "discussions.synthesis_published", N_("A synthesis is out in a discussion I follow")
+        "discussions.question_carried",
+        N_("My question was carried into a discussion"),
+        section="questions",
+    ),
+    NoticeKind(
+        "discussions.round_changed",
+        N_("A round opens or closes in a discussion I follow"),
+        section="rounds",
+    ),
+    NoticeKind(
+        "discussions.synthesis_published",
+        N_("A synthesis is out in a discussion I follow"),
+        section="syntheses",
     ),
 ]

@@ -50,6 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     demo_commands.add_parser("load", help="load the demo fair (idempotent)")
 
+    digest = commands.add_parser("digest", help="the e-mail digest")
+    digest_commands = digest.add_subparsers(dest="digest_command", required=True)
+    send = digest_commands.add_parser(
+        "send", help="queue today's digest (the period up to now) for everyone, or one person"
+    )
+    send.add_argument("--for", dest="email", help="only this person (an e-mail address)")
+    send.add_argument(
+        "--dry-run", action="store_true", help="print the digest instead of queueing it"
+    )
+
     docs = commands.add_parser("docs", help="documentation generated from the code")
     docs_commands = docs.add_subparsers(dest="docs_command", required=True)
     docs_commands.add_parser("protocol", help="write docs/protocol.md (commands, channels, events)")
@@ -73,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_create_user(settings, args))
     if args.command == "docs":
         return _write_protocol(settings)
+    if args.command == "digest":
+        return asyncio.run(_send_digest(settings, args.email, dry_run=args.dry_run))
     if args.command == "demo":
         _upgrade(settings)
         for line in asyncio.run(load_demo(settings)):
@@ -143,6 +155,30 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_level="info",
         **server_options(settings),
     )
+    return 0
+
+
+async def _send_digest(settings: Settings, email: str | None, *, dry_run: bool) -> int:
+    """`fair digest send`: the digest of the period up to now, printed or queued."""
+    from fair.core.consumers import caught_up
+    from fair.core.features import load_features
+    from fair.core.notifications.consumer import NAME, notifications_consumer
+    from fair.core.notifications.digest import Writing, digest_now
+    from fair.core.services import open_services
+
+    features = load_features(settings.features)
+    # Only the notifications consumer runs here: it catches up first (after `fair demo load`,
+    # say), so the digest reads every notice up to now.
+    others = [job.name for f in features for job in f.jobs]
+    others += [c.name for f in features for c in f.consumers if c.name != NAME]
+    async with open_services(settings.replace(jobs_off=tuple(others)), features) as services:
+        consumer = notifications_consumer(services.notifiers, services.notice_kinds)
+        for _ in range(600):  # at most two minutes
+            if consumer is None or await caught_up(services.db, consumer):
+                break
+            await asyncio.sleep(0.2)
+        for line in await digest_now(services.db, Writing.of(services), email, dry_run=dry_run):
+            print(line)
     return 0
 
 

@@ -16,6 +16,7 @@ from argon2 import profiles
 from discussions.settings import DiscussionsSettings
 from fair.core.accounts import passwords
 from fair.core.db import Database, create_engine
+from fair.core.mail.settings import MailSettings
 from fair.core.settings import Settings, load_settings
 from fair.hall.settings import HallSettings
 from tests.support import databases
@@ -84,7 +85,7 @@ _UPLOADS = Path(tempfile.mkdtemp(prefix="fair-test-uploads-"))
 atexit.register(shutil.rmtree, _UPLOADS, True)
 
 
-NOTIFICATIONS_OFF = ("notifications",)
+NOTIFICATIONS_OFF = ("notifications", "notifications.digest")
 
 
 def make_settings(database_url: str, **changes: object) -> Settings:
@@ -105,6 +106,8 @@ def make_settings(database_url: str, **changes: object) -> Settings:
         HallSettings, upload_dir=str(Path(tempfile.mkdtemp(dir=_UPLOADS)))
     )
     # Handbook exports a server's job may write go to a folder of their own too.
-    return settings.with_section(
+    settings = settings.with_section(
         DiscussionsSettings, handbook_dir=str(Path(tempfile.mkdtemp(dir=_UPLOADS)))
     )
+    # Mail a server queues is dropped, not written under the project.
+    return settings.with_section(MailSettings, url="null://")

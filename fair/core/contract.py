@@ -299,12 +299,15 @@ class Notice:
 @dataclass(frozen=True, slots=True)
 class NoticeKind:
     """A kind of notice people may choose to get or not (their notification settings):
-    `kind` as the notices carry it, a label marked with `N_` (translated when shown), and
-    whether it may be sent by e-mail at once rather than in the digest."""
+    `kind` as the notices carry it, a label marked with `N_` (translated when shown), whether
+    it may be sent by e-mail at once rather than in the digest, and the digest's section."""
 
     kind: str
     label: str
     urgent: bool = False
+    section: str = "other"
+    """Where the e-mail digest lists it: "syntheses", "rounds", "questions", "replies" or
+    "other" (in that order)."""
 
 
 @dataclass(frozen=True)

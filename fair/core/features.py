@@ -17,9 +17,10 @@ BUILT_IN = (
     "fair.core.home.feature",
     "fair.core.reports.feature",
     "fair.core.notifications.feature",
+    "fair.core.mail.feature",
 )
-"""The kernel's features: who people are, the fair itself (its details, time zone, home), and
-the one review queue of reported content, and notifications."""
+"""The kernel's features: who people are, the fair itself (its details, time zone, home),
+the one review queue of reported content, notifications, and the outbox of mail it sends."""
 
 
 def load_features(names: Sequence[str]) -> list[Feature]:

@@ -7,8 +7,10 @@ source language, so with no catalogue the strings are shown as written.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import gettext as _gettext
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -43,6 +45,17 @@ def pick_language(accept_language: str | None) -> str:
 
 def activate(language: str) -> contextvars.Token[_gettext.NullTranslations]:
     return _active.set(translations_for(language))
+
+
+@contextlib.contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Translate into `language` inside the block (a mail to someone in theirs), then go back
+    to the language that was active."""
+    token = activate(language)
+    try:
+        yield
+    finally:
+        _active.reset(token)
 
 
 def gettext(message: str) -> str:

@@ -37,6 +37,7 @@ CORE_TABLES = (
     "fair.core.notifications.models",
     "fair.core.notifications.follows",
     "fair.core.notifications.settings",
+    "fair.core.mail.models",
 )
 """Core modules that define tables outside any feature."""
 

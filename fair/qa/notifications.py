@@ -85,9 +85,13 @@ async def _starting_soon(session: AsyncSession, delivery: Delivery) -> Sequence[
 NOTIFIERS += [Notifier("qa.panel.starting_soon", "qa", _starting_soon)]
 
 KINDS = [
-    NoticeKind("qa.question_answered", N_("My question was answered"), urgent=True),
     NoticeKind(
-        "qa.question_decided", N_("My question was approved, not taken, merged, hidden or shown")
+        "qa.question_answered", N_("My question was answered"), urgent=True, section="questions"
+    ),
+    NoticeKind(
+        "qa.question_decided",
+        N_("My question was approved, not taken, merged, hidden or shown"),
+        section="questions",
     ),
     NoticeKind("qa.panel_starting", N_("A panel I follow starts in 15 minutes"), urgent=True),
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from discussions.actions import carry_over, handbook, moderation, synthesis
@@ -47,6 +47,9 @@ from fair.core.errors import Conflict, Forbidden
 from fair.core.features import load_features
 from fair.core.home import actions as home
 from fair.core.home.inputs import Countries, FairDetails, ThemeInput, Themes
+from fair.core.mail import actions as mail_actions
+from fair.core.mail.models import MailMessage, MailState
+from fair.core.mail.outbox import queue_mail
 from fair.core.reports import actions as report_actions
 from fair.core.reports.inputs import HandlingInput
 from fair.core.reports.rules import Handling
@@ -599,6 +602,23 @@ async def _close_report(db: Database) -> Staged:
     form = HandlingInput(item_ids=[item.id], action=Handling.HIDE, reason="Spam")
     return Staged(
         moderator, item.id, lambda: report_actions.handle_items(db, reportables(), moderator, form)
+    )
+
+
+@stage("mail.message.retried")
+async def _retry_mail(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    async with db.transaction() as tx:
+        message_id = await queue_mail(tx, to="a@example.org", subject="S", text="T", kind="test")
+    assert message_id is not None
+    async with db.transaction() as tx:
+        await tx.session.execute(
+            update(MailMessage)
+            .where(MailMessage.id == message_id)
+            .values(state=MailState.FAILED.value, attempts=8)
+        )
+    return Staged(
+        organiser, message_id, lambda: mail_actions.retry_message(db, organiser, message_id)
     )
 
 

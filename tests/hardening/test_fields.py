@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic.functional_validators import AfterValidator
 
-from fair.core.accounts.inputs import Credentials, Registration
+from fair.core.accounts.inputs import Credentials, NewPassword, Registration
 from fair.core.errors import Invalid
 from fair.core.features import load_features
 from fair.core.fields import CLEANERS, MAX_ID, id_from_text, page_from_text
@@ -25,6 +25,7 @@ NOT_TEXT = {
     (CommandFrame, "data"),
     (Registration, "password"),
     (Credentials, "password"),
+    (NewPassword, "password"),
     (CommandFrame, "ref"),
     (CommandFrame, "type"),
     (CommandFrame, "key"),

@@ -12,9 +12,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from fair.core.access import Purpose, require
-from fair.core.accounts import events
+from fair.core.accounts import confirmations, events
 from fair.core.accounts.access import access_person
 from fair.core.accounts.inputs import Credentials, Registration, RoleChange
+from fair.core.accounts.links import AccountMail
 from fair.core.accounts.models import Login, User
 from fair.core.accounts.passwords import hash_password, verify_password
 from fair.core.accounts.roles import Capability, Role
@@ -43,8 +44,15 @@ def person_view(user: User) -> events.PersonView:
     )
 
 
-async def register(db: Database, form: Registration, *, role: Role = Role.PARTICIPANT) -> User:
-    """Create an account; the e-mail must be new."""
+async def register(
+    db: Database,
+    form: Registration,
+    *,
+    role: Role = Role.PARTICIPANT,
+    confirm: AccountMail | None = None,
+) -> User:
+    """Create an account; the e-mail must be new. With `confirm`, the mail with the link that
+    confirms the address is queued in the same transaction."""
     password_hash = await hash_password(form.password)
     async with db.transaction() as tx:
         taken = await tx.session.scalar(select(User.id).where(User.email == form.email))
@@ -67,6 +75,8 @@ async def register(db: Database, form: Registration, *, role: Role = Role.PARTIC
         await tx.session.flush()
         tx.actor_id = user.id
         tx.record(events.AccountRegistered(person=person_view(user)))
+        if confirm is not None:
+            await confirmations.queue_confirmation(tx, confirm, user)
     return user
 
 
@@ -145,13 +155,13 @@ async def ban(db: Database, viewer: Viewer, user_id: int) -> User:
             return user
         tx.audit(actor, ACCOUNT_BANNED, user.id, before={"banned": False}, after={"banned": True})
         user.banned = True
-        await _end_logins(tx, user.id)
+        await end_logins(tx, user.id)
         view = person_view(user)
         tx.record(events.AccountBanned(person=view))
     return user
 
 
-async def _end_logins(tx: Tx, user_id: int) -> None:
+async def end_logins(tx: Tx, user_id: int) -> None:
     await tx.session.execute(
         update(Login)
         .where(Login.user_id == user_id, Login.ended_at.is_(None))

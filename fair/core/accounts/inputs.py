@@ -26,3 +26,12 @@ class Credentials(Input):
 
 class RoleChange(Input):
     role: Role
+
+
+class ResetRequest(Input):
+    email: Email
+
+
+class NewPassword(Input):
+    token: Annotated[Line, Field(min_length=1, max_length=1000)]
+    password: Annotated[Secret, Field(min_length=10, max_length=200)]

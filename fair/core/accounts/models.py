@@ -23,6 +23,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT.value)
     banned: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When the person proved the address is theirs (a link sent to it); None: not yet."""
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """The language mail to them is written in; None: the fair's default."""
 
 
 class Login(Base):

@@ -7,13 +7,21 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fair.core.accounts import actions, queries
+from fair.core.accounts import actions, confirmations, queries, resets
 from fair.core.accounts.countries import country_names
-from fair.core.accounts.inputs import Credentials, Registration, RoleChange
+from fair.core.accounts.inputs import (
+    Credentials,
+    NewPassword,
+    Registration,
+    ResetRequest,
+    RoleChange,
+)
+from fair.core.accounts.links import AccountMail
 from fair.core.accounts.roles import Role
 from fair.core.accounts.throttle import LoginThrottle
 from fair.core.errors import FairError, Invalid
 from fair.core.fields import page_from_text
+from fair.core.i18n import current_language
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.pages import form_data, render, services_of, viewer_of
@@ -59,7 +67,9 @@ async def register(request: Request) -> Response:
     try:
         await services.limits.check("account.register", _client(request), 10, 3600)
         registration = parse(Registration, data)
-        await actions.register(services.db, registration)
+        await actions.register(
+            services.db, registration, confirm=AccountMail.of(services, current_language())
+        )
         token, _user = await actions.log_in(
             services.db,
             Credentials(email=registration.email, password=registration.password),
@@ -82,7 +92,11 @@ async def login_page(request: Request) -> Response:
     return render(
         request,
         "accounts/login.html",
-        {"form": {}, "next": _safe_next(request.query_params.get("next"))},
+        {
+            "form": {},
+            "next": _safe_next(request.query_params.get("next")),
+            "reset": "reset" in request.query_params,
+        },
     )
 
 
@@ -116,6 +130,92 @@ async def login(request: Request) -> Response:
             status=refusal.status,
         )
     return _logged_in(request, token, target)
+
+
+async def forgot_page(request: Request) -> Response:
+    await viewer_of(request)
+    return render(request, "accounts/forgot.html", {"form": {}})
+
+
+async def forgot(request: Request) -> Response:
+    """Ask for a reset link: the same answer whether or not the address has an account,
+    limited per address of the asker and per account address, like logins."""
+    services = services_of(request)
+    await viewer_of(request)
+    data = await form_data(request)
+    try:
+        form = parse(ResetRequest, data)
+        await services.limits.check("account.reset", _client(request), 10, 3600)
+        await services.limits.check("account.reset_address", form.email.lower(), 3, 3600)
+    except FairError as refusal:
+        return render(
+            request, "accounts/forgot.html", {"form": data, "error": refusal}, status=refusal.status
+        )
+    mail = AccountMail.of(services, current_language())
+    await resets.request_password_reset(services.db, mail, form.email)
+    return render(request, "accounts/forgot_sent.html", {})
+
+
+async def reset_page(request: Request) -> Response:
+    """The form a reset link opens, or why the link cannot be used."""
+    services = services_of(request)
+    await viewer_of(request)
+    token = request.query_params.get("token", "")
+    try:
+        await resets.check_reset_link(services.db, services.settings.secret_key, token)
+    except FairError as refusal:
+        return render(
+            request, "accounts/reset.html", {"token": "", "error": refusal}, status=refusal.status
+        )
+    return render(request, "accounts/reset.html", {"token": token})
+
+
+async def reset(request: Request) -> Response:
+    """Set the new password through the link, then log in with it."""
+    services = services_of(request)
+    await viewer_of(request)
+    data = await form_data(request)
+    token = str(data.get("token", ""))
+    try:
+        await services.limits.check("account.reset_set", _client(request), 20, 3600)
+        form = parse(NewPassword, data)
+        await resets.reset_password(services.db, services.settings.secret_key, token, form.password)
+    except FairError as refusal:
+        return render(
+            request,
+            "accounts/reset.html",
+            {"token": token, "error": refusal},
+            status=refusal.status,
+        )
+    return RedirectResponse("/login?reset=1", status_code=303)
+
+
+async def confirm_page(request: Request) -> Response:
+    """A confirmation link confirms the address; without a token, the way to a new link."""
+    services = services_of(request)
+    await viewer_of(request)
+    token = request.query_params.get("token")
+    if not token:
+        return render(request, "accounts/confirm.html", {"sent": "sent" in request.query_params})
+    try:
+        await confirmations.confirm_email(services.db, services.settings.secret_key, token)
+    except FairError as refusal:
+        return render(request, "accounts/confirm.html", {"error": refusal}, status=refusal.status)
+    return render(request, "accounts/confirm.html", {"confirmed": True})
+
+
+async def resend_confirmation(request: Request) -> Response:
+    """Send the confirmation link again, a few times an hour at most."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    await form_data(request)
+    try:
+        await services.limits.check("account.confirm_resend", str(viewer.user_id), 3, 3600)
+        mail = AccountMail.of(services, current_language())
+        await confirmations.resend_confirmation(services.db, mail, viewer)
+    except FairError as refusal:
+        return render(request, "accounts/confirm.html", {"error": refusal}, status=refusal.status)
+    return RedirectResponse("/email/confirm?sent=1", status_code=303)
 
 
 async def logout(request: Request) -> Response:

@@ -16,16 +16,20 @@ from fair.core.db import Database, Tx
 from fair.core.errors import Invalid
 from fair.core.i18n import gettext as _
 from fair.core.notifications import queries
+from fair.core.notifications.digest import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
 from fair.core.notifications.events import NotificationsChanged
 from fair.core.notifications.inputs import ChoicesInput, MarkReadInput
 from fair.core.notifications.models import Notification
 from fair.core.notifications.rules import deliverable
 from fair.core.notifications.settings import (
+    DEFAULT_DIGEST_HOUR,
     Choices,
+    Digest,
     NotificationSettings,
     choices_for,
     choices_of,
 )
+from fair.core.signing import BadToken, unsign
 from fair.core.tables import utcnow
 
 
@@ -120,6 +124,37 @@ async def save_choices(
         row.digest_hour = form.digest_hour
         row.off_in_app = json.dumps(sorted(set(kinds) - set(form.in_app)))
         row.email_now = json.dumps(sorted(set(form.email_now)))
+        row.time_zone = form.time_zone or None
         row.updated_at = utcnow()
         await tx.session.flush()
         return choices_of(row)
+
+
+async def unsubscribe(db: Database, secret: str, token: str) -> int:
+    """The digest's one-click unsubscribe, without logging in: the signed link's person gets
+    no more digests (their other settings stay). Their id; a tampered or expired link is
+    refused and changes nothing."""
+    try:
+        value = unsign(secret, UNSUBSCRIBE, token, max_age=UNSUBSCRIBE_MAX_AGE)
+        user_id = int(value)
+    except (BadToken, ValueError):
+        raise Invalid(
+            "notifications.bad_unsubscribe_link", _("This unsubscribe link is not valid.")
+        ) from None
+    async with db.transaction(actor_id=user_id) as tx:
+        if await tx.session.get(User, user_id) is None:
+            raise Invalid(
+                "notifications.bad_unsubscribe_link", _("This unsubscribe link is not valid.")
+            )
+        row = await tx.session.get(NotificationSettings, user_id)
+        if row is None:
+            row = NotificationSettings(
+                user_id=user_id,
+                digest_hour=DEFAULT_DIGEST_HOUR,
+                off_in_app="[]",
+                email_now="[]",
+            )
+            tx.session.add(row)
+        row.digest = Digest.OFF.value
+        row.updated_at = utcnow()
+    return user_id

@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature
 from fair.core.notifications import live, pages
+from fair.core.notifications.digest import DIGESTS
 
 feature = Feature(
     name="notifications",
@@ -15,6 +16,8 @@ feature = Feature(
         Route("/notifications/read", pages.mark_read, methods=["POST"]),
         Route("/notifications/settings", pages.settings_page, methods=["GET"]),
         Route("/notifications/settings", pages.save_settings, methods=["POST"]),
+        Route("/notifications/unsubscribe", pages.unsubscribe, methods=["GET", "POST"]),
     ],
     commands=live.COMMANDS,
+    jobs=[DIGESTS],
 )

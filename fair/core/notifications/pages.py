@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from fair.core.fields import id_from_text, page_from_text
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
-from fair.core.notifications import queries
+from fair.core.notifications import actions, queries
 from fair.core.notifications.live import COMMANDS
 from fair.core.notifications.settings import choices_for, digest_labels
 from fair.core.pages import form_data, form_key, render, services_of, viewer_of
@@ -71,6 +71,7 @@ async def settings_page(request: Request) -> Response:
             "choices": choices,
             "digests": digest_labels(),
             "saved": request.query_params.get("saved") == "1",
+            "fair_zone": await page_zone(services.db),
         },
     )
 
@@ -82,3 +83,13 @@ async def save_settings(request: Request) -> Response:
         services_of(request), viewer, SAVE, parse(SAVE.input, data), key=form_key(request)
     )
     return RedirectResponse("/notifications/settings?saved=1", status_code=303)
+
+
+async def unsubscribe(request: Request) -> Response:
+    """The digest's one-click unsubscribe (GET from the mail's link, POST from a mail
+    program's `List-Unsubscribe-Post`): no login, the signed link says who."""
+    services = services_of(request)
+    await viewer_of(request)
+    token = request.query_params.get("token", "")
+    await actions.unsubscribe(services.db, services.settings.secret_key, token)
+    return render(request, "notifications/unsubscribed.html", {})

@@ -47,6 +47,8 @@ class NotificationSettings(Base):
     digest: Mapped[str] = mapped_column(String(10))
     digest_hour: Mapped[int] = mapped_column(Integer)
     """The local hour (0-23, in the person's time zone) the digest is sent at."""
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The person's IANA zone (`Africa/Dakar`); None: the fair's."""
     off_in_app: Mapped[str] = mapped_column(Text, default="[]")
     """The kinds that do not reach the bell (JSON list)."""
     email_now: Mapped[str] = mapped_column(Text, default="[]")
@@ -60,6 +62,7 @@ class Choices:
     digest_hour: int = DEFAULT_DIGEST_HOUR
     off_in_app: frozenset[str] = field(default_factory=frozenset)
     email_now: frozenset[str] = field(default_factory=frozenset)
+    time_zone: str | None = None
 
     def in_app(self, kind: str) -> bool:
         return kind not in self.off_in_app
@@ -73,6 +76,7 @@ def choices_of(row: NotificationSettings | None) -> Choices:
         digest_hour=row.digest_hour,
         off_in_app=frozenset(json.loads(row.off_in_app or "[]")),
         email_now=frozenset(json.loads(row.email_now or "[]")),
+        time_zone=row.time_zone,
     )
 
 

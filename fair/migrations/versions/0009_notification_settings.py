@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("digest", sa.String(length=10), nullable=False),
         sa.Column("digest_hour", sa.Integer(), nullable=False),
+        sa.Column("time_zone", sa.String(length=64), nullable=True),
         sa.Column("off_in_app", sa.Text(), nullable=False),
         sa.Column("email_now", sa.Text(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),

@@ -1,0 +1,1 @@
+"""Outgoing mail: the outbox, its senders and the job that sends what is due."""
