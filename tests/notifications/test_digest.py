@@ -28,6 +28,7 @@ from fair.core.notifications.digest import (
     send_moments,
     unsubscribe_link,
 )
+from fair.core.notifications.inputs import ChoicesInput
 from fair.core.notifications.settings import Choices, Digest, choices_for
 from fair.core.services import collect_notice_kinds
 from fair.core.tables import utcnow
@@ -246,3 +247,44 @@ def test_the_command_prints_the_demo_participants_digest(tmp_path: object) -> No
     ).stdout
     assert printed.startswith("To: participant@demo.fair\nSubject: Your day at the fair\n")
     assert "New syntheses" in printed and "Replies to you" in printed
+
+
+async def test_an_urgent_kind_chosen_by_e_mail_at_once_is_mailed_once(services: Services) -> None:
+    """Amina wants answered questions by e-mail at once: the answer's notice is queued as
+    its own mail in the consumer's transaction, with the unsubscribe headers; a reply (not
+    chosen) is not mailed, and the unconfirmed Bo gets no mail though he chose the same."""
+    db = services.db
+    amina, bo = await members(db, "Amina", "Bo")
+    await confirm(db, amina)
+    for person in (amina, bo):
+        await actions.save_choices(
+            db,
+            person.viewer,
+            ChoicesInput(
+                digest=Digest.DAILY,
+                digest_hour=7,
+                in_app=list(KINDS),
+                email_now=["qa.question_answered"],
+            ),
+            KINDS,
+        )
+    now = utcnow()
+    for person in (amina, bo):
+        async with db.transaction() as tx:
+            delivery = Delivery(f"user:{person.id}", 1, "test.told", {}, now, None)
+            await actions.notify(
+                tx,
+                delivery,
+                [
+                    Notice(person.id, "qa.question_answered", "Your question was answered.", "/p"),
+                    Notice(person.id, "discussions.reply", "Bo replied.", "/d"),
+                ],
+                writing=writing(),
+            )
+    async with db.reading() as session:
+        mails = list(await session.scalars(select(MailMessage)))
+    assert [(m.to_address, m.subject) for m in mails] == [
+        (amina.user.email, "Your question was answered.")
+    ]
+    assert "https://fair.example.org/p" in mails[0].text
+    assert mails[0].headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -16,7 +16,12 @@ from fair.core.db import Database, Tx
 from fair.core.errors import Invalid
 from fair.core.i18n import gettext as _
 from fair.core.notifications import queries
-from fair.core.notifications.digest import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
+from fair.core.notifications.digest import (
+    UNSUBSCRIBE,
+    UNSUBSCRIBE_MAX_AGE,
+    Writing,
+    mail_at_once,
+)
 from fair.core.notifications.events import NotificationsChanged
 from fair.core.notifications.inputs import ChoicesInput, MarkReadInput
 from fair.core.notifications.models import Notification
@@ -37,13 +42,16 @@ async def unread_count(tx: Tx, user_id: int) -> int:
     return await queries.unread(tx.session, user_id)
 
 
-async def notify(tx: Tx, delivery: Delivery, notices: Sequence[Notice]) -> int:
+async def notify(
+    tx: Tx, delivery: Delivery, notices: Sequence[Notice], *, writing: Writing | None = None
+) -> int:
     """Store the notices made from one committed event, in the consumer's transaction, and
     tell each person their new unread count; how many reached a bell. A notice of a kind its
     reader turned off in the app is stored all the same (for their e-mail), out of sight. A
     person who no longer exists is skipped; so is a notice already stored for this event (it
     cannot be, as the consumer's position moves in this transaction: a unique key makes
-    sure)."""
+    sure). With `writing`, a notice of a kind its reader wants by e-mail at once is queued as
+    mail in the same transaction: once, like the notice."""
     kept = deliverable(notices)
     if not kept:
         return 0
@@ -72,6 +80,8 @@ async def notify(tx: Tx, delivery: Delivery, notices: Sequence[Notice]) -> int:
                 await tx.session.flush()
         except IntegrityError:
             continue
+        if writing is not None and notice.kind in choices.email_now:
+            await mail_at_once(tx, writing, row)
         if row.in_app:
             stored[notice.user_id] = stored.get(notice.user_id, 0) + 1
     for user_id, new in stored.items():
@@ -131,8 +141,9 @@ async def save_choices(
 
 
 async def unsubscribe(db: Database, secret: str, token: str) -> int:
-    """The digest's one-click unsubscribe, without logging in: the signed link's person gets
-    no more digests (their other settings stay). Their id; a tampered or expired link is
+    """The one-click unsubscribe of every mail this feature sends, without logging in: the
+    signed link's person gets no more digests nor notices by e-mail (what reaches their bell
+    stays as it was). Their id; a tampered or expired link is
     refused and changes nothing."""
     try:
         value = unsign(secret, UNSUBSCRIBE, token, max_age=UNSUBSCRIBE_MAX_AGE)
@@ -156,5 +167,6 @@ async def unsubscribe(db: Database, secret: str, token: str) -> int:
             )
             tx.session.add(row)
         row.digest = Digest.OFF.value
+        row.email_now = "[]"
         row.updated_at = utcnow()
     return user_id

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from fair.core.contract import Consumer, Delivery, NoticeKind, Notifier, Services
 from fair.core.db import Tx
 from fair.core.notifications import actions
+from fair.core.notifications.digest import Writing
 
 NAME = "notifications"
 
@@ -34,6 +35,6 @@ def notifications_consumer(
         if undeclared:
             raise RuntimeError(f"notices of undeclared kinds: {', '.join(undeclared)}")
         if notices:
-            await actions.notify(tx, delivery, notices)
+            await actions.notify(tx, delivery, notices, writing=Writing.of(services))
 
     return Consumer(NAME, handle, places, from_start=True)

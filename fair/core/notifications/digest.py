@@ -253,6 +253,42 @@ async def queue_digest(
     return queued is not None
 
 
+async def mail_at_once(tx: Tx, writing: Writing, row: Notification) -> bool:
+    """Queue one notice as its own short mail (a kind its reader wants by e-mail at once), in
+    the consumer's transaction; only to a confirmed address. Whether it was queued."""
+    user = await tx.session.get(User, row.user_id)
+    if user is None or user.email_confirmed_at is None or user.banned:
+        return False
+    base = writing.base_url.rstrip("/")
+    link = unsubscribe_link(writing.base_url, writing.secret, user.id)
+    language = user.language or "en"
+    with speaking(language):
+        text = text_of(row.message, row.params)
+    written = write_mail(
+        writing.env,
+        "notice",
+        language,
+        {
+            "name": user.display_name,
+            "text": text,
+            "link": base + row.link,
+            "settings_link": f"{base}/notifications/settings",
+            "unsubscribe_link": link,
+        },
+    )
+    queued = await queue_mail(
+        tx,
+        to=user.email,
+        subject=written.subject,
+        text=written.text,
+        html=written.html,
+        headers=digest_headers(link),
+        kind=f"notifications.{row.kind}"[:60],
+        dedupe_key=f"notice:{row.id}",
+    )
+    return queued is not None
+
+
 async def _people(
     session: AsyncSession, email: str | None = None
 ) -> list[tuple[User, Choices, ZoneInfo]]:
