@@ -9,21 +9,28 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import select, update
 
+from fair.cli import load_demo
 from fair.core.accounts.models import User
+from fair.core.consumers import caught_up
 from fair.core.contract import Delivery, Notice, Services
 from fair.core.db import Database
 from fair.core.features import load_features
 from fair.core.mail.models import MailMessage
+from fair.core.mail.settings import MailSettings
 from fair.core.notifications import actions
+from fair.core.notifications.consumer import notifications_consumer
 from fair.core.notifications.digest import (
     MAX_BYTES,
     Writing,
+    digest_now,
     queue_digests,
     send_moments,
     unsubscribe_link,
@@ -36,7 +43,7 @@ from fair.core.templates import create_templates
 from fair.core.zones import DEFAULT_ZONE
 from tests.conftest import make_settings
 from tests.support.databases import configured_features
-from tests.support.jobs import services_on
+from tests.support.jobs import QUICK, services_on, until
 from tests.support.qa import Member, members
 from tests.support.servers import serve
 
@@ -227,7 +234,7 @@ async def test_the_unsubscribe_link_works_without_logging_in_and_a_forged_one_do
             assert (await choices_for(session, bo.id)).digest is Digest.DAILY
 
 
-def test_the_command_prints_the_demo_participants_digest(tmp_path: object) -> None:
+def test_the_command_prints_the_demo_participants_digest(tmp_path: Path) -> None:
     """`fair demo load`, then `fair digest send --dry-run --for participant@demo.fair`: the
     digest is printed (its notices made first), nothing is queued."""
     env = {
@@ -288,3 +295,31 @@ async def test_an_urgent_kind_chosen_by_e_mail_at_once_is_mailed_once(services: 
     ]
     assert "https://fair.example.org/p" in mails[0].text
     assert mails[0].headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+async def test_a_day_of_the_demo_fair_writes_one_eml_per_person_with_news(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """The demo loaded on a server that writes mail to files: its consumer makes the notices,
+    the day's digests are queued, and the sending job writes one `.eml` to each demo person
+    who was told something (those told nothing get none)."""
+    outbox = tmp_path / "mail"
+    settings = make_settings(sqlite_url, jobs_off=(), **QUICK).with_section(
+        MailSettings, url=f"file://{outbox}"
+    )
+    async with serve(settings) as server:
+        services = server.services
+        await load_demo(settings)
+        consumer = notifications_consumer(services.notifiers, services.notice_kinds)
+        assert consumer is not None
+        await until(lambda: caught_up(services.db, consumer), within=60)
+        done = await digest_now(services.db, Writing.of(services), None, dry_run=False)
+        with_news = [line.split(":")[0] for line in done if line.endswith(": queued")]
+        assert "participant@demo.fair" in with_news
+
+        def written() -> list[Path]:
+            return sorted(outbox.glob("*.eml")) if outbox.exists() else []
+
+        await until(lambda: len(written()) == len(with_news), within=60)
+    recipients = sorted(str(message_from_bytes(path.read_bytes())["To"]) for path in written())
+    assert recipients == sorted(with_news)
