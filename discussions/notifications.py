@@ -17,6 +17,7 @@ from fair.core.accounts.channels import channel_user
 from fair.core.contract import Delivery, Notice, NoticeKind, Notifier
 from fair.core.i18n import N_
 from fair.core.notifications import follows
+from fair.core.notifications.rules import moderation_notices
 
 
 async def _post_of(session: AsyncSession, contribution_id: int) -> tuple[int, str, str] | None:
@@ -72,22 +73,12 @@ async def _stance(session: AsyncSession, delivery: Delivery) -> Sequence[Notice]
 
 
 async def _moderated(session: AsyncSession, delivery: Delivery) -> Sequence[Notice]:
-    author = channel_user(delivery.channel)
-    if author is None:
-        return []
-    hidden = bool(delivery.data["hidden"])
-    return [
-        Notice(
-            user_id=author,
-            kind="discussions.post_moderated",
-            message=N_("A moderator hid your post. Reason: %(reason)s")
-            if hidden
-            else N_("A moderator restored your post. Reason: %(reason)s"),
-            params={"reason": delivery.data["reason"]},
-            link=delivery.data["link"],
-            actor_id=delivery.actor_id,
-        )
-    ]
+    return moderation_notices(
+        delivery,
+        kind="discussions.post_moderated",
+        hidden=N_("A moderator hid your post. Reason: %(reason)s"),
+        restored=N_("A moderator restored your post. Reason: %(reason)s"),
+    )
 
 
 async def _cited(session: AsyncSession, delivery: Delivery) -> Sequence[Notice]:

@@ -18,11 +18,7 @@ async def set_following(db: Database, who: Who, form: FollowingInput) -> bool:
     person = require_person(who, Capability.TAKE_PART)
     async with db.transaction(actor_id=person.user_id) as tx:
         await access_discussion(tx.session, who, form.discussion_id, Purpose.SEE)
-        if form.follow:
-            changed = await follows.follow(tx, person.user_id, PLACE, form.discussion_id)
-        else:
-            changed = await follows.unfollow(tx, person.user_id, PLACE, form.discussion_id)
-        if changed:
+        if await follows.set_following(tx, person.user_id, PLACE, form.discussion_id, form.follow):
             tx.record(
                 events.DiscussionFollowed(
                     discussion_id=form.discussion_id, following=form.follow, user_id=person.user_id

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fair.core.accounts.channels import channel_user
 from fair.core.contract import Delivery, Notice, NoticeKind, Notifier
 from fair.core.i18n import N_
+from fair.core.notifications.rules import moderation_notices
 from fair.hall.models import Booth, TeamMember
 
 
@@ -56,22 +57,12 @@ async def _card_left(session: AsyncSession, delivery: Delivery) -> Sequence[Noti
 
 
 async def _chat_moderated(session: AsyncSession, delivery: Delivery) -> Sequence[Notice]:
-    author = channel_user(delivery.channel)
-    if author is None:
-        return []
-    hidden = bool(delivery.data["hidden"])
-    return [
-        Notice(
-            user_id=author,
-            kind="hall.chat_moderated",
-            message=N_("A moderator removed your chat message. Reason: %(reason)s")
-            if hidden
-            else N_("A moderator brought your chat message back. Reason: %(reason)s"),
-            params={"reason": delivery.data["reason"]},
-            link=delivery.data["link"],
-            actor_id=delivery.actor_id,
-        )
-    ]
+    return moderation_notices(
+        delivery,
+        kind="hall.chat_moderated",
+        hidden=N_("A moderator removed your chat message. Reason: %(reason)s"),
+        restored=N_("A moderator brought your chat message back. Reason: %(reason)s"),
+    )
 
 
 NOTIFIERS = [

@@ -27,11 +27,7 @@ async def set_following(db: Database, who: Who, form: PanelFollowing) -> bool:
     person = require_person(who, Capability.TAKE_PART)
     async with db.transaction(actor_id=person.user_id) as tx:
         await access_panel(tx.session, who, form.panel_id, Purpose.SEE)
-        if form.follow:
-            changed = await follows.follow(tx, person.user_id, PLACE, form.panel_id)
-        else:
-            changed = await follows.unfollow(tx, person.user_id, PLACE, form.panel_id)
-        if changed:
+        if await follows.set_following(tx, person.user_id, PLACE, form.panel_id, form.follow):
             tx.record(
                 events.PanelFollowed(
                     panel_id=form.panel_id, following=form.follow, user_id=person.user_id

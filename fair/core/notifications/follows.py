@@ -54,6 +54,13 @@ async def unfollow(tx: Tx, user_id: int, place: str, place_id: int) -> bool:
     return bool(removed.all())
 
 
+async def set_following(tx: Tx, user_id: int, place: str, place_id: int, following: bool) -> bool:
+    """Follow the place or stop (in the caller's transaction); whether anything changed."""
+    if following:
+        return await follow(tx, user_id, place, place_id)
+    return await unfollow(tx, user_id, place, place_id)
+
+
 async def follows(session: AsyncSession, user_id: int, place: str, place_id: int) -> bool:
     return await session.get(Follow, (user_id, place, place_id)) is not None
 

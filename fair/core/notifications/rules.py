@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fair.core.contract import Notice
+from fair.core.accounts.channels import channel_user
+from fair.core.contract import Delivery, Notice
 
 PER_PAGE = 20
 MAX_MARKED = 200
@@ -29,3 +30,24 @@ def deliverable(notices: Iterable[Notice]) -> list[Notice]:
         seen.add((notice.user_id, notice.kind))
         kept.append(notice)
     return kept
+
+
+def moderation_notices(
+    delivery: Delivery, *, kind: str, hidden: str, restored: str
+) -> list[Notice]:
+    """The author's notice of a "your content was hidden (or restored), and why" event on
+    their `user:<id>` (`hidden`, `reason`, `link` in its data): `hidden` or `restored` is the
+    message, with the reason."""
+    author = channel_user(delivery.channel)
+    if author is None:
+        return []
+    return [
+        Notice(
+            user_id=author,
+            kind=kind,
+            message=hidden if delivery.data["hidden"] else restored,
+            params={"reason": delivery.data["reason"]},
+            link=delivery.data["link"],
+            actor_id=delivery.actor_id,
+        )
+    ]
