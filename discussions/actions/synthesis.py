@@ -105,7 +105,7 @@ async def save_synthesis(db: Database, who: Who, form: SynthesisDraft) -> list[i
             before=before,
             after={"length": len(form.body), "cited": cited},
         )
-        author = await tx.session.get(User, who.user_id)
+        author = None if who.user_id is None else await tx.session.get(User, who.user_id)
         tx.record(
             events.SynthesisDraftSaved(
                 draft=events.DraftView(
