@@ -15,7 +15,8 @@ def discussion_channel(discussion_id: int) -> str:
 
 
 def moderation_channel(discussion_id: int) -> str:
-    """A discussion's moderators and organisers: hidden posts, reports on its posts."""
+    """A discussion's moderators and organisers: hidden posts, reports on its posts, people's
+    standing (mutes, focal points), synthesis drafts."""
     return f"discussion:{discussion_id}:moderation"
 
 

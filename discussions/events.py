@@ -2,7 +2,8 @@
 each `audience()` names those channels from the event's own fields. Views are public unless
 they say otherwise: a hidden post goes only to `discussion:<id>:moderation` (its moderators)
 and to its author on `user:<id>`; the public hears only that a post went (ids, never text);
-a mute and a focal-point mark go only to the person, on `user:<id>`."""
+a mute and a focal-point mark go to the person, on `user:<id>`, and as the person's standing
+to the moderators; a synthesis draft only to the moderators."""
 
 from __future__ import annotations
 
@@ -404,6 +405,33 @@ class FocalPointUnmarked(Event):
         return (user_channel(self.user_id),)
 
 
+class StandingView(View):
+    """A person's standing in a discussion as its moderators see it: muted (until when, why)
+    or not, a focal point or not. For the moderators only."""
+
+    reach: ClassVar[Reach] = Reach.MODERATION
+
+    discussion_id: int
+    user_id: int
+    display_name: str
+    muted: bool
+    muted_until: datetime | None
+    mute_reason: str
+    focal_point: bool
+
+
+class StandingChanged(Event):
+    """A moderator muted or unmuted a person in a discussion, or marked or unmarked them as a
+    focal point: their standing now. Seen by the discussion's moderators on
+    `discussion:<id>:moderation` (the person hears on `user:<id>`)."""
+
+    type = "discussions.standing.changed"
+    standing: StandingView
+
+    def audience(self) -> tuple[str, ...]:
+        return (moderation_channel(self.standing.discussion_id),)
+
+
 class SlowModeView(View):
     """A discussion's slow mode: `mode` (`off`, `30s`...), the least `seconds` between one
     person's posts, and why."""
@@ -480,6 +508,31 @@ class ExportView(View):
     requested_at: datetime
     finished_at: datetime | None
     error: str
+
+
+class DraftView(View):
+    """A closed round's synthesis draft as its moderators see it: the Markdown, the posts it
+    cites in order, who saved it last and when. For the moderators only."""
+
+    reach: ClassVar[Reach] = Reach.MODERATION
+
+    round_id: int
+    discussion_id: int
+    body: str
+    cited_ids: list[int]
+    author_name: str
+    updated_at: datetime
+
+
+class SynthesisDraftSaved(Event):
+    """A moderator saved a closed round's synthesis draft (not yet published). Seen by the
+    discussion's moderators on `discussion:<id>:moderation`."""
+
+    type = "discussions.synthesis.draft_saved"
+    draft: DraftView
+
+    def audience(self) -> tuple[str, ...]:
+        return (moderation_channel(self.draft.discussion_id),)
 
 
 class SynthesisPublished(Event):

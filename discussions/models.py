@@ -221,14 +221,15 @@ class Citation(Base):
 
 class CarriedQuestion(Base):
     """A Q&A question carried into a round as a seed post. The primary key makes it once per
-    question; `question_id` and `panel_id` name the Q&A's rows (read through fair.qa.public)."""
+    round (the same question may seed several rounds, of one discussion or of several);
+    `question_id` and `panel_id` name the Q&A's rows (read through fair.qa.public)."""
 
     __tablename__ = "discussion_carried_questions"
 
     question_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     panel_id: Mapped[int] = mapped_column(Integer)
     round_id: Mapped[int] = mapped_column(
-        ForeignKey("discussion_rounds.id", ondelete="CASCADE"), index=True
+        ForeignKey("discussion_rounds.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     contribution_id: Mapped[int] = mapped_column(
         ForeignKey("discussion_contributions.id", ondelete="CASCADE"), unique=True

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from discussions import rules, syntheses, views
 from discussions.access import access_discussion
-from discussions.channels import INDEX, discussion_channel
+from discussions.channels import INDEX, discussion_channel, moderation_channel
 from discussions.events import (
     ContributionView,
     QuoteView,
@@ -145,6 +145,8 @@ class DiscussionPage:
     may_post: bool
     may_moderate: bool
     head: int
+    moderation_head: int | None = None
+    """For its moderators, the head of `discussion:<id>:moderation` the page was read at."""
     reactions: dict[int, ReactionCounts] = field(default_factory=dict)
     """Each shown post's reaction counts (a post with none is absent)."""
     my_reactions: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -175,8 +177,10 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
     """What a discussion's page shows to `viewer`, and the head of `discussion:<id>` it was
     read at: the current round first, then earlier ones, then those still planned."""
     channel = discussion_channel(discussion_id)
+    moderation = moderation_channel(discussion_id)
     async with db.reading() as session:
-        head = (await log.heads(session, [channel]))[channel]
+        heads = await log.heads(session, [channel, moderation])
+        head = heads[channel]
         access = await access_discussion(session, viewer, discussion_id, Purpose.SEE)
         moderating = rules.may_moderate(viewer, access.moderator)
         discussion = access.discussion
@@ -304,6 +308,7 @@ async def discussion_page(db: Database, viewer: Viewer, discussion_id: int) -> D
         may_moderate=moderating,
         extras=extras,
         head=head,
+        moderation_head=heads[moderation] if moderating else None,
         reactions={cid: views.reactions_from(c) for cid, c in reaction_counts.items()},
         my_reactions={cid: frozenset(kinds) for cid, kinds in my_reactions.items()},
         mine=frozenset(

@@ -55,8 +55,9 @@ class RoundExtras:
     """By round id: published ones for everyone, drafts for moderators only."""
     cited: dict[int, int] = field(default_factory=dict)
     """Post id -> the position of the round whose published synthesis cites it."""
-    carry_panels: list[CarryPanel] = field(default_factory=list)
-    """For moderators, when a round may still be seeded."""
+    carry_panels: dict[int, list[CarryPanel]] = field(default_factory=dict)
+    """By round id, for moderators, for the rounds that may still be seeded: the questions
+    not carried into that round yet."""
 
 
 async def round_extras(
@@ -97,27 +98,34 @@ async def round_extras(
         )
         if s.published:
             cited.update({post_id: by_id[s.round_id].position for post_id in visible})
-    carry: list[CarryPanel] = []
-    if moderator and any(may_carry_into(RoundState(r.state)) for r in rounds):
-        carry = await carry_panels(session)
+    carry: dict[int, list[CarryPanel]] = {}
+    seedable = [r.id for r in rounds if may_carry_into(RoundState(r.state))]
+    if moderator and seedable:
+        carry = await carry_panels(session, seedable)
     return RoundExtras(syntheses, cited, carry)
 
 
-async def carry_panels(session: AsyncSession) -> list[CarryPanel]:
-    """The latest closed panels with questions still to carry over, and those questions."""
-    panels = []
+async def carry_panels(
+    session: AsyncSession, round_ids: Sequence[int]
+) -> dict[int, list[CarryPanel]]:
+    """For each of these rounds, the latest closed panels with questions not carried into
+    that round yet, and those questions."""
+    found: dict[int, list[CarryPanel]] = {round_id: [] for round_id in round_ids}
     for panel in await qa.closed_panels(session):
         questions = await qa.unanswered_questions(session, panel.id, limit=CARRY_QUESTIONS * 2)
-        carried = set(
-            await session.scalars(
-                select(CarriedQuestion.question_id).where(
-                    CarriedQuestion.question_id.in_([q.id for q in questions])
-                )
+        rows = await session.execute(
+            select(CarriedQuestion.round_id, CarriedQuestion.question_id).where(
+                CarriedQuestion.round_id.in_(list(round_ids)),
+                CarriedQuestion.question_id.in_([q.id for q in questions]),
             )
         )
-        left = [q for q in questions if q.id not in carried][:CARRY_QUESTIONS]
-        if left:
-            panels.append(CarryPanel(panel, left))
-        if len(panels) == CARRY_PANELS:
+        carried = {(round_id, question_id) for round_id, question_id in rows}
+        for round_id, panels in found.items():
+            if len(panels) == CARRY_PANELS:
+                continue
+            left = [q for q in questions if (round_id, q.id) not in carried][:CARRY_QUESTIONS]
+            if left:
+                panels.append(CarryPanel(panel, left))
+        if all(len(panels) == CARRY_PANELS for panels in found.values()):
             break
-    return panels
+    return found

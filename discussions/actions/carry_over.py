@@ -52,8 +52,9 @@ def seed_body(question: qa.OpenQuestion, panel: qa.PanelLink) -> str:
 
 async def carry_over(db: Database, who: Who, form: CarryOver) -> list[int]:
     """A moderator carries published, unanswered questions of a closed panel into a planned or
-    open round, each as a new thread crediting its asker; each question once only. The new
-    posts' ids, in the panel's order (most votes first)."""
+    open round, each as a new thread crediting its asker (who is told); each question once
+    per round, though it may seed other rounds too. The new posts' ids, in the panel's order
+    (most votes first)."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
         if not may_carry_into(access.state):
@@ -64,13 +65,16 @@ async def carry_over(db: Database, who: Who, form: CarryOver) -> list[int]:
         wanted = list(dict.fromkeys(form.question_ids))
         carried = set(
             await tx.session.scalars(
-                select(CarriedQuestion.question_id).where(CarriedQuestion.question_id.in_(wanted))
+                select(CarriedQuestion.question_id).where(
+                    CarriedQuestion.round_id == access.round.id,
+                    CarriedQuestion.question_id.in_(wanted),
+                )
             )
         )
         if carried:
             raise Conflict(
                 "discussions.already_carried",
-                _("These questions were carried over already: %(ids)s")
+                _("These questions were carried into this round already: %(ids)s")
                 % {"ids": ", ".join(str(q) for q in sorted(carried))},
             )
         questions = await qa.unanswered_questions(
@@ -126,14 +130,14 @@ async def carry_over(db: Database, who: Who, form: CarryOver) -> list[int]:
                 )
             )
         try:
-            # Another moderator may be carrying one of them into another round right now:
-            # the primary key decides, and the later one is refused like any repeat.
+            # The round is locked, so a repeat is caught above; the primary key (question,
+            # round) is the last word should two carryings into one round still meet.
             async with tx.session.begin_nested():
                 tx.session.add_all(carried_rows)
         except IntegrityError:
             raise Conflict(
                 "discussions.already_carried",
-                _("These questions were carried over already: %(ids)s")
+                _("These questions were carried into this round already: %(ids)s")
                 % {"ids": ", ".join(str(q) for q in wanted)},
             ) from None
         tx.audit(

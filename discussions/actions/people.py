@@ -146,6 +146,23 @@ async def admit_post(tx: Tx, access: RoundAccess, form: Posting, thread_id: int 
     return Admitted(form.group_name, form.group_size)
 
 
+def _record_standing(tx: Tx, user: User, standing: DiscussionPerson) -> None:
+    """Tells the discussion's other moderators the person's standing as it now is."""
+    tx.record(
+        events.StandingChanged(
+            standing=events.StandingView(
+                discussion_id=standing.discussion_id,
+                user_id=user.id,
+                display_name=user.display_name,
+                muted=rules.is_muted(standing.muted, standing.muted_until, utcnow()),
+                muted_until=standing.muted_until,
+                mute_reason=standing.mute_reason,
+                focal_point=standing.focal_point,
+            )
+        )
+    )
+
+
 def _mute_snapshot(standing: DiscussionPerson) -> dict[str, object]:
     return {
         "muted": rules.is_muted(standing.muted, standing.muted_until, utcnow()),
@@ -156,8 +173,8 @@ def _mute_snapshot(standing: DiscussionPerson) -> dict[str, object]:
 
 async def mute_participant(db: Database, who: Who, form: Muting) -> events.MuteView:
     """A moderator mutes a participant in the discussion for a time (or until it ends), with a
-    reason the person is told; a new mute replaces one under way. Moderators and organisers
-    are not muted."""
+    reason the person is told (the discussion's moderators see it); a new mute replaces one
+    under way. Moderators and organisers are not muted."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_discussion(
             tx.session, who, form.discussion_id, Purpose.MODERATE, lock=True
@@ -181,11 +198,13 @@ async def mute_participant(db: Database, who: Who, form: Muting) -> events.MuteV
             reason=standing.mute_reason,
         )
         tx.record(events.ParticipantMuted(mute=view, user_id=user.id))
+        _record_standing(tx, user, standing)
     return view
 
 
 async def unmute_participant(db: Database, who: Who, form: Unmuting) -> None:
-    """A moderator lifts a participant's mute before it ends; the person is told."""
+    """A moderator lifts a participant's mute before it ends; the person is told, the
+    discussion's moderators see it."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_discussion(
             tx.session, who, form.discussion_id, Purpose.MODERATE, lock=True
@@ -204,11 +223,13 @@ async def unmute_participant(db: Database, who: Who, form: Unmuting) -> None:
                 user_id=user.id,
             )
         )
+        _record_standing(tx, user, standing)
 
 
 async def set_focal_point(db: Database, who: Who, form: FocalPointInput) -> bool:
     """A moderator marks a participant (by account or e-mail) as a focal point of the
-    discussion, or takes the mark away; the person is told. Marking a focal point again
+    discussion, or takes the mark away; the person is told, the discussion's moderators see
+    it. Marking a focal point again
     changes nothing and records nothing."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_discussion(
@@ -234,6 +255,7 @@ async def set_focal_point(db: Database, who: Who, form: FocalPointInput) -> bool
                 user_id=user.id,
             )
         )
+        _record_standing(tx, user, standing)
     return form.focal
 
 

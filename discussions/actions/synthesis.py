@@ -65,7 +65,8 @@ async def citable(
 
 async def save_synthesis(db: Database, who: Who, form: SynthesisDraft) -> list[int]:
     """A moderator writes (or rewrites) a closed round's synthesis as a draft, citing posts of
-    the round inline (`[[12]]`) or picked from its list; the posts cited, in order."""
+    the round inline (`[[12]]`) or picked from its list; the discussion's other moderators
+    see the draft. The posts cited, in order."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
         if not may_write_synthesis(access.state):
@@ -103,6 +104,19 @@ async def save_synthesis(db: Database, who: Who, form: SynthesisDraft) -> list[i
             access.round.id,
             before=before,
             after={"length": len(form.body), "cited": cited},
+        )
+        author = None if who.user_id is None else await tx.session.get(User, who.user_id)
+        tx.record(
+            events.SynthesisDraftSaved(
+                draft=events.DraftView(
+                    round_id=access.round.id,
+                    discussion_id=access.round.discussion_id,
+                    body=synthesis.body,
+                    cited_ids=cited,
+                    author_name="" if author is None else author.display_name,
+                    updated_at=synthesis.updated_at,
+                )
+            )
         )
     return cited
 

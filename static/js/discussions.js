@@ -291,6 +291,19 @@ if (root) {
     onEvent(frame) { document.querySelector("[data-viewers]").textContent = String(frame.data.count); },
   });
 
+  // Moderators see each other's changes live: a person's standing (mutes, focal points)
+  // re-reads the people list, a saved synthesis draft the rounds (unsaved typing is kept).
+  if (moderating) {
+    live.follow(`discussion:${discussionId}:moderation`, {
+      since: root.dataset.moderationSince,
+      onEvent(frame) {
+        if (frame.type === "discussions.standing.changed") refreshSections(["people"]);
+        else if (frame.type === "discussions.synthesis.draft_saved") refreshSections(["rounds"]);
+      },
+      onReset() { location.reload(); },
+    });
+  }
+
   // Moderators see their own changes to people and slow mode at once (those events are not
   // on the public channel, or not only).
   const PEOPLE_COMMANDS = new Set([

@@ -1,5 +1,5 @@
 """Carrying a closed panel's unanswered questions into a round, on SQLite and PostgreSQL:
-seed posts credit their askers (who are told), each question once, only published and
+seed posts credit their askers (who are told), each question once per round, only published and
 unanswered questions of a closed panel, only by the discussion's moderators."""
 
 from __future__ import annotations
@@ -114,22 +114,50 @@ async def test_an_anonymous_question_is_credited_without_its_askers_name(db: Dat
     )
 
 
-async def test_a_question_is_carried_over_at_most_once(db: Database) -> None:
-    """Carrying the same question again, into the same round or another, is refused."""
+async def test_a_question_seeds_each_round_once(db: Database) -> None:
+    """The same question is carried into a round of one discussion, into a later round of it
+    and into a round of another discussion, its asker told each time; carrying it into one of
+    those rounds again is refused and changes nothing."""
     made, (question_id,) = await closed_panel_with_questions(db, "Who pays?")
     moderator, talk, round_id = await seeded(db)
-    form = CarryOver(round_id=round_id, panel_id=made.panel_id, question_ids=[question_id])
-    await carry_over.carry_over(db, moderator.viewer, form)
-    await refused(
-        db, "discussions.already_carried", lambda: carry_over.carry_over(db, moderator.viewer, form)
-    )
     later = await round_in(db, talk, RoundState.PLANNED)
-    again = CarryOver(round_id=later, panel_id=made.panel_id, question_ids=[question_id])
-    await refused(
-        db,
-        "discussions.already_carried",
-        lambda: carry_over.carry_over(db, moderator.viewer, again),
-    )
+    other_moderator, _other_talk, elsewhere = await seeded(db)
+    posted: list[int] = []
+    for who, into in ((moderator, round_id), (moderator, later), (other_moderator, elsewhere)):
+        form = CarryOver(round_id=into, panel_id=made.panel_id, question_ids=[question_id])
+        posted += await carry_over.carry_over(db, who.viewer, form)
+    assert len(set(posted)) == 3
+    told = [
+        json.loads(e.data)["notice"]
+        for e in await logged(db, user_channel(made.participants[0].id))
+        if e.type == "discussions.question.carried_over"
+    ]
+    assert [t["contribution_id"] for t in told] == posted
+    for who, into in ((moderator, round_id), (moderator, later), (other_moderator, elsewhere)):
+        again = CarryOver(round_id=into, panel_id=made.panel_id, question_ids=[question_id])
+        await refused(
+            db,
+            "discussions.already_carried",
+            lambda w=who, f=again: carry_over.carry_over(db, w.viewer, f),
+        )
+
+
+async def test_a_repeat_among_new_questions_refuses_them_all(db: Database) -> None:
+    """Carrying a new question along with one already carried into that round is refused
+    whole, naming the repeat: the new one is not carried either."""
+    made, (carried, fresh) = await closed_panel_with_questions(db, "Who pays?", "Who checks?")
+    moderator, _talk, round_id = await seeded(db)
+    first = CarryOver(round_id=round_id, panel_id=made.panel_id, question_ids=[carried])
+    await carry_over.carry_over(db, moderator.viewer, first)
+    both = CarryOver(round_id=round_id, panel_id=made.panel_id, question_ids=[fresh, carried])
+    before = len(await everything_logged(db))
+    with pytest.raises(FairError) as caught:
+        await carry_over.carry_over(db, moderator.viewer, both)
+    assert caught.value.code == "discussions.already_carried"
+    assert caught.value.message.endswith(f": {carried}")
+    assert len(await everything_logged(db)) == before
+    again = CarryOver(round_id=round_id, panel_id=made.panel_id, question_ids=[fresh])
+    assert len(await carry_over.carry_over(db, moderator.viewer, again)) == 1
 
 
 async def test_only_published_unanswered_questions_of_a_closed_panel_are_carried(
@@ -185,21 +213,18 @@ async def test_only_the_discussions_moderators_carry_questions_over(db: Database
     )
 
 
-async def test_two_moderators_carrying_one_question_at_once_carry_it_once(db: Database) -> None:
-    """Two discussions' moderators carry the same question at the same moment: one gets it,
-    the other is refused as a repeat, and one seed post exists."""
+async def test_two_moderators_carrying_one_question_into_a_round_at_once_carry_it_once(
+    db: Database,
+) -> None:
+    """Two moderators of a discussion carry the same question into the same round at the same
+    moment: one gets it, the other is refused as a repeat, and one seed post exists."""
     made, (question_id,) = await closed_panel_with_questions(db, "Who pays?")
-    first, _t1, round_a = await seeded(db)
-    second, _t2, round_b = await seeded(db)
+    first, second = await members(db, Role.PARTICIPANT, Role.PARTICIPANT)
+    talk = await discussion(db, [first, second])
+    round_id = await round_in(db, talk)
+    form = CarryOver(round_id=round_id, panel_id=made.panel_id, question_ids=[question_id])
     results = await asyncio.gather(
-        *(
-            carry_over.carry_over(
-                db,
-                who.viewer,
-                CarryOver(round_id=round_id, panel_id=made.panel_id, question_ids=[question_id]),
-            )
-            for who, round_id in ((first, round_a), (second, round_b))
-        ),
+        *(carry_over.carry_over(db, who.viewer, form) for who in (first, second)),
         return_exceptions=True,
     )
     refusals = [r for r in results if isinstance(r, FairError)]

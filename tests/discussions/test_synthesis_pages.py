@@ -15,6 +15,7 @@ from discussions import queries
 from discussions.actions import setup
 from discussions.channels import HANDBOOKS, discussion_channel
 from discussions.inputs import RoundRef
+from discussions.rules import RoundState
 from discussions.settings import DiscussionsSettings
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM, anonymous
@@ -122,8 +123,9 @@ async def test_a_synthesis_over_the_socket_reaches_a_follower_live(server: Runni
 
 
 async def test_a_plain_form_carries_ticked_questions_over(server: RunningServer) -> None:
-    """The moderator's page lists the closed panel's unanswered questions; ticking one and
-    sending the form seeds the round with it, and it is offered no more."""
+    """The moderator's page lists the closed panel's unanswered questions under each round
+    that may be seeded; ticking one and sending the form seeds the round with it, and it is
+    offered no more for that round, though still for the next one."""
     db = server.services.db
     made, (question_id, other) = await closed_panel_with_questions(
         db, "Who pays the fees?", "Are briefings enough?"
@@ -131,10 +133,12 @@ async def test_a_plain_form_carries_ticked_questions_over(server: RunningServer)
     (moderator,) = await members(db, Role.PARTICIPANT)
     talk = await discussion(db, [moderator])
     round_id = await round_in(db, talk)
+    later = await round_in(db, talk, RoundState.PLANNED)
     page = f"/discussions/{(await queries.discussion_page(db, anonymous('v'), talk)).slug}"
     async with browser(server, moderator.cookies) as http:
         html, token = await page_and_token(http, page)
-        assert f'name="question_ids" value="{question_id}"' in html
+        assert f'id="carry-{round_id}-{question_id}"' in html
+        assert f'id="carry-{later}-{question_id}"' in html
         response = await http.post(
             "/discussions/act",
             data={
@@ -149,8 +153,9 @@ async def test_a_plain_form_carries_ticked_questions_over(server: RunningServer)
         assert response.status_code == 303
         html = (await http.get(page)).text
     assert "Who pays the fees?" in html and "Asked by Asker 1 at the panel" in html
-    assert f'name="question_ids" value="{question_id}"' not in html
-    assert f'name="question_ids" value="{other}"' in html
+    assert f'id="carry-{round_id}-{question_id}"' not in html
+    assert f'id="carry-{round_id}-{other}"' in html
+    assert f'id="carry-{later}-{question_id}"' in html
 
 
 async def test_the_organiser_follows_an_export_to_the_end_and_downloads_it(
