@@ -17,9 +17,9 @@ from discussions.rules import CITATION
 from fair.core.i18n import current_language
 from fair.core.i18n import gettext as _
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-"""A Unicode font for the PDF where the system has one; else the PDF falls back to a core
-font and shows what Latin-1 cannot as "?"."""
+FONT_DIR = Path(__file__).parent / "fonts"
+"""DejaVu Sans, regular and bold, shipped with the package (licence in its LICENSE): the PDF
+shows every script the font covers, whatever the system has installed."""
 
 
 def headings(handbook: Handbook) -> list[Heading]:
@@ -154,29 +154,23 @@ class _Document(FPDF):
         self.set_title(title)
         self.set_creator("fair")
         self.set_creation_date(as_of)
-        self.unicode = (FONT_DIR / "DejaVuSans.ttf").exists()
-        if self.unicode:
-            self.add_font("Body", "", str(FONT_DIR / "DejaVuSans.ttf"))
-            self.add_font("Body", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-            self.add_font("Body", "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        self.add_font("Body", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("Body", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(auto=True, margin=18)
 
-    def text_of(self, text: str) -> str:
-        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
-
     def use(self, style: str = "", size: float = 11) -> None:
-        self.set_font("Body" if self.unicode else "Helvetica", style, size)
+        self.set_font("Body", style, size)
 
     def footer(self) -> None:
         if self.page_no() == 1:
             return
         self.set_y(-12)
-        self.use("I", 8)
-        self.cell(0, 8, self.text_of(f"{self.book_title} · {self.page_no()}"), align="C")
+        self.use("", 8)
+        self.cell(0, 8, f"{self.book_title} · {self.page_no()}", align="C")
 
     def para(self, text: str, style: str = "", size: float = 11, gap: float = 2) -> None:
         self.use(style, size)
-        self.multi_cell(0, size * 0.5, self.text_of(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         self.ln(gap)
 
 
@@ -188,7 +182,7 @@ def to_pdf(handbook: Handbook, base_url: str) -> bytes:
     pdf.para(handbook.title, "B", 24, gap=6)
     if handbook.fair_name:
         pdf.para(handbook.fair_name, "", 14)
-    pdf.para(_("As of %(day)s") % {"day": handbook.as_of.date().isoformat()}, "I", 11)
+    pdf.para(_("As of %(day)s") % {"day": handbook.as_of.date().isoformat()}, "", 11)
     pdf.add_page()
     pdf.para(_("Contents"), "B", 16, gap=4)
     for heading in headings(handbook):
@@ -205,12 +199,12 @@ def to_pdf(handbook: Handbook, base_url: str) -> bytes:
             if discussion.introduction:
                 pdf.para(_plain(discussion.introduction))
             if not discussion.rounds:
-                pdf.para(_("No round of this discussion has opened yet."), "I")
+                pdf.para(_("No round of this discussion has opened yet."))
             for round_ in discussion.rounds:
                 pdf.para(_("Round %(n)d") % {"n": round_.position}, "B", 13)
-                pdf.para(f"{_('Guiding question')}: {round_.question}", "I")
+                pdf.para(f"{_('Guiding question')}: {round_.question}")
                 if round_.synthesis is None:
-                    pdf.para(round_.pending_note, "I")
+                    pdf.para(round_.pending_note)
                     continue
                 pdf.para(_("Synthesis"), "B")
                 pdf.para(_plain(_markdown_synthesis(round_)))
@@ -218,7 +212,7 @@ def to_pdf(handbook: Handbook, base_url: str) -> bytes:
                     pdf.para(_("Contributions cited"), "B")
                 for post in round_.cited:
                     if post.withdrawn:
-                        pdf.para(f"[{post.number}] {_('Withdrawn')}", "I")
+                        pdf.para(f"[{post.number}] {_('Withdrawn')}")
                         continue
                     label = f" — {post.offline_label}" if post.offline_label else ""
                     pdf.para(f"[{post.number}] {post.byline}{label}", "B", 10, gap=0.5)

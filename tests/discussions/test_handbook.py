@@ -4,12 +4,14 @@ agree; a hidden cited post is withdrawn; the PDF is a PDF; the same snapshot, th
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from jinja2 import Environment
+from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from discussions import handbook_formats as formats
@@ -310,3 +312,45 @@ def test_a_post_from_a_group_met_offline_is_labelled_in_every_format() -> None:
         book, BASE
     )
     assert formats.to_pdf(book, BASE).startswith(b"%PDF-")
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """The text of each page of a PDF, as a reader other than fpdf2 extracts it."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+WORLDLY = "Fédération — Łódź, Ελληνικά, “quotes”"
+
+
+def one_round_book(title: str, theme: str, body: str) -> Handbook:
+    cited = CitedPost(7, 1, False, "Zoë", "Ośrodek", "Ελλάδα", None, body)
+    return Handbook(
+        title,
+        "Fair",
+        AS_OF,
+        [
+            HandbookTheme(
+                "t",
+                theme,
+                "",
+                [
+                    HandbookDiscussion(
+                        "d",
+                        "Talk",
+                        "",
+                        [HandbookRound(1, "Why?", "synthesised", "Wells [[7]].", [cited])],
+                    )
+                ],
+            )
+        ],
+    )
+
+
+def test_text_beyond_latin_1_comes_out_of_the_pdf_as_written() -> None:
+    """Polish, Greek, an em dash and curly quotes in the title, a theme and a cited post are
+    read back from the PDF as written, with no "?" put in their place."""
+    book = one_round_book(WORLDLY, f"Theme {WORLDLY}", f"Post {WORLDLY}")
+    text = "\n".join(pdf_text(formats.to_pdf(book, BASE)))
+    for expected in (WORLDLY, f"Theme {WORLDLY}", f"Post {WORLDLY}", "Zoë, Ośrodek, Ελλάδα"):
+        assert expected in text
+    assert "?" not in text.replace("Why?", "")
