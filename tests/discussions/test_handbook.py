@@ -245,19 +245,8 @@ async def test_the_pdf_is_a_pdf_with_the_title(db: Database) -> None:
     book = await read_handbook(db, None, as_of=AS_OF)
     pdf = formats.to_pdf(book, BASE)
     assert pdf.startswith(b"%PDF-1.") and pdf.rstrip().endswith(b"%%EOF")
-    assert pdf_title(pdf) == "A handbook of good practice"
-
-
-def pdf_title(pdf: bytes) -> str:
-    """The /Title of a PDF's information dictionary (a literal or UTF-16 hex string)."""
-    found = re.search(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]+>)", pdf)
-    assert found is not None, "no /Title"
-    value = found.group(1)
-    if value.startswith(b"<"):
-        raw = bytes.fromhex(value[1:-1].decode())
-        return raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else raw.decode("latin-1")
-    text = value[1:-1].replace(rb"\(", b"(").replace(rb"\)", b")").replace(rb"\\", b"\\")
-    return text[2:].decode("utf-16-be") if text.startswith(b"\xfe\xff") else text.decode("latin-1")
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None and metadata.title == "A handbook of good practice"
 
 
 async def test_the_same_snapshot_gives_the_same_documents(db: Database) -> None:
@@ -354,3 +343,29 @@ def test_text_beyond_latin_1_comes_out_of_the_pdf_as_written() -> None:
     for expected in (WORLDLY, f"Theme {WORLDLY}", f"Post {WORLDLY}", "Zoë, Ośrodek, Ελλάδα"):
         assert expected in text
     assert "?" not in text.replace("Why?", "")
+
+
+async def test_the_pdf_contents_give_each_sections_page_and_every_page_its_number(
+    db: Database,
+) -> None:
+    """The contents list every theme, discussion, round and referenced list with a page number
+    on which that title is found; every page says "Page i of n"."""
+    await fixture_fair(db)
+    pages = pdf_text(formats.to_pdf(await read_handbook(db, None, as_of=AS_OF), BASE))
+    [toc] = [text for text in pages if "\nContents\n" in text]
+    entries = re.findall(r"^(.+?) (\d+)$", toc.split("\nContents\n", 1)[1], flags=re.MULTILINE)
+    names = [name for name, _page in entries]
+    assert names == [
+        "Theme of Partnerships that last",
+        "Partnerships that last",
+        "Round 1",
+        "Round 2",
+        "Theme of Remittances and investment",
+        "Remittances and investment",
+        "Round 1",
+        "Panels referenced",
+    ]
+    for name, page in entries:
+        assert name in pages[int(page) - 1].splitlines()
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
