@@ -330,9 +330,11 @@ class ExportsPage:
     exports: list[ExportView]
     themes: list[tuple[int, str]]
     head: int
+    keep: int
+    """How many finished exports of each scope keep their files."""
 
 
-async def exports_page(db: Database, limit: int = 20) -> ExportsPage:
+async def exports_page(db: Database, keep: int, limit: int = 20) -> ExportsPage:
     """The latest handbook exports (newest first), the themes one may export, and the head of
     `handbook:fair:staff` they were read at."""
     async with db.reading() as session:
@@ -363,13 +365,14 @@ async def exports_page(db: Database, limit: int = 20) -> ExportsPage:
         ],
         themes,
         head,
+        keep,
     )
 
 
-async def finished_export(db: Database, export_id: int) -> bool:
-    """Whether export `export_id` is done (its files written)."""
+async def export_state(db: Database, export_id: int) -> ExportState | None:
+    """The state of export `export_id` (done: its files are written), None if there is none."""
     async with db.reading() as session:
         state = await session.scalar(
             select(HandbookExport.state).where(HandbookExport.id == export_id)
         )
-    return state == ExportState.DONE.value
+    return None if state is None else ExportState(state)

@@ -5,11 +5,13 @@ Markdown, and PDF (fpdf2). The same structure gives the same bytes: no clock, no
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.outline import OutlineSection
 from jinja2 import Environment
 
 from discussions.handbook import CitedPost, Handbook, HandbookRound, Heading
@@ -17,9 +19,9 @@ from discussions.rules import CITATION
 from fair.core.i18n import current_language
 from fair.core.i18n import gettext as _
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-"""A Unicode font for the PDF where the system has one; else the PDF falls back to a core
-font and shows what Latin-1 cannot as "?"."""
+FONT_DIR = Path(__file__).parent / "fonts"
+"""DejaVu Sans, regular and bold, shipped with the package (licence in its LICENSE): the PDF
+shows every script the font covers, whatever the system has installed."""
 
 
 def headings(handbook: Handbook) -> list[Heading]:
@@ -147,6 +149,27 @@ def _plain(markdown: str) -> str:
     return text.replace("\\", "")
 
 
+NB_PAGES = "{nb}"
+TOC_LINES_PER_PAGE = 32
+"""Fewer than fit on an A4 page at 11 pt (about 40), so the pages set aside always suffice."""
+
+
+def _contents(pdf: FPDF, outline: list[OutlineSection]) -> None:
+    """The table of contents: each section indented by its level, its page on the right."""
+    assert isinstance(pdf, _Document)
+    # fpdf2 comes back to the reserved page with x where the last footer left it.
+    pdf.set_x(pdf.l_margin)
+    pdf.para(_("Contents"), "B", 16, gap=4)
+    for entry in outline:
+        pdf.use("B" if entry.level == 0 else "", 11)
+        indent = 6 * entry.level
+        pdf.set_x(pdf.l_margin + indent)
+        width = pdf.epw - indent - 15
+        link = pdf.add_link(page=entry.page_number)
+        pdf.cell(width, 6, entry.name, link=link)
+        pdf.cell(15, 6, str(entry.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+
+
 class _Document(FPDF):
     def __init__(self, title: str, as_of: datetime) -> None:
         super().__init__(format="A4")
@@ -154,29 +177,30 @@ class _Document(FPDF):
         self.set_title(title)
         self.set_creator("fair")
         self.set_creation_date(as_of)
-        self.unicode = (FONT_DIR / "DejaVuSans.ttf").exists()
-        if self.unicode:
-            self.add_font("Body", "", str(FONT_DIR / "DejaVuSans.ttf"))
-            self.add_font("Body", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-            self.add_font("Body", "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        self.add_font("Body", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("Body", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(auto=True, margin=18)
-
-    def text_of(self, text: str) -> str:
-        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
+        self.alias_nb_pages(NB_PAGES)
 
     def use(self, style: str = "", size: float = 11) -> None:
-        self.set_font("Body" if self.unicode else "Helvetica", style, size)
+        self.set_font("Body", style, size)
 
     def footer(self) -> None:
-        if self.page_no() == 1:
-            return
         self.set_y(-12)
-        self.use("I", 8)
-        self.cell(0, 8, self.text_of(f"{self.book_title} · {self.page_no()}"), align="C")
+        self.use("", 8)
+        # fpdf2 puts the page count in place of the alias when the document is written.
+        page = _("Page %(page)d of %(pages)s") % {"page": self.page_no(), "pages": NB_PAGES}
+        self.cell(0, 8, f"{self.book_title} · {page}", align="C")
+
+    def section(self, title: str, level: int, style: str, size: float, gap: float) -> None:
+        """A heading the contents list, with the page it starts on."""
+        self.use(style, size)
+        self.start_section(title, level)
+        self.para(title, style, size, gap)
 
     def para(self, text: str, style: str = "", size: float = 11, gap: float = 2) -> None:
         self.use(style, size)
-        self.multi_cell(0, size * 0.5, self.text_of(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         self.ln(gap)
 
 
@@ -188,29 +212,28 @@ def to_pdf(handbook: Handbook, base_url: str) -> bytes:
     pdf.para(handbook.title, "B", 24, gap=6)
     if handbook.fair_name:
         pdf.para(handbook.fair_name, "", 14)
-    pdf.para(_("As of %(day)s") % {"day": handbook.as_of.date().isoformat()}, "I", 11)
+    pdf.para(_("As of %(day)s") % {"day": handbook.as_of.date().isoformat()}, "", 11)
     pdf.add_page()
-    pdf.para(_("Contents"), "B", 16, gap=4)
-    for heading in headings(handbook):
-        pdf.set_x(pdf.l_margin + 6 * (heading.level - 2))
-        pdf.para(heading.text, "B" if heading.level == 2 else "", 11, gap=0.5)
+    entries = len(headings(handbook))
+    pdf.insert_toc_placeholder(_contents, pages=max(1, math.ceil(entries / TOC_LINES_PER_PAGE)))
     for theme in handbook.themes:
-        pdf.add_page()
-        pdf.para(theme.name, "B", 18, gap=4)
+        if pdf.y > pdf.t_margin:
+            pdf.add_page()
+        pdf.section(theme.name, 0, "B", 18, gap=4)
         if theme.introduction:
             pdf.para(_plain(theme.introduction))
         for discussion in theme.discussions:
             pdf.ln(2)
-            pdf.para(discussion.title, "B", 15, gap=3)
+            pdf.section(discussion.title, 1, "B", 15, gap=3)
             if discussion.introduction:
                 pdf.para(_plain(discussion.introduction))
             if not discussion.rounds:
-                pdf.para(_("No round of this discussion has opened yet."), "I")
+                pdf.para(_("No round of this discussion has opened yet."))
             for round_ in discussion.rounds:
-                pdf.para(_("Round %(n)d") % {"n": round_.position}, "B", 13)
-                pdf.para(f"{_('Guiding question')}: {round_.question}", "I")
+                pdf.section(_("Round %(n)d") % {"n": round_.position}, 2, "B", 13, gap=2)
+                pdf.para(f"{_('Guiding question')}: {round_.question}")
                 if round_.synthesis is None:
-                    pdf.para(round_.pending_note, "I")
+                    pdf.para(round_.pending_note)
                     continue
                 pdf.para(_("Synthesis"), "B")
                 pdf.para(_plain(_markdown_synthesis(round_)))
@@ -218,7 +241,7 @@ def to_pdf(handbook: Handbook, base_url: str) -> bytes:
                     pdf.para(_("Contributions cited"), "B")
                 for post in round_.cited:
                     if post.withdrawn:
-                        pdf.para(f"[{post.number}] {_('Withdrawn')}", "I")
+                        pdf.para(f"[{post.number}] {_('Withdrawn')}")
                         continue
                     label = f" — {post.offline_label}" if post.offline_label else ""
                     pdf.para(f"[{post.number}] {post.byline}{label}", "B", 10, gap=0.5)
@@ -228,8 +251,9 @@ def to_pdf(handbook: Handbook, base_url: str) -> bytes:
         (_("Panels referenced"), handbook.panels),
     ):
         if links:
-            pdf.add_page()
-            pdf.para(title, "B", 16, gap=4)
+            if pdf.y > pdf.t_margin:
+                pdf.add_page()
+            pdf.section(title, 0, "B", 16, gap=4)
             for link in links:
                 pdf.para(f"{link.title} — {_absolute(base_url, link.url)}")
     return bytes(pdf.output())

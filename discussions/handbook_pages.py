@@ -10,6 +10,8 @@ from starlette.responses import FileResponse, Response
 
 from discussions import handbook
 from discussions.jobs import HANDBOOK_FILES, export_dir
+from discussions.rules import ExportState
+from discussions.settings import DiscussionsSettings
 from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.errors import NotFound
@@ -27,8 +29,10 @@ MEDIA_TYPES = {
 async def handbook_page(request: Request) -> Response:
     viewer = await viewer_of(request)
     require(viewer, Capability.EDIT_FAIR)
-    db = services_of(request).db
-    page = await handbook.exports_page(db)
+    services = services_of(request)
+    db = services.db
+    keep = services.settings.section(DiscussionsSettings).handbook_keep
+    page = await handbook.exports_page(db, keep)
     return render(request, "discussions/handbook.html", {"page": page, "zone": await page_zone(db)})
 
 
@@ -40,7 +44,12 @@ async def download(request: Request) -> Response:
     export_id: int = request.path_params["export_id"]
     name: str = request.path_params["name"]
     kind = next((k for k, file in HANDBOOK_FILES.items() if file == name), None)
-    if kind is None or not await handbook.finished_export(services.db, export_id):
+    if kind is None:
+        raise NotFound("discussions.export_not_found", _("There is no such export."))
+    state = await handbook.export_state(services.db, export_id)
+    if state is ExportState.EXPIRED:
+        return render(request, "discussions/handbook_expired.html", {}, status=410)
+    if state is not ExportState.DONE:
         raise NotFound("discussions.export_not_found", _("There is no such export."))
     path = export_dir(services, export_id) / name
     if not path.is_file():

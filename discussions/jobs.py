@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -97,6 +98,32 @@ async def build_handbooks(services: Services, window: JobWindow) -> None:
     snapshot, then write the HTML, the Markdown and the PDF."""
     while (task := await handbook.next_export(services.db)) is not None:
         await _build(services, task)
+        await clean_up_exports(services)
+
+
+async def clean_up_exports(services: Services) -> None:
+    """Keep the files of the newest `handbook_keep` done exports of each scope: older ones are
+    marked expired, then every export folder that no done, queued or running export owns is
+    deleted (the expired ones, the failed ones, and any a crash left behind)."""
+    settings = services.settings.section(DiscussionsSettings)
+    await handbook.expire_exports(services.db, settings.handbook_keep)
+    # Folders are listed before the exports are read: a folder is only made for an export
+    # already in the table, so a folder listed here never belongs to an unseen export.
+    folders = await asyncio.to_thread(_export_folders, settings.handbook_path)
+    owned = await handbook.exports_with_files(services.db)
+    for export_id, folder in folders.items():
+        if export_id not in owned:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+def _export_folders(root: Path) -> dict[int, Path]:
+    """The export folders under `root`, by export id; anything not named by a number is not
+    the job's, and is left alone."""
+    if not root.is_dir():
+        return {}
+    return {
+        int(path.name): path for path in root.iterdir() if path.is_dir() and path.name.isdigit()
+    }
 
 
 async def _build(services: Services, task: handbook.ExportTask) -> None:

@@ -274,14 +274,17 @@ class ExportState(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    EXPIRED = "expired"
+    """Done once, its files deleted since to keep only the newest few of its scope."""
 
 
 EXPORT_TRANSITIONS: dict[ExportState, frozenset[ExportState]] = {
     ExportState.QUEUED: frozenset({ExportState.RUNNING}),
     # A running export whose worker died is started again by the next worker.
     ExportState.RUNNING: frozenset({ExportState.RUNNING, ExportState.DONE, ExportState.FAILED}),
-    ExportState.DONE: frozenset(),
+    ExportState.DONE: frozenset({ExportState.EXPIRED}),
     ExportState.FAILED: frozenset(),
+    ExportState.EXPIRED: frozenset(),
 }
 
 

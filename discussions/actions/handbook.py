@@ -114,3 +114,39 @@ async def move_export(
         view = await export_view(tx, export)
         tx.record(events.HandbookExportChanged(export=view))
     return view
+
+
+async def expire_exports(db: Database, keep: int) -> list[int]:
+    """The export job marks expired every done export beyond the newest `keep` of its scope
+    (a theme, or the whole fair), so their files may go; the ids it expired."""
+    async with db.transaction() as tx:
+        done = (
+            await tx.session.scalars(
+                select(HandbookExport)
+                .where(HandbookExport.state == ExportState.DONE.value)
+                .order_by(HandbookExport.id.desc())
+                .with_for_update()
+            )
+        ).all()
+        kept: dict[int | None, int] = {}
+        expired = []
+        for export in done:
+            kept[export.theme_id] = kept.get(export.theme_id, 0) + 1
+            if kept[export.theme_id] > keep:
+                export.state = ExportState.EXPIRED.value
+                expired.append(export.id)
+                tx.record(events.HandbookExportChanged(export=await export_view(tx, export)))
+    return expired
+
+
+async def exports_with_files(db: Database) -> set[int]:
+    """The exports whose folders must stay: done, or queued or still being built."""
+    async with db.reading() as session:
+        found = await session.scalars(
+            select(HandbookExport.id).where(
+                HandbookExport.state.in_(
+                    [ExportState.DONE, ExportState.RUNNING, ExportState.QUEUED]
+                )
+            )
+        )
+        return set(found)

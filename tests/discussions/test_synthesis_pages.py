@@ -6,22 +6,25 @@ progress on `handbook:fair:staff`; downloads and the channel are for organisers 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from discussions import queries
 from discussions.actions import setup
+from discussions.actions.handbook import request_handbook
 from discussions.channels import HANDBOOKS, discussion_channel
-from discussions.inputs import RoundRef
-from discussions.rules import RoundState
+from discussions.handbook import export_state
+from discussions.inputs import HandbookRequest, RoundRef
+from discussions.rules import ExportState, RoundState
 from discussions.settings import DiscussionsSettings
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM, anonymous
 from tests.conftest import make_settings
 from tests.support.discussions import closed_panel_with_questions, discussion, post, round_in
 from tests.support.forms import browser, page_and_token
+from tests.support.jobs import until
 from tests.support.live_client import CommandRefused, live_client
 from tests.support.qa import members
 from tests.support.servers import RunningServer, serve
@@ -226,3 +229,35 @@ async def test_the_handbook_is_for_organisers_only(server: RunningServer) -> Non
     async with browser(server, organiser.cookies) as http:
         assert (await http.get(f"/discussions/handbook/{export_id}/secrets.txt")).status_code == 404
         assert (await http.get(f"/discussions/handbook/{export_id}/..%2Fx")).status_code == 404
+
+
+async def test_an_expired_export_says_so_on_the_page_and_at_its_links(
+    server: RunningServer,
+) -> None:
+    """After a fourth export of the whole fair the page says only the newest three are kept,
+    the oldest shows as expired, and its download link says to export again (not a 404)."""
+    db = server.services.db
+    (organiser,) = await members(db, Role.ORGANISER)
+
+    def reaches(export_id: int, state: ExportState) -> Callable[[], Awaitable[bool]]:
+        async def check() -> bool:
+            return await export_state(db, export_id) == state
+
+        return check
+
+    asked: list[int] = []
+    for _ in range(4):
+        asked.append((await request_handbook(db, organiser.viewer, HandbookRequest())).id)
+        # One at a time: the oldest is then the first asked, whatever the job's pace.
+        await until(reaches(asked[-1], ExportState.DONE))
+    await until(reaches(asked[0], ExportState.EXPIRED))
+    async with browser(server, organiser.cookies) as http:
+        html = (await http.get("/discussions/handbook")).text
+        expired = await http.get(f"/discussions/handbook/{asked[0]}/handbook.pdf")
+        kept = await http.get(f"/discussions/handbook/{asked[1]}/handbook.pdf")
+    assert "Only the newest 3 exports of each scope" in html
+    assert re.search(rf'data-export-id="{asked[0]}" data-state="expired"', html)
+    assert f"/discussions/handbook/{asked[0]}/handbook.pdf" not in html
+    assert "export again" in html
+    assert expired.status_code == 410 and "Export again" in expired.text
+    assert kept.status_code == 200 and kept.content.startswith(b"%PDF-")
