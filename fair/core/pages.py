@@ -41,8 +41,13 @@ async def viewer_of(request: Request) -> Viewer:
     db = services_of(request).db
     viewer = await viewer_for(db, request.cookies.get(LOGIN_COOKIE), visitor_of(request))
     request.state.viewer = viewer
-    if request.method == "GET" and viewer.user_id is not None:
-        # Every page shows the bell: read its count with the viewer, once per page.
+    if (
+        request.method == "GET"
+        and viewer.user_id is not None
+        and "text/html" in request.headers.get("accept", "")
+    ):
+        # Every page shows the bell: read its count with the viewer, once per page (not for
+        # media, downloads or JSON, which a page's range requests and scripts ask for often).
         request.state.bell = await bell(db, viewer.user_id)
     return viewer
 

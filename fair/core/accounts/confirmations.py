@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from fair.core.access import acting_person
-from fair.core.accounts.links import AccountMail
+from fair.core.accounts.links import AccountMail, account_named_by, check_link
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Who
 from fair.core.db import Database, Tx
@@ -14,7 +14,7 @@ from fair.core.errors import Conflict, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.mail.outbox import queue_mail
 from fair.core.mail.rendering import write_mail
-from fair.core.signing import BadToken, ExpiredToken, sign, unsign, unverified_value
+from fair.core.signing import sign
 from fair.core.tables import utcnow
 
 PURPOSE = "accounts.email_confirmation"
@@ -60,22 +60,22 @@ def _refused() -> Invalid:
 async def confirm_email(db: Database, secret: str, token: str) -> User:
     """Mark the address a confirmation link was sent to as confirmed (once is enough; the link
     may be opened again). Refused if tampered with, older than a week, or the address changed."""
-    try:
-        user_id = int(unverified_value(token))
-    except (BadToken, ValueError):
-        raise _refused() from None
+    user_id = account_named_by(token, _refused())
     async with db.transaction(actor_id=user_id) as tx:
         user = await tx.session.scalar(select(User).where(User.id == user_id).with_for_update())
         if user is None:
             raise _refused()
-        try:
-            unsign(secret, PURPOSE, token, max_age=MAX_AGE_SECONDS, bind=user.email)
-        except ExpiredToken:
-            raise Invalid(
+        check_link(
+            secret,
+            PURPOSE,
+            token,
+            max_age=MAX_AGE_SECONDS,
+            bind=user.email,
+            refused=_refused(),
+            expired=Invalid(
                 "account.confirm_link_expired", _("This link has expired. Ask for a new one.")
-            ) from None
-        except BadToken:
-            raise _refused() from None
+            ),
+        )
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()
     return user

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from fair.core.accounts.actions import end_logins
-from fair.core.accounts.links import AccountMail
+from fair.core.accounts.links import AccountMail, account_named_by, check_link
 from fair.core.accounts.models import User
 from fair.core.accounts.passwords import hash_password
 from fair.core.db import Database
@@ -14,7 +14,7 @@ from fair.core.errors import Invalid
 from fair.core.i18n import gettext as _
 from fair.core.mail.outbox import queue_mail
 from fair.core.mail.rendering import write_mail
-from fair.core.signing import BadToken, ExpiredToken, sign, unsign, unverified_value
+from fair.core.signing import sign
 
 PURPOSE = "accounts.password_reset"
 MAX_AGE_SECONDS = 3600
@@ -56,24 +56,24 @@ def _refused() -> Invalid:
 
 
 def _user_id(token: str) -> int:
-    try:
-        return int(unverified_value(token))
-    except (BadToken, ValueError):
-        raise _refused() from None
+    return account_named_by(token, _refused())
 
 
 def _check(secret: str, token: str, user: User | None) -> User:
     """The account the link is for, if the link is good for it now."""
     if user is None or user.banned:
         raise _refused()
-    try:
-        unsign(secret, PURPOSE, token, max_age=MAX_AGE_SECONDS, bind=user.password_hash)
-    except ExpiredToken:
-        raise Invalid(
+    check_link(
+        secret,
+        PURPOSE,
+        token,
+        max_age=MAX_AGE_SECONDS,
+        bind=user.password_hash,
+        refused=_refused(),
+        expired=Invalid(
             "account.reset_link_expired", _("This link has expired. Ask for a new one.")
-        ) from None
-    except BadToken:
-        raise _refused() from None
+        ),
+    )
     return user
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from fair.core.access import acting_person
+from fair.core.accounts.links import account_named_by, check_link
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Who
 from fair.core.contract import Delivery, Notice, NoticeKind
@@ -34,7 +35,6 @@ from fair.core.notifications.settings import (
     choices_for,
     choices_of,
 )
-from fair.core.signing import BadToken, unsign
 from fair.core.tables import utcnow
 
 
@@ -145,18 +145,16 @@ async def unsubscribe(db: Database, secret: str, token: str) -> int:
     signed link's person gets no more digests nor notices by e-mail (what reaches their bell
     stays as it was). Their id; a tampered or expired link is
     refused and changes nothing."""
-    try:
-        value = unsign(secret, UNSUBSCRIBE, token, max_age=UNSUBSCRIBE_MAX_AGE)
-        user_id = int(value)
-    except (BadToken, ValueError):
-        raise Invalid(
-            "notifications.bad_unsubscribe_link", _("This unsubscribe link is not valid.")
-        ) from None
+    refused = Invalid(
+        "notifications.bad_unsubscribe_link", _("This unsubscribe link is not valid.")
+    )
+    user_id = account_named_by(token, refused)
+    check_link(
+        secret, UNSUBSCRIBE, token, max_age=UNSUBSCRIBE_MAX_AGE, refused=refused, expired=refused
+    )
     async with db.transaction(actor_id=user_id) as tx:
         if await tx.session.get(User, user_id) is None:
-            raise Invalid(
-                "notifications.bad_unsubscribe_link", _("This unsubscribe link is not valid.")
-            )
+            raise refused
         row = await tx.session.get(NotificationSettings, user_id)
         if row is None:
             row = NotificationSettings(
