@@ -348,6 +348,24 @@ hidden post's citation is left out). The booth and panel pages list them as "Dis
 a feature that knows nothing of the kind answers an empty list."""
 
 
+@dataclass(frozen=True, slots=True)
+class ProgrammeItem:
+    """Something on the fair's programme (a panel starting), listed in a digest's "coming up"."""
+
+    title: str
+    starts_at: datetime
+    link: str
+    """A path of this fair."""
+    followed: bool = False
+    """The reader follows it (a bookmark): only followed items make a digest worth sending."""
+
+
+ProgrammeSource = Callable[
+    ["AsyncSession", int, datetime, datetime], Awaitable[Sequence[ProgrammeItem]]
+]
+"""What starts in [start, end) that the person `user_id` may see (the digest's programme)."""
+
+
 @dataclass(frozen=True)
 class OrganiseLink:
     """A page of a feature's own in the organisers' menu (`/organise` and its sub-pages)."""
@@ -392,6 +410,8 @@ class Feature:
     """What people are told of this feature's events (fair/core/notifications)."""
     notice_kinds: Sequence[NoticeKind] = ()
     """Every kind of notice its notifiers make: what people choose from in their settings."""
+    programme: ProgrammeSource | None = None
+    """What of this feature is on the coming period's programme, for the e-mail digest."""
 
 
 @dataclass
@@ -415,3 +435,5 @@ class Services:
     """Every feature's `Feature.notifiers`, in the features' order."""
     notice_kinds: Mapping[str, NoticeKind] = field(default_factory=dict)
     """Every feature's kinds of notice, by kind, in the features' order."""
+    programmes: Sequence[ProgrammeSource] = ()
+    """Every feature's `Feature.programme`, in the features' order."""

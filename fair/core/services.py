@@ -16,6 +16,7 @@ from fair.core.contract import (
     Feature,
     NoticeKind,
     Notifier,
+    ProgrammeSource,
     Reportable,
     Services,
 )
@@ -51,6 +52,11 @@ def collect_channel_rules(features: Sequence[Feature]) -> dict[str, ChannelRule]
 def collect_citations(features: Sequence[Feature]) -> list[CitationSource]:
     """The features' citation sources (two-way links), in the features' order."""
     return [feature.citations for feature in features if feature.citations is not None]
+
+
+def collect_programmes(features: Sequence[Feature]) -> list[ProgrammeSource]:
+    """The features' programme sources (the digest's "coming up"), in the features' order."""
+    return [feature.programme for feature in features if feature.programme is not None]
 
 
 def collect_notifiers(features: Sequence[Feature]) -> list[Notifier]:
@@ -126,6 +132,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         reportables=collect_reportables(features),
         notifiers=collect_notifiers(features),
         notice_kinds=collect_notice_kinds(features),
+        programmes=collect_programmes(features),
     )
     # Whatever has started is stopped again, in reverse order, however far the start got.
     async with contextlib.AsyncExitStack() as started:

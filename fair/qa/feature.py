@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.qa import demo, jobs, live, notifications, pages, reports
+from fair.qa import demo, jobs, live, notifications, pages, programme, reports
 
 feature = Feature(
     name="qa",
@@ -34,4 +34,5 @@ feature = Feature(
     reportables=[reports.QUESTIONS],
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
+    programme=programme.coming_up,
 )

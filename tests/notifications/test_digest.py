@@ -20,13 +20,14 @@ from sqlalchemy import select, update
 
 from fair.cli import load_demo
 from fair.core.accounts.models import User
+from fair.core.accounts.roles import Role
 from fair.core.consumers import caught_up
 from fair.core.contract import Delivery, Notice, Services
 from fair.core.db import Database
 from fair.core.features import load_features
 from fair.core.mail.models import MailMessage
 from fair.core.mail.settings import MailSettings
-from fair.core.notifications import actions
+from fair.core.notifications import actions, follows
 from fair.core.notifications.consumer import notifications_consumer
 from fair.core.notifications.digest import (
     MAX_BYTES,
@@ -38,10 +39,13 @@ from fair.core.notifications.digest import (
 )
 from fair.core.notifications.inputs import ChoicesInput
 from fair.core.notifications.settings import Choices, Digest, choices_for
-from fair.core.services import collect_notice_kinds
+from fair.core.services import collect_notice_kinds, collect_programmes
 from fair.core.tables import utcnow
 from fair.core.templates import create_templates
 from fair.core.zones import DEFAULT_ZONE
+from fair.qa.channels import PLACE as QA_PLACE
+from fair.qa.inputs import PanelCreation
+from fair.qa.setup import create_panel
 from tests.conftest import make_settings
 from tests.support.databases import configured_features
 from tests.support.jobs import QUICK, services_on, until
@@ -83,7 +87,8 @@ async def services(database_url: str) -> AsyncIterator[Services]:
 def writing() -> Writing:
     settings = make_settings("sqlite+aiosqlite:///:memory:")
     env = create_templates(settings, FEATURES).env
-    return Writing(env, KINDS, "https://fair.example.org", settings.secret_key)
+    programmes = collect_programmes(FEATURES)
+    return Writing(env, KINDS, "https://fair.example.org", settings.secret_key, programmes)
 
 
 async def tell(db: Database, person: Member, kind: str, text: str, when: datetime) -> None:
@@ -167,6 +172,48 @@ async def test_a_quiet_day_sends_nothing_and_a_busy_one_stays_small(services: Se
     assert written is not None
     assert len(written.text.encode()) + len(written.html.encode()) <= MAX_BYTES
     assert "and 385 more" in written.text
+
+
+async def scheduled(db: Database, organiser: Member, title: str, starts: datetime) -> int:
+    made = await create_panel(
+        db,
+        organiser.viewer,
+        PanelCreation(title=title, starts_at=starts, ends_at=starts + timedelta(hours=1)),
+    )
+    return made.id
+
+
+async def test_the_coming_days_panels_are_listed_and_a_bookmarked_one_alone_is_worth_a_digest(
+    services: Services,
+) -> None:
+    """Panels starting in the day after the digest's moment are its programme, in the reader's
+    zone, the bookmarked one marked; one starting later is not. With no notice at all, a day
+    whose programme holds only panels nobody bookmarked sends nothing; a bookmark makes it
+    worth sending."""
+    db = services.db
+    organiser, keen, idle = await members(db, Role.ORGANISER, "Keen", "Idle")
+    end = (
+        (utcnow() + timedelta(days=2))
+        .astimezone(DAKAR)
+        .replace(hour=7, minute=0, second=0, microsecond=0)
+    )
+    talk = await scheduled(db, organiser, "Remittances at home", end + timedelta(hours=3))
+    await scheduled(db, organiser, "Rights at work", end + timedelta(hours=9, minutes=30))
+    await scheduled(db, organiser, "Next week's panel", end + timedelta(days=1, hours=1))
+    async with db.transaction() as tx:
+        await follows.follow(tx, keen.id, QA_PLACE, talk)
+    async with db.reading() as session:
+        reader = await session.get(User, keen.id)
+        other = await session.get(User, idle.id)
+        assert reader is not None and other is not None
+        written = await writing().compose(session, reader, Choices(), DAKAR, end)
+        assert await writing().compose(session, other, Choices(), DAKAR, end) is None
+    assert written is not None
+    text = written.text
+    assert "Coming up\n- 10:00 Remittances at home (bookmarked)\n" in text
+    assert "- 16:30 Rights at work\n" in text
+    assert "Next week's panel" not in text
+    assert "Rights at work</a>" in written.html
 
 
 async def digest_rows(db: Database) -> list[tuple[str, str]]:

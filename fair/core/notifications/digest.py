@@ -1,7 +1,8 @@
 """The e-mail digest: one short message per person per period (a day or a week), sent at the
 local hour they chose, listing what they were told in that period, grouped (new syntheses
-first, then rounds, answers to their questions, replies to them, the rest), one line and one
-link each. Nothing is sent for a period in which nothing happened.
+first, then rounds, answers to their questions, replies to them, the coming period's programme,
+the rest), one line and one link each. Nothing is sent for a period in which nothing happened
+(the programme alone counts only when it holds something the person follows).
 
 Exactly once: the job (one worker at a time) looks at the send moments that fell in its
 window (since, now], and each digest is queued under the key `digest:<user>:<local day>` (or
@@ -14,17 +15,18 @@ signed unsubscribe link that works without logging in, and the `List-Unsubscribe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.accounts.models import User
-from fair.core.contract import Job, JobWindow, NoticeKind
+from fair.core.contract import Job, JobWindow, NoticeKind, ProgrammeItem, ProgrammeSource
 from fair.core.i18n import gettext as _
 from fair.core.i18n import speaking
 from fair.core.mail.outbox import queue_mail
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from fair.core.contract import Services
     from fair.core.db import Database, Tx
 
-SECTIONS = ("syntheses", "rounds", "questions", "replies", "other")
+SECTIONS = ("syntheses", "rounds", "questions", "replies", "programme", "other")
 MAX_PER_SECTION = 15
 """More than this in one section: the rest is one line pointing to the notifications page."""
 MAX_BYTES = 20_000
@@ -67,6 +69,7 @@ def section_titles() -> dict[str, str]:
         "rounds": _("Rounds opening and closing"),
         "questions": _("Your questions"),
         "replies": _("Replies to you"),
+        "programme": _("Coming up"),
         "other": _("Also"),
     }
 
@@ -135,10 +138,16 @@ async def compose(
     end: datetime,
     base_url: str,
     secret: str,
+    programmes: Sequence[ProgrammeSource] = (),
 ) -> Written | None:
-    """The digest of the period ending at `end`, in the person's language and zone; None when
-    nothing happened in it."""
+    """The digest of the period ending at `end`, in the person's language and zone, with the
+    programme of the period that follows; None when nothing happened in it."""
     start = end - period_of(choices)
+    coming = [
+        item
+        for source in programmes
+        for item in await source(session, user.id, end, end + period_of(choices))
+    ]
     rows = list(
         await session.scalars(
             select(Notification)
@@ -150,7 +159,7 @@ async def compose(
             .order_by(Notification.created_at, Notification.id)
         )
     )
-    if not rows:
+    if not rows and not any(item.followed for item in coming):
         return None
     language = user.language or "en"
     base = base_url.rstrip("/")
@@ -164,6 +173,11 @@ async def compose(
             grouped[name].append(
                 Line(text_of(row.message, row.params), base + row.link, local.strftime("%H:%M"))
             )
+        weekly = choices.digest is Digest.WEEKLY
+        grouped["programme"] = [
+            _programme_line(item, base, zone, language, weekly)
+            for item in sorted(coming, key=lambda item: item.starts_at)
+        ]
         sections = [
             Section(titles[name], lines[:MAX_PER_SECTION], max(0, len(lines) - MAX_PER_SECTION))
             for name, lines in grouped.items()
@@ -189,6 +203,18 @@ async def compose(
     return written
 
 
+def _programme_line(
+    item: ProgrammeItem, base: str, zone: ZoneInfo, language: str, weekly: bool
+) -> Line:
+    """A panel coming up: its start in the reader's zone (with the weekday in a weekly digest),
+    its title, marked when the reader follows it."""
+    at = format_datetime(
+        item.starts_at, "EEE HH:mm" if weekly else "HH:mm", tzinfo=zone, locale=language
+    )
+    text = _("%(title)s (bookmarked)") % {"title": item.title} if item.followed else item.title
+    return Line(text, base + item.link, at)
+
+
 def _halved(section: Section) -> Section:
     kept = max(1, len(section.lines) // 2)
     return Section(section.title, section.lines[:kept], section.more + len(section.lines) - kept)
@@ -207,12 +233,17 @@ class Writing:
     kinds: Mapping[str, NoticeKind]
     base_url: str
     secret: str
+    programmes: Sequence[ProgrammeSource] = ()
 
     @classmethod
     def of(cls, services: Services) -> Writing:
         settings = services.settings
         return cls(
-            services.templates.env, services.notice_kinds, settings.base_url, settings.secret_key
+            services.templates.env,
+            services.notice_kinds,
+            settings.base_url,
+            settings.secret_key,
+            services.programmes,
         )
 
     async def compose(
@@ -228,6 +259,7 @@ class Writing:
             end=end,
             base_url=self.base_url,
             secret=self.secret,
+            programmes=self.programmes,
         )
 
 
