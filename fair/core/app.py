@@ -13,11 +13,12 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fair.core import health, i18n
 from fair.core.accounts.viewers import anonymous
+from fair.core.assets import STATIC_ROOT, HashedStaticFiles, StaticAssets
+from fair.core.compression import CompressionMiddleware
 from fair.core.errors import FairError, NotFound, Unavailable
 from fair.core.faults import unavailable
 from fair.core.features import load_features
@@ -26,9 +27,7 @@ from fair.core.live import LiveEndpoint
 from fair.core.pages import handle_refusal, services_of, wants_json
 from fair.core.security import SecurityMiddleware, visitor_of
 from fair.core.services import open_services
-from fair.core.settings import PROJECT_ROOT, Settings, load_settings
-
-STATIC = PROJECT_ROOT / "static"
+from fair.core.settings import Settings, load_settings
 
 
 class LanguageMiddleware:
@@ -76,10 +75,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings.check()
     features = load_features(settings.features)
     settings.check_sections(f.settings for f in features if f.settings is not None)
+    assets = StaticAssets.scan(STATIC_ROOT)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, object]]:
-        async with open_services(settings, features) as services:
+        async with open_services(settings, features, assets) as services:
             yield {"services": services}
 
     routes = [
@@ -87,12 +87,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", health.live),
         Route("/readyz", health.ready),
         WebSocketRoute("/ws", LiveEndpoint()),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", HashedStaticFiles(directory=STATIC_ROOT, assets=assets), name="static"),
     ]
     return Starlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityMiddleware, cookie_secure=settings.cookie_secure),
+            # Outermost, so that error pages and the security middleware's refusals shrink too.
+            Middleware(CompressionMiddleware),
+            Middleware(
+                SecurityMiddleware,
+                cookie_secure=settings.cookie_secure,
+                script_sources=[assets.script_source()],
+            ),
             # Inside the security middleware, so that its 413 carries the security headers too.
             Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes),
             Middleware(LanguageMiddleware),

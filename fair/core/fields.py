@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from fair.core.accounts.countries import is_country
+from fair.core.accounts.countries import country_code
+from fair.core.i18n import current_language
 from fair.core.i18n import gettext as _
 from fair.core.text import clean_line, clean_text
 
@@ -32,10 +33,10 @@ def _optional_email(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    value = value.strip().upper()
-    if not is_country(value):
+    code = country_code(value, current_language())
+    if code is None:
         raise ValueError(_("Choose a country from the list."))
-    return value
+    return code
 
 
 def _optional_country(value: str) -> str:
@@ -85,6 +86,11 @@ Email = Annotated[str, AfterValidator(clean_line), AfterValidator(_email)]
 OptionalEmail = Annotated[str, AfterValidator(clean_line), AfterValidator(_optional_email)]
 Country = Annotated[str, AfterValidator(clean_line), AfterValidator(_country)]
 OptionalCountry = Annotated[str, AfterValidator(clean_line), AfterValidator(_optional_country)]
+CountryList = Annotated[
+    list[OptionalCountry],
+    AfterValidator(lambda codes: list(dict.fromkeys(code for code in codes if code))),
+]
+"""Countries typed into a row of pickers: blank rows dropped, each country once."""
 WebAddress = Annotated[str, AfterValidator(clean_line), AfterValidator(_web_address)]
 Secret = Annotated[str, Field(strict=True)]
 """A password: kept exactly as typed (cleaning would change it), never shown back."""

@@ -21,21 +21,29 @@ VISITOR_COOKIE = "fair_visitor"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "media-src 'self'",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(script_sources: Iterable[str] = ()) -> str:
+    """The policy: everything from this origin only, plus the inline scripts whose hashes are
+    given (the static files' import map)."""
+    scripts = " ".join(["'self'", *script_sources])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "media-src 'self'",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -93,9 +101,15 @@ def visitor_of(connection: HTTPConnection) -> str:
 class SecurityMiddleware:
     """Adds the security headers to every HTTP response and gives new browsers a visitor id."""
 
-    def __init__(self, app: ASGIApp, *, cookie_secure: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, *, cookie_secure: bool, script_sources: Iterable[str] = ()
+    ) -> None:
         self.app = app
         self.cookie_secure = cookie_secure
+        self.headers = {
+            **SECURITY_HEADERS,
+            "content-security-policy": content_security_policy(script_sources),
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,7 +124,7 @@ class SecurityMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     headers.setdefault(name, value)
                 rotated = any(
                     value.startswith(f"{VISITOR_COOKIE}=")

@@ -6,6 +6,7 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator, Sequence
 
+from fair.core.assets import StaticAssets
 from fair.core.breaker import Breaker
 from fair.core.buses import create_bus
 from fair.core.channels import ChannelAccess
@@ -84,7 +85,9 @@ def collect_reportables(features: Sequence[Feature]) -> dict[str, Reportable]:
 
 
 @contextlib.asynccontextmanager
-async def open_services(settings: Settings, features: Sequence[Feature]) -> AsyncIterator[Services]:
+async def open_services(
+    settings: Settings, features: Sequence[Feature], assets: StaticAssets | None = None
+) -> AsyncIterator[Services]:
     timeouts = Timeouts.of(settings)
     db = Database(create_engine(settings.database_url, timeouts), timeouts)
     access = ChannelAccess(collect_channel_rules(features))
@@ -126,7 +129,7 @@ async def open_services(settings: Settings, features: Sequence[Feature]) -> Asyn
         limits=limits,
         access=access,
         commands=collect_commands(features),
-        templates=create_templates(settings, features),
+        templates=create_templates(settings, features, assets),
         features=features,
         citations=collect_citations(features),
         reportables=collect_reportables(features),

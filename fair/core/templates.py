@@ -13,6 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from fair.core import i18n
 from fair.core.accounts.countries import country_names
+from fair.core.assets import StaticAssets
 from fair.core.contract import Feature
 from fair.core.reports.rules import Reason, reason_label
 from fair.core.settings import Settings
@@ -53,7 +54,10 @@ def report_reasons() -> list[tuple[str, str]]:
     return [(reason.value, reason_label(reason)) for reason in Reason]
 
 
-def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2Templates:
+def create_templates(
+    settings: Settings, features: Sequence[Feature], assets: StaticAssets | None = None
+) -> Jinja2Templates:
+    assets = assets or StaticAssets.scan()
     loaders = [FileSystemLoader(str(f.templates)) for f in features if f.templates is not None]
     env = Environment(
         loader=ChoiceLoader([*loaders, FileSystemLoader(str(CORE_TEMPLATES))]),
@@ -72,4 +76,7 @@ def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2T
     env.globals["production"] = settings.production
     env.globals["organise_links"] = [link for feature in features for link in feature.organise]
     env.globals["report_reasons"] = report_reasons
+    env.globals["country_choices"] = lambda: country_names(_current_language())
+    env.globals["static_url"] = assets.url
+    env.globals["importmap"] = assets.importmap
     return Jinja2Templates(env=env)

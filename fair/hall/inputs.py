@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from fair.core.fields import (
-    Country,
+    CountryList,
     Email,
     Id,
     Line,
@@ -27,7 +27,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 Title = Annotated[Line, Field(min_length=3, max_length=120)]
 Slug = Annotated[Line, Field(max_length=80)]
-Countries = Annotated[list[Country], Field(max_length=60)]
+Countries = Annotated[CountryList, Field(max_length=60)]
 
 
 def _slug(value: str) -> str:

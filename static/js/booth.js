@@ -1,5 +1,5 @@
 // A booth page: live chat, visitor and staff counts, and fresh sections when the team edits.
-import { live, newKey, refreshSections } from "/static/js/live.js";
+import { live, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
 
 const root = document.querySelector("[data-booth-id]");
@@ -14,7 +14,6 @@ if (root) {
   const channel = `booth:${boothId}`;
   const list = document.querySelector("[data-chat-list]");
   const form = document.querySelector("[data-chat-form]");
-  const errorBox = document.querySelector("[data-chat-error]");
   const sections = {
     "hall.booth.changed": ["head", "about"],
     "hall.booth.state_changed": ["head", "about"],
@@ -113,25 +112,8 @@ if (root) {
   }
 
   if (form) {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const field = form.querySelector("textarea");
-      const body = field.value.trim();
-      if (!body) return;
-      errorBox.hidden = true;
-      try {
-        const idem = form.elements.idem;
-        if (!idem.value) idem.value = newKey();
-        await live.command("hall.chat.post", { booth_id: boothId, body }, idem.value);
-        idem.value = newKey();
-        field.value = "";
-        field.focus();
-      } catch (error) {
-        if (error.code === "live.offline") { form.submit(); return; }
-        errorBox.textContent = error.message;
-        errorBox.hidden = false;
-      }
-    });
+    // commands.js sends the message (or keeps it while the server is away); then type on.
+    form.addEventListener("fair:command-done", () => form.querySelector("textarea").focus());
   }
 
   document.addEventListener("submit", async (event) => {

@@ -16,7 +16,7 @@ const BOOLEAN = new Set(["anonymous", "up", "approve", "live", "pinned", "locked
 const NUMBER = new Set([
   "question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id",
   "content_id", "discussion_id", "thread_id", "user_id", "to_thread_id", "to_round_id", "group_size",
-  "theme_id",
+  "theme_id", "booth_id",
 ]);
 const DRAFTS = `fair:drafts:${location.pathname}`;
 const OUTBOX = `fair:outbox:${location.pathname}`;
@@ -98,7 +98,7 @@ function outboxStatus(form, text) {
   status.hidden = !text;
 }
 
-function queue(form) {
+function queue(form, text = null) {
   const name = keptName(form);
   const idem = form.elements.idem;
   if (idem && !idem.value) idem.value = newKey();
@@ -107,7 +107,43 @@ function queue(form) {
   outbox.push(entry);
   writeStore(OUTBOX, outbox);
   saveDraft(form);
-  outboxStatus(form, form.dataset.textQueued || "You are offline: this is kept and will be sent when the connection is back.");
+  outboxStatus(form, text || form.dataset.textQueued || "You are offline: this is kept and will be sent when the connection is back.");
+}
+
+// No socket, but maybe a server: the kept form is posted by fetch rather than by the browser,
+// so that a server out of reach (a network error, or a proxy's 502/503/504) keeps the text
+// here, queued for the socket, instead of leaving the person on the browser's error page.
+async function post(form) {
+  const idem = form.elements.idem;
+  if (idem && !idem.value) idem.value = newKey();
+  let response;
+  try {
+    response = await fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin", headers: { Accept: "text/html" },
+    });
+  } catch {
+    response = null;
+  }
+  if (response === null || [502, 503, 504].includes(response.status)) {
+    queue(form, form.dataset.textUnsent);
+    return;
+  }
+  if (response.redirected) {
+    dropDraft(form);
+    location.assign(response.url);
+    return;
+  }
+  const html = await response.text();
+  if (response.ok) {
+    dropDraft(form);
+    document.open(); document.write(html); document.close();
+    return;
+  }
+  // Refused: the server's reason shows in the form, and the text stays as typed.
+  const page = new DOMParser().parseFromString(html, "text/html");
+  const reason = page.querySelector(".form-error")?.textContent.trim() || response.statusText;
+  const box = errorBox(form);
+  if (box) { box.textContent = reason; box.hidden = false; }
 }
 
 function succeeded(form, reply) {
@@ -166,11 +202,12 @@ document.addEventListener("submit", async (event) => {
   if (!form) return;
   const keep = form.hasAttribute("data-keep");
   if (!live.isOpen()) {
-    // No socket: a plain post, unless the browser is offline and the form keeps its text.
-    // (A plain post's page replaces this one: its draft goes, or the next load would show it
-    // again; if the post fails, the browser's own back button keeps the typed text.)
-    if (keep && navigator.onLine === false) { event.preventDefault(); queue(form); }
-    else if (keep) dropDraft(form);
+    // No socket: a plain post, unless the form keeps its text: then it waits in the outbox
+    // (the browser is offline) or is posted by fetch, whose failure keeps it too.
+    if (!keep) return;
+    event.preventDefault();
+    if (navigator.onLine === false) queue(form);
+    else post(form);
     return;
   }
   event.preventDefault();
@@ -188,6 +225,7 @@ document.addEventListener("submit", async (event) => {
       // The socket went away with the command on it: it may have run. The same key makes a
       // second run answer with the first result, over the socket later or a plain post now.
       if (keep && navigator.onLine === false) queue(form);
+      else if (keep) post(form);
       else form.submit();
       return;
     }

@@ -4,13 +4,22 @@
 //   const stop = live.follow("qa:7", { since: 42, onEvent(frame) {...}, onReset(seq) {...} });
 //   const reply = await live.command("qa.question.ask", { text: "..." });
 //
-// Reconnects with jittered exponential backoff and resumes every channel from
+// Reconnects with jittered exponential backoff (0.5 s to 5 s; at once when the browser comes
+// back online or the tab is shown; from the start again after each open) and resumes every channel from
 // the last seq it saw; frames it has already seen are dropped. A reset never lowers a
 // cursor: a page whose cursor is ahead of the server reloads instead.
 
 const CLOSE_LOGGED_OUT = 4001;
 const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 30000;
+const MAX_DELAY_MS = 5000;
+
+// How long to wait before reconnect attempt `attempt` (0 for the first after a close): an
+// exponential backoff from 0.5 s capped at 5 s, jittered over its upper half so that a
+// restarted server is not met by every browser at the same instant.
+export function backoffDelay(attempt, random = Math.random) {
+  const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+  return delay / 2 + random() * (delay / 2);
+}
 
 class Live {
   constructor(url) {
@@ -24,14 +33,20 @@ class Live {
     this.statusEl = document.querySelector("[data-live-status]");
     this.announcer = document.querySelector("[data-live-announcer]");
     this.retryTimer = null;
-    // Back online: try at once rather than after a backoff grown while the network was away.
-    window.addEventListener("online", () => {
-      if (this.socket || this.stopped || this.retryTimer === null) return;
-      window.clearTimeout(this.retryTimer);
-      this.retryTimer = null;
-      this.attempt = 0;
-      this.connect();
+    // Back online, or the tab shown again: try at once rather than after a backoff grown
+    // while the network (or a sleeping tab's timers) was away.
+    window.addEventListener("online", () => this.retryNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.retryNow();
     });
+  }
+
+  retryNow() {
+    if (this.socket || this.stopped || this.retryTimer === null) return;
+    window.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.attempt = 0;
+    this.connect();
   }
 
   start() {
@@ -164,9 +179,8 @@ class Live {
       this.announce(this.statusEl?.dataset.textEnded || "Your session has ended.");
       return;
     }
-    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt);
+    const wait = backoffDelay(this.attempt);
     this.attempt += 1;
-    const wait = delay / 2 + Math.random() * (delay / 2);
     this.setStatus("reconnecting", this.statusEl?.dataset.textReconnecting || "Reconnecting…");
     this.retryTimer = window.setTimeout(() => { this.retryTimer = null; this.connect(); }, wait);
   }

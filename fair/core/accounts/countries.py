@@ -18,3 +18,18 @@ def country_names(language: str = "en") -> dict[str, str]:
 
 def is_country(code: str) -> bool:
     return code in country_names()
+
+
+@cache
+def _codes_by_name(language: str) -> dict[str, str]:
+    return {name.casefold(): code for code, name in country_names(language).items()}
+
+
+def country_code(value: str, language: str = "en") -> str | None:
+    """The country a person typed or picked: its code, or its name in `language` or English
+    (what the country picker's list offers), in any case; None if it is no country."""
+    value = value.strip()
+    if value.upper() in country_names():
+        return value.upper()
+    key = value.casefold()
+    return _codes_by_name(language).get(key) or _codes_by_name("en").get(key)

@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
 
-from fair.core.fields import Country, Id, Line, Text
+from fair.core.fields import CountryList, Id, Line, Text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
@@ -54,7 +54,7 @@ class Themes(Input):
 
 
 class Countries(Input):
-    countries: Annotated[list[Country], Field(max_length=250)]
+    countries: Annotated[CountryList, Field(max_length=250)]
 
 
 class AuditFilter(Input):

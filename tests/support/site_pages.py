@@ -1,0 +1,71 @@
+"""A small crawler: the same-origin HTML pages a person (or an anonymous visitor) can reach."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import httpx
+
+LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"', re.IGNORECASE)
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
+SKIPPED = ("/static/", "/media/", "/ws", "/logout", "/notifications/unsubscribe", "/email/")
+MAX_PAGES = 120
+
+
+def pattern_of(path: str) -> str:
+    """A page's route, roughly: ids and slugs (anything with a digit or a hyphen) become `{}`."""
+    parts = path.strip("/").split("/")
+    return "/" + "/".join("{}" if re.search(r"[0-9-]", part) else part for part in parts)
+
+
+async def log_in(http: httpx.AsyncClient, email: str, password: str) -> None:
+    """Log `http` in through the login form, as a browser would."""
+    page = await http.get("/login")
+    match = CSRF_INPUT.search(page.text)
+    if match is None:
+        raise RuntimeError("the login page has no CSRF field")
+    response = await http.post(
+        "/login", data={"csrf": match.group(1), "email": email, "password": password, "next": "/"}
+    )
+    if response.status_code != 303:
+        raise RuntimeError(f"logging in as {email} failed: {response.status_code}")
+
+
+async def site_pages(
+    base_url: str, email: str | None, password: str | None, limit_per_pattern: int = 2
+) -> list[str]:
+    """The URLs of the HTML pages reachable by links from the home page, logged in as `email`
+    if given, with at most `limit_per_pattern` pages of each route."""
+    origin = urlsplit(base_url).netloc
+    found: list[str] = []
+    seen: set[str] = set()
+    per_pattern: Counter[str] = Counter()
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        if email is not None and password is not None:
+            await log_in(http, email, password)
+        queue = [urljoin(base_url, "/")]
+        seen.add(queue[0])
+        while queue and len(found) < MAX_PAGES:
+            url = queue.pop(0)
+            response = await http.get(url)
+            if response.status_code != 200 or not response.headers.get(
+                "content-type", ""
+            ).startswith("text/html"):
+                continue
+            found.append(url)
+            for href in LINK.findall(response.text):
+                target = urldefrag(urljoin(url, href.replace("&amp;", "&")))[0]
+                parts = urlsplit(target)
+                if parts.netloc != origin or parts.query or parts.path.startswith(SKIPPED):
+                    continue
+                if parts.path.endswith((".csv", ".ics", ".pdf")) or target in seen:
+                    continue
+                seen.add(target)
+                pattern = pattern_of(parts.path)
+                if per_pattern[pattern] >= limit_per_pattern:
+                    continue
+                per_pattern[pattern] += 1
+                queue.append(target)
+    return found
