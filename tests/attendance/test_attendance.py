@@ -164,7 +164,7 @@ async def test_the_dashboard_shows_charts_beside_tables_and_exports_each_table(
         countries = await http.get("/organise/attendance/countries.csv?day=2026-12-02")
         table = list(csv.reader(io.StringIO(countries.content.decode("utf-8-sig"))))
         assert table == [["Country", "People"], ["Senegal", "2"], ["Mexico", "1"]]
-        assert (await http.get("/organise/attendance/nothing.csv")).status_code == 422
+        assert (await http.get("/organise/attendance/nothing.csv")).status_code == 404
         assert (await http.get("/organise/attendance?day=yesterday")).status_code == 422
     async with browser(server, await login_cookies(db, participant)) as http:
         assert (await http.get("/organise/attendance")).status_code == 403

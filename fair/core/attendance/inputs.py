@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated
+
+from pydantic import Field
 
 from fair.core.inputs import Input
 
@@ -11,7 +13,9 @@ from fair.core.inputs import Input
 class ReportFilter(Input):
     day: date | None = None
     """Only this day of the fair (its time zone)."""
+    theme: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
+    """Only this theme's booths (a theme's slug); tables without themes stay whole."""
 
 
 class TableName(Input):
-    table: Literal["days", "countries", "regions"]
+    table: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]

@@ -12,6 +12,7 @@ from fair.core.attendance import queries
 from fair.core.attendance.inputs import ReportFilter, TableName
 from fair.core.attendance.regions import REGIONS
 from fair.core.charts import bar_chart
+from fair.core.errors import NotFound
 from fair.core.exports import Cell, csv_response
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
@@ -28,19 +29,28 @@ def country_label(code: str) -> str:
 
 
 def _filter(request: Request) -> ReportFilter:
-    day = request.query_params.get("day", "").strip()
-    return parse(ReportFilter, {"day": day} if day else {})
+    given = {name: request.query_params.get(name, "").strip() for name in ("day", "theme")}
+    return parse(ReportFilter, {name: value for name, value in given.items() if value})
 
 
 async def _report(request: Request) -> queries.Report:
     filters = _filter(request)
+    services = services_of(request)
     return await queries.attendance_report(
-        services_of(request).db, await viewer_of(request), filters.day
+        services.db,
+        await viewer_of(request),
+        filters.day,
+        theme=filters.theme,
+        figures=services.figures,
     )
 
 
 def _tables(report: queries.Report) -> dict[str, tuple[list[str], list[Sequence[Cell]]]]:
     """Each table of the report: its translated header and its rows."""
+    features: dict[str, tuple[list[str], list[Sequence[Cell]]]] = {
+        table.key: ([_(column) for column in table.columns], list(table.rows))
+        for table in report.tables
+    }
     return {
         "days": (
             [_("Day"), _("Registered"), _("Active"), _("Returning"), _("Peak online")],
@@ -57,6 +67,7 @@ def _tables(report: queries.Report) -> dict[str, tuple[list[str], list[Sequence[
             [_("Region"), _("People")],
             [[_(REGIONS[r.region]), r.people] for r in report.regions],
         ),
+        **features,
     }
 
 
@@ -77,7 +88,26 @@ def _charts(report: queries.Report) -> dict[str, Markup]:
             _("People by region"),
             [(_(REGIONS[r.region]), r.people) for r in report.regions],
         ),
+        **{
+            table.key: bar_chart(
+                f"chart-{table.key}",
+                _(table.title),
+                [(str(row[0]), int(row[table.chart] or 0)) for row in table.rows],
+            )
+            for table in report.tables
+            if table.chart is not None
+        },
     }
+
+
+def _sections(report: queries.Report) -> list[tuple[str, str, bool]]:
+    """Each table's key, heading, and whether a theme narrows it (in the page's order)."""
+    return [
+        ("days", _("Each day"), False),
+        ("countries", _("By country"), False),
+        ("regions", _("By region"), False),
+        *((table.key, _(table.title), table.themed) for table in report.tables),
+    ]
 
 
 async def dashboard(request: Request) -> Response:
@@ -90,6 +120,7 @@ async def dashboard(request: Request) -> Response:
             "report": report,
             "tables": _tables(report),
             "charts": _charts(report),
+            "sections": _sections(report),
             "printing": "print" in request.query_params,
         },
     )
@@ -99,6 +130,10 @@ async def table_csv(request: Request) -> Response:
     """One table of the dashboard (with the page's filter) as a CSV file."""
     name = parse(TableName, {"table": request.path_params["table"]}).table
     report = await _report(request)
-    header, rows = _tables(report)[name]
+    tables = _tables(report)
+    if name not in tables:
+        raise NotFound("attendance.no_such_table", _("There is no such table."))
+    header, rows = tables[name]
     suffix = f"-{report.day.isoformat()}" if report.day else ""
+    suffix += f"-{report.theme}" if report.theme else ""
     return csv_response(f"attendance-{name}{suffix}.csv", header, rows)

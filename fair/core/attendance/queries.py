@@ -7,8 +7,9 @@ Days are the fair's (its time zone); everything is read from stored rows (`atten
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -21,7 +22,11 @@ from fair.core.accounts.viewers import Who
 from fair.core.attendance.actions import FAIR
 from fair.core.attendance.models import Attendance, PresenceSample
 from fair.core.attendance.regions import REGIONS, region_of
+from fair.core.contract import FigureScope, FigureSource, FigureTable
 from fair.core.db import Database
+from fair.core.errors import NotFound
+from fair.core.home.models import Theme
+from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.core.zones import fair_zone_name
 
@@ -76,11 +81,23 @@ class Report:
     """How many countries those with an account come from."""
     online_now: int | None
     """From the latest sample, when it is recent."""
+    tables: list[FigureTable]
+    """The features' tables (booths, panels, rounds), narrowed like the rest."""
+    themes: list[tuple[str, str]]
+    """The fair's themes (slug, name), to narrow the features' tables to one."""
+    theme: str | None
 
 
-async def attendance_report(db: Database, who: Who, day: date | None = None) -> Report:
-    """What an organiser's dashboard shows: every day's figures, and who came from where
-    (on `day`, or over the whole fair)."""
+async def attendance_report(
+    db: Database,
+    who: Who,
+    day: date | None = None,
+    *,
+    theme: str | None = None,
+    figures: Sequence[FigureSource] = (),
+) -> Report:
+    """What an organiser's dashboard shows: every day's figures, who came from where, and the
+    features' tables (on `day`, or over the whole fair; those that have themes, of `theme`)."""
     require(who, CAPABILITY)
     async with db.reading() as session:
         zone_name = await fair_zone_name(session)
@@ -88,6 +105,19 @@ async def attendance_report(db: Database, who: Who, day: date | None = None) -> 
         days = await _days(session, zone)
         countries = await _countries(session, day)
         online_now = await _online_now(session)
+        themes = [
+            (slug, name)
+            for slug, name, _id in await session.execute(
+                select(Theme.slug, Theme.name, Theme.id).order_by(Theme.position, Theme.id)
+            )
+        ]
+        theme_id = (
+            await session.scalar(select(Theme.id).where(Theme.slug == theme)) if theme else None
+        )
+        if theme and theme_id is None:
+            raise NotFound("attendance.no_such_theme", _("There is no such theme."))
+        scope = _scope(zone, day, theme_id)
+        tables = [table for source in figures for table in await source(session, scope)]
     known = Counter({code: n for code, n in countries.items() if code != UNKNOWN})
     regions: Counter[str] = Counter()
     for code, people in known.items():
@@ -108,7 +138,18 @@ async def attendance_report(db: Database, who: Who, day: date | None = None) -> 
         people=sum(countries.values()),
         country_count=len(known),
         online_now=online_now,
+        tables=tables,
+        themes=themes,
+        theme=theme,
     )
+
+
+def _scope(zone: ZoneInfo, day: date | None, theme_id: int | None) -> FigureScope:
+    if day is None:
+        return FigureScope(zone=zone.key, theme_id=theme_id)
+    start = datetime.combine(day, time(0), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
+    return FigureScope(zone=zone.key, day=day, start=start, end=end, theme_id=theme_id)
 
 
 async def _days(session: AsyncSession, zone: ZoneInfo) -> list[DayRow]:
