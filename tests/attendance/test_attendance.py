@@ -16,7 +16,7 @@ from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM, anonymous
 from fair.core.attendance import queries
-from fair.core.attendance.actions import attend
+from fair.core.attendance.actions import attend, logging_in
 from fair.core.attendance.models import Attendance, PresenceSample
 from fair.core.charts import bar_chart
 from fair.core.db import Database, create_engine
@@ -114,7 +114,8 @@ async def test_a_person_is_counted_once_a_day_by_any_worker(
     db: Database, database_url: str
 ) -> None:
     """Three visits by one person and one by another write two rows; a second worker (its own
-    memory of whom it counted) finds the row there and adds none."""
+    memory of whom it counted) finds the row there and adds none; when the first browser logs
+    in, its person is counted as the account, not twice."""
     someone = anonymous("browser-a")
     for _ in range(3):
         await attend(db, someone)
@@ -127,6 +128,12 @@ async def test_a_person_is_counted_once_a_day_by_any_worker(
     async with db.reading() as session:
         counted = await session.scalar(select(func.count()).select_from(Attendance))
     assert counted == 2
+    amina = await member(db, Role.PARTICIPANT, "Amina")
+    await logging_in(db, "browser-a")
+    await attend(db, amina.viewer)
+    async with db.reading() as session:
+        people = set(await session.scalars(select(Attendance.person)))
+    assert people == {"vbrowser-b", f"u{amina.id}"}, "the browser that logged in counts once"
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -83,6 +83,7 @@ async def attend(db: Database, viewer: Viewer, place: str = FAIR) -> None:
                 country = await tx.session.scalar(
                     select(User.country).where(User.id == viewer.user_id)
                 )
+
             values = {
                 "person": viewer.person,
                 "place": place,
@@ -98,6 +99,20 @@ async def attend(db: Database, viewer: Viewer, place: str = FAIR) -> None:
     if len(counted.seen) >= REMEMBERED:
         counted.seen.clear()
     counted.seen.add(key)
+
+
+async def logging_in(db: Database, visitor: str) -> None:
+    """The browser `visitor` logs in (and gets a new visitor id): what it was counted as today
+    is the account now, which its next page counts, so the browser's rows of today go."""
+    counted = _counted.setdefault(db, _Counted())
+    try:
+        day = local_day(utcnow(), await _zone(db, counted))
+        async with db.transaction() as tx:
+            await tx.session.execute(
+                delete(Attendance).where(Attendance.person == f"v{visitor}", Attendance.day == day)
+            )
+    except (Unavailable, SQLAlchemyError, OSError) as error:
+        logger.warning("attendance not corrected at login: %s", type(error).__name__)
 
 
 def _insert_if_missing(session: AsyncSession):  # type: ignore[no-untyped-def]
