@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from discussions import (
     demo,
+    figures,
     handbook_pages,
     jobs,
     live,
@@ -49,4 +50,5 @@ feature = Feature(
     reportables=[reports.POSTS],
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
+    figures=figures.round_figures,
 )

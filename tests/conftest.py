@@ -85,7 +85,7 @@ _UPLOADS = Path(tempfile.mkdtemp(prefix="fair-test-uploads-"))
 atexit.register(shutil.rmtree, _UPLOADS, True)
 
 
-NOTIFICATIONS_OFF = ("notifications", "notifications.digest")
+QUIET_JOBS = ("notifications", "notifications.digest", "attendance.sample")
 
 
 def make_settings(database_url: str, **changes: object) -> Settings:
@@ -96,8 +96,9 @@ def make_settings(database_url: str, **changes: object) -> Settings:
         "allowed_origins": (),
         # The notifications consumer writes (notices, their events) after other writes, in the
         # background: tests that prove "nothing changed" must not see that. The notifications'
-        # own tests and the browser journeys run it (`jobs_off=()`).
-        "jobs_off": NOTIFICATIONS_OFF,
+        # own tests and the browser journeys run it (`jobs_off=()`). Presence samples are taken
+        # by the attendance tests themselves, at moments they choose.
+        "jobs_off": QUIET_JOBS,
     }
     settings = load_settings(environ={}).replace(
         database_url=database_url, **{**defaults, **changes}

@@ -14,7 +14,7 @@ import builtins
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -366,6 +366,37 @@ ProgrammeSource = Callable[
 """What starts in [start, end) that the person `user_id` may see (the digest's programme)."""
 
 
+@dataclass(frozen=True, slots=True)
+class FigureScope:
+    """What the organisers' attendance dashboard is narrowed to: one day of the fair (its
+    zone; `start`/`end` its bounds in UTC) or the whole fair, and perhaps one of its themes."""
+
+    zone: str
+    day: date | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    theme_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FigureTable:
+    """A table a feature adds to the attendance dashboard (and its CSV file `<key>.csv`)."""
+
+    key: str
+    title: str
+    """A message id (`N_`), translated when shown, like the column names."""
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str | int | None]]
+    chart: int | None = 1
+    """The numeric column charted against the first one; None: no chart."""
+    themed: bool = False
+    """Whether a theme narrows it (the page says which tables a theme leaves whole)."""
+
+
+FigureSource = Callable[["AsyncSession", FigureScope], Awaitable[Sequence[FigureTable]]]
+"""A feature's figures for the dashboard, read from its stored rows."""
+
+
 @dataclass(frozen=True)
 class OrganiseLink:
     """A page of a feature's own in the organisers' menu (`/organise` and its sub-pages)."""
@@ -412,6 +443,8 @@ class Feature:
     """Every kind of notice its notifiers make: what people choose from in their settings."""
     programme: ProgrammeSource | None = None
     """What of this feature is on the coming period's programme, for the e-mail digest."""
+    figures: FigureSource | None = None
+    """This feature's tables on the organisers' attendance dashboard."""
 
 
 @dataclass
@@ -437,3 +470,5 @@ class Services:
     """Every feature's kinds of notice, by kind, in the features' order."""
     programmes: Sequence[ProgrammeSource] = ()
     """Every feature's `Feature.programme`, in the features' order."""
+    figures: Sequence[FigureSource] = ()
+    """Every feature's `Feature.figures`, in the features' order."""

@@ -18,9 +18,11 @@ BUILT_IN = (
     "fair.core.reports.feature",
     "fair.core.notifications.feature",
     "fair.core.mail.feature",
+    "fair.core.attendance.feature",
 )
 """The kernel's features: who people are, the fair itself (its details, time zone, home),
-the one review queue of reported content, notifications, and the outbox of mail it sends."""
+the one review queue of reported content, notifications, the outbox of mail it sends, and
+attendance."""
 
 
 def load_features(names: Sequence[str]) -> list[Feature]:

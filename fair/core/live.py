@@ -26,6 +26,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from fair.core.accounts.channels import user_channel
 from fair.core.accounts.queries import login_is_live, viewer_for
 from fair.core.accounts.viewers import Viewer
+from fair.core.attendance.actions import attend
 from fair.core.channels import parse_channel
 from fair.core.connections import (
     CLOSE_LOGGED_OUT,
@@ -177,6 +178,8 @@ async def _serve(context: LiveContext) -> None:
     services, viewer, connection = context.services, context.viewer, context.connection
     watch = AccountWatch(connection, viewer) if viewer.login_id is not None else None
     await services.presence.join("fair", viewer.person)
+    # Counted beside the socket's work: a database that is slow to answer never delays it.
+    counting = asyncio.create_task(attend(services.db, viewer), name="live-attend")
     writer = connection.start_writer()
     tasks = {writer}
     try:
@@ -194,9 +197,9 @@ async def _serve(context: LiveContext) -> None:
             tasks.add(asyncio.create_task(_read(context), name="live-reader"))
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in tasks:
+        for task in [*tasks, counting]:
             task.cancel()
-        for task in tasks:
+        for task in [*tasks, counting]:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         services.hub.drop(connection)
@@ -329,6 +332,7 @@ async def _follow(context: LiveContext, data: FollowInput) -> dict[str, Any]:
     if data.present and channel not in connection.present_at:
         connection.present_at.add(channel)
         await services.presence.join(channel, context.viewer.person)
+        await attend(services.db, context.viewer, channel)
     head = await services.hub.follow(connection, channel, data.since)
     return {"channel": channel, "head": head}
 

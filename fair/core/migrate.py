@@ -38,6 +38,7 @@ CORE_TABLES = (
     "fair.core.notifications.follows",
     "fair.core.notifications.settings",
     "fair.core.mail.models",
+    "fair.core.attendance.models",
 )
 """Core modules that define tables outside any feature."""
 

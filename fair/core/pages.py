@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from fair.core.accounts.queries import viewer_for
 from fair.core.accounts.viewers import Viewer
+from fair.core.attendance.actions import attend
 from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated, RateLimited
 from fair.core.i18n import gettext as _
 from fair.core.idempotency import FORM_FIELD, Result, new_key, run_once, valid_key
@@ -49,6 +50,8 @@ async def viewer_of(request: Request) -> Viewer:
         # Every page shows the bell: read its count with the viewer, once per page (not for
         # media, downloads or JSON, which a page's range requests and scripts ask for often).
         request.state.bell = await bell(db, viewer.user_id)
+    if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+        await attend(db, viewer)
     return viewer
 
 

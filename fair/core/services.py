@@ -15,6 +15,7 @@ from fair.core.contract import (
     CitationSource,
     Command,
     Feature,
+    FigureSource,
     NoticeKind,
     Notifier,
     ProgrammeSource,
@@ -58,6 +59,11 @@ def collect_citations(features: Sequence[Feature]) -> list[CitationSource]:
 def collect_programmes(features: Sequence[Feature]) -> list[ProgrammeSource]:
     """The features' programme sources (the digest's "coming up"), in the features' order."""
     return [feature.programme for feature in features if feature.programme is not None]
+
+
+def collect_figures(features: Sequence[Feature]) -> list[FigureSource]:
+    """The features' attendance figures, in the features' order."""
+    return [feature.figures for feature in features if feature.figures is not None]
 
 
 def collect_notifiers(features: Sequence[Feature]) -> list[Notifier]:
@@ -136,6 +142,7 @@ async def open_services(
         notifiers=collect_notifiers(features),
         notice_kinds=collect_notice_kinds(features),
         programmes=collect_programmes(features),
+        figures=collect_figures(features),
     )
     # Whatever has started is stopped again, in reverse order, however far the start got.
     async with contextlib.AsyncExitStack() as started:

@@ -19,13 +19,14 @@ from fair.core.accounts.inputs import (
 from fair.core.accounts.links import AccountMail
 from fair.core.accounts.roles import Role
 from fair.core.accounts.throttle import LoginThrottle
+from fair.core.attendance.actions import logging_in
 from fair.core.errors import FairError, Invalid
 from fair.core.fields import page_from_text
 from fair.core.i18n import current_language
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.pages import form_data, render, services_of, viewer_of
-from fair.core.security import LOGIN_COOKIE, rotate_visitor
+from fair.core.security import LOGIN_COOKIE, rotate_visitor, visitor_of
 
 
 def _safe_next(target: str | None) -> str:
@@ -40,8 +41,10 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _logged_in(request: Request, token: str, target: str) -> Response:
-    settings = services_of(request).settings
+async def _logged_in(request: Request, token: str, target: str) -> Response:
+    services = services_of(request)
+    settings = services.settings
+    await logging_in(services.db, visitor_of(request))
     response = RedirectResponse(_safe_next(target), status_code=303)
     response.set_cookie(
         LOGIN_COOKIE,
@@ -84,7 +87,7 @@ async def register(request: Request) -> Response:
             {"form": data, "error": refusal, "countries": country_names()},
             status=refusal.status,
         )
-    return _logged_in(request, token, "/")
+    return await _logged_in(request, token, "/")
 
 
 async def login_page(request: Request) -> Response:
@@ -129,7 +132,7 @@ async def login(request: Request) -> Response:
             {"form": data, "error": refusal, "next": target},
             status=refusal.status,
         )
-    return _logged_in(request, token, target)
+    return await _logged_in(request, token, target)
 
 
 async def forgot_page(request: Request) -> Response:

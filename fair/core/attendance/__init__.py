@@ -1,0 +1,1 @@
+"""Attendance (built in): who came, from where, each day, and how many were online."""

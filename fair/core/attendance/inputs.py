@@ -1,0 +1,21 @@
+"""What an organiser narrows the attendance dashboard to."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field
+
+from fair.core.inputs import Input
+
+
+class ReportFilter(Input):
+    day: date | None = None
+    """Only this day of the fair (its time zone)."""
+    theme: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
+    """Only this theme's booths (a theme's slug); tables without themes stay whole."""
+
+
+class TableName(Input):
+    table: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]

@@ -1,0 +1,85 @@
+"""The Q&A's table on the organisers' attendance dashboard: each panel's audience and questions.
+
+Watchers are the distinct people who had the panel's page open (counted once a day by the
+core's attendance); the peak is the most at once, from the presence samples.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fair.core.attendance.figures import counted, within
+from fair.core.attendance.models import Attendance, PresenceSample
+from fair.core.contract import FigureScope, FigureTable
+from fair.core.i18n import N_
+from fair.qa.channels import panel_channel
+from fair.qa.models import Panel, Question, Vote
+
+
+async def panel_figures(session: AsyncSession, scope: FigureScope) -> Sequence[FigureTable]:
+    panels = list(
+        (await session.execute(select(Panel.id, Panel.title).order_by(Panel.starts_at))).all()
+    )
+    places = {panel_channel(panel_id): panel_id for panel_id, _title in panels}
+    attended = select(Attendance.place, func.count(func.distinct(Attendance.person))).where(
+        Attendance.place.in_(places)
+    )
+    if scope.day is not None:
+        attended = attended.where(Attendance.day == scope.day)
+    watchers = Counter(
+        {places[p]: n for p, n in await session.execute(attended.group_by(Attendance.place))}
+    )
+    peaks = Counter(
+        {
+            places[scope_name]: peak
+            for scope_name, peak in await session.execute(
+                select(PresenceSample.scope, func.max(PresenceSample.count))
+                .where(PresenceSample.scope.in_(places), *within(PresenceSample.at, scope))
+                .group_by(PresenceSample.scope)
+            )
+        }
+    )
+    questions = await counted(
+        session,
+        select(Question.panel_id, func.count())
+        .where(*within(Question.created_at, scope))
+        .group_by(Question.panel_id),
+    )
+    answers = await counted(
+        session,
+        select(Question.panel_id, func.count())
+        .where(Question.answered_at.is_not(None), *within(Question.answered_at, scope))
+        .group_by(Question.panel_id),
+    )
+    votes = await counted(
+        session,
+        select(Question.panel_id, func.count())
+        .join(Vote, Vote.question_id == Question.id)
+        .where(*within(Vote.created_at, scope))
+        .group_by(Question.panel_id),
+    )
+    rows: list[Sequence[str | int | None]] = [
+        [title, peaks[p], watchers[p], questions[p], votes[p], answers[p]]
+        for p, title in panels
+        if watchers[p] or peaks[p] or questions[p] or votes[p]
+    ]
+    return [
+        FigureTable(
+            key="panels",
+            title=N_("Panels"),
+            columns=[
+                N_("Panel"),
+                N_("Peak watchers"),
+                N_("Watchers"),
+                N_("Questions"),
+                N_("Votes"),
+                N_("Answers"),
+            ],
+            rows=rows,
+            chart=2,
+        )
+    ]
