@@ -1,25 +1,26 @@
-"""What a booth's team and the organisers see of it: visits, chat, cards, media use; CSV export."""
+"""What a booth's team and the organisers see of it: visits (one person, one half-hour: a
+reload is not a visit), visitors' countries, chat, cards, media use; each table as a CSV file."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core import log
 from fair.core.access import Purpose
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
-from fair.core.text import spreadsheet_safe
+from fair.core.exports import Cell
 from fair.hall import views
 from fair.hall.access import access_booth
 from fair.hall.channels import team_channel
 from fair.hall.events import BoothSummary, CardView, TeamMemberView
+from fair.hall.figures import visit_slot
 from fair.hall.models import BoothVisit, ChatMessage, ContactRequest, Media, MediaHit
 from fair.hall.rules import MediaKind
 
@@ -43,9 +44,18 @@ class MediaRow:
 
 
 @dataclass(frozen=True)
+class CountryRow:
+    code: str
+    """An ISO code, or "" for visitors without an account (nobody told their country)."""
+    visitors: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
     summary: BoothSummary
     days: list[DayRow]
+    countries: list[CountryRow]
+    """Distinct visitors per country, most first."""
     media: list[MediaRow]
     cards: list[CardView]
     team: list[TeamMemberView]
@@ -70,14 +80,18 @@ async def dashboard(db: Database, viewer: Viewer, booth_id: int) -> Dashboard:
         head = (await log.heads(session, [team_channel(booth_id)]))[team_channel(booth_id)]
         booth = (await access_booth(session, viewer, booth_id, Purpose.RUN)).booth
         per_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for day, visits, unique in await session.execute(
-            select(
-                BoothVisit.day, func.count(BoothVisit.id), func.count(distinct(BoothVisit.person))
+        slots: defaultdict[date, set[tuple[str, int]]] = defaultdict(set)
+        people: defaultdict[date, set[str]] = defaultdict(set)
+        for day, person, at in await session.execute(
+            select(BoothVisit.day, BoothVisit.person, BoothVisit.at).where(
+                BoothVisit.booth_id == booth_id
             )
-            .where(BoothVisit.booth_id == booth_id)
-            .group_by(BoothVisit.day)
         ):
-            per_day[day]["visits"], per_day[day]["unique"] = visits, unique
+            slots[day].add((person, visit_slot(at)))
+            people[day].add(person)
+        for day in slots:
+            per_day[day]["visits"], per_day[day]["unique"] = len(slots[day]), len(people[day])
+        countries = await _visitor_countries(session, booth_id)
         for (created,) in await session.execute(
             select(ChatMessage.created_at).where(ChatMessage.booth_id == booth_id)
         ):
@@ -114,6 +128,7 @@ async def dashboard(db: Database, viewer: Viewer, booth_id: int) -> Dashboard:
                 DayRow(day, v["visits"], v["unique"], v["chat"], v["cards"])
                 for day, v in sorted(per_day.items(), reverse=True)
             ],
+            countries=countries,
             media=[
                 MediaRow(m.id, m.title, m.kind, hits[m.id]["download"], hits[m.id]["play"])
                 for m in media
@@ -124,17 +139,42 @@ async def dashboard(db: Database, viewer: Viewer, booth_id: int) -> Dashboard:
         )
 
 
-def dashboard_csv(board: Dashboard) -> str:
-    """The dashboard as CSV: one row per day, then one row per file."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["day", "visits", "unique_visitors", "chat_messages", "cards"])
-    for row in board.days:
-        writer.writerow(
-            [row.day.isoformat(), row.visits, row.unique_visitors, row.chat_messages, row.cards]
+async def _visitor_countries(session: AsyncSession, booth_id: int) -> list[CountryRow]:
+    """Distinct visitors by their account's country; browsers without an account apart."""
+    visitors = {
+        person
+        for (person,) in await session.execute(
+            select(BoothVisit.person).where(BoothVisit.booth_id == booth_id).distinct()
         )
-    writer.writerow([])
-    writer.writerow(["file", "kind", "downloads", "plays"])
-    for item in board.media:
-        writer.writerow([spreadsheet_safe(item.title), item.kind, item.downloads, item.plays])
-    return out.getvalue()
+    }
+    accounts = {int(p[1:]) for p in visitors if p.startswith("u") and p[1:].isdigit()}
+    countries: Counter[str] = Counter()
+    if accounts:
+        for (country,) in await session.execute(select(User.country).where(User.id.in_(accounts))):
+            countries[country] += 1
+    unknown = len(visitors) - sum(countries.values())
+    rows = [CountryRow(code, n) for code, n in countries.most_common()]
+    return rows + ([CountryRow("", unknown)] if unknown else [])
+
+
+async def chat_log(db: Database, viewer: Viewer, booth_id: int) -> tuple[str, list[list[Cell]]]:
+    """The booth's chat, oldest first, for those who run it (removed messages marked, with
+    why): the booth's slug and the rows of its CSV file."""
+    async with db.reading() as session:
+        booth = (await access_booth(session, viewer, booth_id, Purpose.RUN)).booth
+        rows = await session.execute(
+            select(ChatMessage, User.display_name)
+            .join(User, User.id == ChatMessage.author_id)
+            .where(ChatMessage.booth_id == booth_id)
+            .order_by(ChatMessage.created_at, ChatMessage.id)
+        )
+        return booth.slug, [
+            [
+                message.created_at.isoformat(),
+                name,
+                message.body,
+                message.removed_at.isoformat() if message.removed_at else "",
+                message.removed_reason,
+            ]
+            for message, name in rows
+        ]

@@ -12,9 +12,12 @@ from starlette.responses import RedirectResponse, Response
 
 from fair.core.access import Purpose
 from fair.core.accounts.countries import country_names
-from fair.core.errors import FairError
+from fair.core.charts import bar_chart
+from fair.core.errors import FairError, NotFound
+from fair.core.exports import Cell, csv_response
 from fair.core.home.models import Theme
 from fair.core.home.queries import themes
+from fair.core.i18n import gettext as _
 from fair.core.idempotency import FORM_FIELD
 from fair.core.inputs import parse
 from fair.core.live import run_command
@@ -30,6 +33,7 @@ from fair.core.pages import (
     viewer_of,
 )
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
+from fair.core.templates import country_name
 from fair.core.zones import page_zone
 from fair.hall import dashboard as boards
 from fair.hall import queries
@@ -226,20 +230,71 @@ async def dashboard(request: Request) -> Response:
     viewer = await viewer_of(request)
     board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
     zone = await page_zone(services.db)
-    return render(request, "hall/dashboard.html", {"board": board, "zone": zone})
+    tables = _board_tables(board)
+    charts = {
+        "visits": bar_chart(
+            "chart-visits",
+            _("Visits per day"),
+            [(d.day.isoformat(), d.visits) for d in reversed(board.days)],
+        ),
+        "countries": bar_chart(
+            "chart-countries",
+            _("Visitors by country"),
+            [(country_label(c.code), c.visitors) for c in board.countries],
+        ),
+    }
+    return render(
+        request,
+        "hall/dashboard.html",
+        {"board": board, "zone": zone, "charts": charts, "countries": tables["countries"][1]},
+    )
 
 
-async def dashboard_csv(request: Request) -> Response:
+def _board_tables(board: boards.Dashboard) -> dict[str, tuple[list[str], list[list[Cell]]]]:
+    """The dashboard's tables, each with its translated header: one CSV file per table."""
+    return {
+        "visits": (
+            [_("Day"), _("Visits"), _("Unique visitors"), _("Chat messages"), _("Cards")],
+            [
+                [d.day.isoformat(), d.visits, d.unique_visitors, d.chat_messages, d.cards]
+                for d in board.days
+            ],
+        ),
+        "countries": (
+            [_("Country"), _("Visitors")],
+            [[country_label(c.code), c.visitors] for c in board.countries],
+        ),
+        "files": (
+            [_("File"), _("Kind"), _("Downloads"), _("Plays")],
+            [[m.title, m.kind, m.downloads, m.plays] for m in board.media],
+        ),
+    }
+
+
+def country_label(code: str) -> str:
+    return country_name(code) if code else _("Not given (visitors without an account)")
+
+
+async def dashboard_table(request: Request) -> Response:
+    """One table of the booth's dashboard as a CSV file (visits, countries or files)."""
     services = services_of(request)
     viewer = await viewer_of(request)
     board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
-    return Response(
-        boards.dashboard_csv(board),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "content-disposition": f'attachment; filename="{board.summary.slug}-dashboard.csv"',
-        },
-    )
+    tables = _board_tables(board)
+    name = request.path_params["table"]
+    if name not in tables:
+        raise NotFound("hall.no_such_table", _("There is no such table."))
+    header, rows = tables[name]
+    return csv_response(f"{board.summary.slug}-{name}.csv", header, rows)
+
+
+async def chat_csv(request: Request) -> Response:
+    """The booth's chat as a CSV file, for its team and the organisers."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    slug, rows = await boards.chat_log(services.db, viewer, path_int(request, "booth_id"))
+    header = [_("Written at (UTC)"), _("Author"), _("Message"), _("Removed at"), _("Why removed")]
+    return csv_response(f"{slug}-chat.csv", header, rows)
 
 
 async def answer_card(request: Request) -> Response:

@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
+from fair.core.exports import csv_response
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
@@ -127,18 +128,13 @@ async def screen(request: Request) -> Response:
 
 
 async def archive_csv(request: Request) -> Response:
+    """A panel's questions, every state, as a CSV file for its moderators and organisers."""
     services = services_of(request)
     viewer = await viewer_of(request)
     panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
-    body = await queries.archive_csv(services.db, viewer, panel_id)
-    slug = request.path_params["slug"]
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "content-disposition": f'attachment; filename="{slug}-questions.csv"',
-        },
-    )
+    slug, rows = await queries.archive(services.db, viewer, panel_id)
+    header = [_(column) for column in queries.ARCHIVE_COLUMNS]
+    return csv_response(f"{slug}-questions.csv", header, rows)
 
 
 async def act(request: Request) -> Response:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -12,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core import log
-from fair.core.access import Purpose, require
+from fair.core.access import Purpose
 from fair.core.accounts.models import User
-from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import NotFound
+from fair.core.exports import Cell
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
-from fair.core.text import spreadsheet_safe
 from fair.hall import public as hall
 from fair.qa import rules, views
 from fair.qa.access import access_panel
@@ -250,38 +248,51 @@ async def stage_notes(db: Database, viewer: Viewer, panel_id: int) -> tuple[list
         return await _notes(session, panel_id), head
 
 
-async def archive_csv(db: Database, viewer: Viewer, panel_id: int) -> str:
-    """Every approved question of a panel with its answer, for organisers."""
-    require(viewer, Capability.EDIT_FAIR)
-    page = await panel_page(db, viewer, panel_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "question_id",
-            "question",
-            "asked_by",
-            "votes",
-            "state",
-            "answered_live",
-            "answer",
-            "asked_at",
-        ]
-    )
-    for q in page.questions:
-        writer.writerow(
+ARCHIVE_COLUMNS = (
+    N_("Question"),
+    N_("Text"),
+    N_("Asked by"),
+    N_("Asked at (UTC)"),
+    N_("State"),
+    N_("Why not taken"),
+    N_("Merged into"),
+    N_("Votes"),
+    N_("Answered live"),
+    N_("Answer"),
+    N_("Answered at (UTC)"),
+    N_("Hidden because"),
+)
+
+
+async def archive(db: Database, viewer: Viewer, panel_id: int) -> tuple[str, list[list[Cell]]]:
+    """Every question of a panel in every state (published, answered, not taken with the
+    reason, merged, hidden), with its votes and answer, for its moderators and organisers:
+    the panel's slug and the rows. An anonymous question stays anonymous in the file."""
+    async with db.reading() as session:
+        panel = (await access_panel(session, viewer, panel_id, Purpose.MODERATE)).panel
+        rows = await session.execute(
+            select(Question, User.display_name)
+            .join(User, User.id == Question.asker_id)
+            .where(Question.panel_id == panel_id)
+            .order_by(Question.created_at, Question.id)
+        )
+        return panel.slug, [
             [
                 q.id,
-                spreadsheet_safe(q.text),
-                spreadsheet_safe(q.asker_name or "anonymous"),
-                q.votes,
+                q.text,
+                _("anonymous") if q.anonymous else name,
+                q.created_at.isoformat(),
                 q.state,
-                q.answered_live,
-                spreadsheet_safe(q.answer),
-                q.at.isoformat(),
+                q.reject_reason,
+                q.merged_into_id,
+                q.votes,
+                _("yes") if q.answered_live else "",
+                q.answer,
+                q.answered_at.isoformat() if q.answered_at else "",
+                q.hidden_reason if q.state == QuestionState.HIDDEN else "",
             ]
-        )
-    return out.getvalue()
+            for q, name in rows
+        ]
 
 
 def ics(panel: PanelView, base_url: str, description: str) -> str:

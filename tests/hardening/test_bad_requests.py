@@ -89,7 +89,7 @@ async def test_a_frame_of_ten_thousand_nested_arrays_is_malformed(server: Runnin
         "/media/99999999999999999999",
         f"/booths/{HUGE}/edit",
         f"/booths/{HUGE}/dashboard",
-        f"/booths/{HUGE}/dashboard.csv",
+        f"/booths/{HUGE}/visits.csv",
         "/booths/007/edit",
         "/media/0",
     ],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,11 +12,11 @@ from fair.core.accounts.models import User
 from fair.core.audit import SYSTEM_ROLE, AuditEntry
 from fair.core.db import Database
 from fair.core.events import View
+from fair.core.exports import csv_text
 from fair.core.fields import id_from_text
 from fair.core.home.inputs import AuditFilter
 from fair.core.home.models import FairCountry, FairInfo, Theme
 from fair.core.tables import iso
-from fair.core.text import spreadsheet_safe
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_CSV_BATCH = 500
@@ -137,26 +135,23 @@ async def audit_rows(db: Database, filters: AuditFilter) -> AsyncIterator[AuditR
 
 
 async def audit_csv(db: Database, filters: AuditFilter) -> str:
-    """The rows matching `filters` as CSV, every text cell safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(AUDIT_CSV_COLUMNS)
-    async for row in audit_rows(db, filters):
-        writer.writerow(
-            [
-                row.id,
-                iso(row.at),
-                "" if row.actor_id is None else row.actor_id,
-                spreadsheet_safe(row.actor_name),
-                row.actor_role,
-                spreadsheet_safe(row.action),
-                spreadsheet_safe(row.target_type),
-                spreadsheet_safe(row.target_id),
-                spreadsheet_safe(row.before or ""),
-                spreadsheet_safe(row.after or ""),
-            ]
-        )
-    return out.getvalue()
+    """The rows matching `filters` as CSV (with a BOM), every text cell spreadsheet-safe."""
+    rows = [
+        [
+            row.id,
+            iso(row.at),
+            row.actor_id,
+            row.actor_name,
+            row.actor_role,
+            row.action,
+            row.target_type,
+            row.target_id,
+            row.before or "",
+            row.after or "",
+        ]
+        async for row in audit_rows(db, filters)
+    ]
+    return csv_text(AUDIT_CSV_COLUMNS, rows)
 
 
 def _audit_row(entry: AuditEntry, name: str | None) -> AuditRow:

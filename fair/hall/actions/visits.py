@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import distinct, func, select
 
 from fair.core.access import Purpose, require, require_person
@@ -20,6 +22,7 @@ from fair.hall import events, views
 from fair.hall.access import access_booth
 from fair.hall.actions import CHAT_MESSAGE_REMOVED, CHAT_MESSAGE_RESTORED
 from fair.hall.channels import PLACE
+from fair.hall.figures import VISIT_SECONDS, visit_slot
 from fair.hall.inputs import CardAnswer, CardInput, ChatPost, ChatRemoval, ChatRestoring
 from fair.hall.models import Bookmark, BoothVisit, ChatMessage, ContactRequest, Media, MediaHit
 
@@ -164,11 +167,27 @@ async def answer_card(
     return view
 
 
-async def record_visit(db: Database, viewer: Viewer, booth_id: int) -> None:
-    """Someone opened a booth page; the team's dashboard shows today's totals."""
-    now = utcnow()
+async def record_visit(
+    db: Database, viewer: Viewer, booth_id: int, now: datetime | None = None
+) -> bool:
+    """Someone opened a booth page: a visit, unless they were already counted at this booth
+    in this half-hour (a reload is not a visit); the team's dashboard shows today's totals.
+    Whether it was a new visit."""
+    now = now or utcnow()
+    slot_start = datetime.fromtimestamp(visit_slot(now) * VISIT_SECONDS, UTC)
     async with db.transaction(actor_id=viewer.user_id) as tx:
         await access_booth(tx.session, viewer, booth_id, Purpose.SEE)
+        seen = await tx.session.scalar(
+            select(BoothVisit.id)
+            .where(
+                BoothVisit.booth_id == booth_id,
+                BoothVisit.person == viewer.person,
+                BoothVisit.at >= slot_start,
+            )
+            .limit(1)
+        )
+        if seen is not None:
+            return False
         tx.session.add(BoothVisit(booth_id=booth_id, person=viewer.person, day=now.date(), at=now))
         await tx.session.flush()
         visits, unique = (
@@ -183,6 +202,7 @@ async def record_visit(db: Database, viewer: Viewer, booth_id: int) -> None:
                 booth_id=booth_id, day=now.date().isoformat(), visits=visits, unique_visitors=unique
             ),
         )
+    return True
 
 
 async def record_media_hit(db: Database, viewer: Viewer, media: Media, kind: str) -> None:
