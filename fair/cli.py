@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="demo content")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     demo_commands.add_parser("load", help="load the demo fair (idempotent)")
+    simulate = demo_commands.add_parser(
+        "simulate", help="made-up days of activity for the demo fair's dashboard (once)"
+    )
+    simulate.add_argument("--people", type=int, default=300, help="how many people (300)")
+    simulate.add_argument("--seed", type=int, default=2009, help="the same seed, the same days")
 
     digest = commands.add_parser("digest", help="the e-mail digest")
     digest_commands = digest.add_subparsers(dest="digest_command", required=True)
@@ -89,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         _upgrade(settings)
         for line in asyncio.run(load_demo(settings)):
             print(line)
+        if args.demo_command == "simulate":
+            for line in asyncio.run(simulate_demo(settings, args.people, args.seed)):
+                print(line)
         return 0
     return 1
 
@@ -199,6 +207,23 @@ async def load_demo(settings: Settings) -> list[str]:
     finally:
         await db.dispose()
     return lines
+
+
+async def simulate_demo(settings: Settings, people: int, seed: int) -> list[str]:
+    """Simulated days of the demo fair, from every feature that simulates its share."""
+    from fair.core.attendance.simulation import simulate
+    from fair.core.db import Database, create_engine
+    from fair.core.features import load_features
+
+    if not 1 <= people <= 100_000:
+        return ["--people must be between 1 and 100000"]
+    db = Database(create_engine(settings.database_url))
+    try:
+        features = load_features(settings.features)
+        hooks = [f.simulate for f in features if f.simulate is not None]
+        return await simulate(db, hooks, people=people, seed=seed)
+    finally:
+        await db.dispose()
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace) -> int:

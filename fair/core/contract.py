@@ -397,6 +397,23 @@ FigureSource = Callable[["AsyncSession", FigureScope], Awaitable[Sequence[Figure
 """A feature's figures for the dashboard, read from its stored rows."""
 
 
+@dataclass(frozen=True, slots=True)
+class SimulatedDay:
+    """A day of made-up activity (`fair demo simulate`): who came (person key, account id,
+    country), from when to when (UTC), and the random source every feature draws from, so a
+    seed gives the same day again."""
+
+    day: date
+    start: datetime
+    end: datetime
+    people: Sequence[tuple[str, int, str]]
+    random: Any
+
+
+SimulateDay = Callable[["Tx", SimulatedDay], Awaitable[None]]
+"""A feature writes its share of a simulated day (visits, watchers) in the transaction."""
+
+
 @dataclass(frozen=True)
 class OrganiseLink:
     """A page of a feature's own in the organisers' menu (`/organise` and its sub-pages)."""
@@ -445,6 +462,8 @@ class Feature:
     """What of this feature is on the coming period's programme, for the e-mail digest."""
     figures: FigureSource | None = None
     """This feature's tables on the organisers' attendance dashboard."""
+    simulate: SimulateDay | None = None
+    """This feature's share of a simulated day of the demo fair (`fair demo simulate`)."""
 
 
 @dataclass

@@ -83,4 +83,5 @@ feature = Feature(
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
     figures=figures.booth_figures,
+    simulate=figures.simulate_day,
 )

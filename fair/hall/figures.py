@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.attendance.figures import counted, within
-from fair.core.contract import FigureScope, FigureTable
+from fair.core.contract import FigureScope, FigureTable, SimulatedDay
+from fair.core.db import Tx
 from fair.core.i18n import N_
 from fair.hall.models import Booth, BoothVisit, ChatMessage, ContactRequest
+from fair.hall.rules import BoothState
 
 VISIT_SECONDS = 1800
 """One person's looks at one booth within this many seconds are one visit."""
@@ -71,3 +73,19 @@ async def booth_figures(session: AsyncSession, scope: FigureScope) -> Sequence[F
             themed=True,
         )
     ]
+
+
+async def simulate_day(tx: Tx, day: SimulatedDay) -> None:
+    """`fair demo simulate`: the day's people look at a few published booths each, now and
+    then coming back in a later half-hour."""
+    booths = list(
+        await tx.session.scalars(select(Booth.id).where(Booth.state == BoothState.PUBLISHED))
+    )
+    if not booths:
+        return
+    for person, _user_id, _country in day.people:
+        for booth_id in day.random.sample(booths, min(len(booths), day.random.randrange(1, 5))):
+            at = day.start + timedelta(minutes=day.random.randrange(8 * 60, 20 * 60))
+            for _look in range(day.random.choice((1, 1, 2))):
+                tx.session.add(BoothVisit(booth_id=booth_id, person=person, day=at.date(), at=at))
+                at += timedelta(minutes=45)

@@ -36,4 +36,5 @@ feature = Feature(
     notice_kinds=notifications.KINDS,
     programme=programme.coming_up,
     figures=figures.panel_figures,
+    simulate=figures.simulate_day,
 )

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.attendance.figures import counted, within
 from fair.core.attendance.models import Attendance, PresenceSample
-from fair.core.contract import FigureScope, FigureTable
+from fair.core.contract import FigureScope, FigureTable, SimulatedDay
+from fair.core.db import Tx
 from fair.core.i18n import N_
 from fair.qa.channels import panel_channel
 from fair.qa.models import Panel, Question, Vote
@@ -83,3 +84,28 @@ async def panel_figures(session: AsyncSession, scope: FigureScope) -> Sequence[F
             chart=2,
         )
     ]
+
+
+async def simulate_day(tx: Tx, day: SimulatedDay) -> None:
+    """`fair demo simulate`: about a third of the day's people watch each panel starting that
+    day; its watchers peak while it is on."""
+    panels = list(
+        await tx.session.scalars(
+            select(Panel.id).where(Panel.starts_at >= day.start, Panel.starts_at < day.end)
+        )
+    )
+    for panel_id in panels:
+        place = panel_channel(panel_id)
+        watchers = [p for p in day.people if day.random.random() < 0.35]
+        tx.session.add_all(
+            Attendance(
+                person=key,
+                place=place,
+                day=day.day,
+                user_id=user_id,
+                country=country,
+                first_at=day.start,
+            )
+            for key, user_id, country in watchers
+        )
+        tx.session.add(PresenceSample(scope=place, at=day.start, count=round(len(watchers) * 0.8)))

@@ -1,0 +1,29 @@
+"""The demo fair is dated around the moment it loads, so its panels fall inside its days."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from fair.cli import load_demo
+from fair.core.db import Database, create_engine
+from fair.core.home.models import FairInfo
+from fair.qa.models import Panel
+from tests.conftest import make_settings
+
+
+async def test_every_demo_panel_is_within_the_demo_fairs_dates(sqlite_url: str) -> None:
+    """The live, tomorrow's and yesterday's panels all start on a day of the fair (its zone)."""
+    await load_demo(make_settings(sqlite_url))
+    db = Database(create_engine(sqlite_url))
+    try:
+        async with db.reading() as session:
+            info = await session.scalar(select(FairInfo))
+            starts = list(await session.scalars(select(Panel.starts_at)))
+    finally:
+        await db.dispose()
+    assert info is not None and len(starts) >= 3
+    zone = ZoneInfo(info.timezone)
+    days = sorted(start.astimezone(zone).date() for start in starts)
+    assert info.starts_on <= days[0] and days[-1] <= info.ends_on, (info.starts_on, days)
