@@ -412,6 +412,10 @@ class Feature:
     """Every kind of notice its notifiers make: what people choose from in their settings."""
     programme: ProgrammeSource | None = None
     """What of this feature is on the coming period's programme, for the e-mail digest."""
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """How the values of its enums read: a vocabulary (`booth.state`) -> value -> an English
+    message id marked with `N_`; pages show them translated, `{{ b.state | label("booth.state")
+    }}`."""
 
 
 @dataclass

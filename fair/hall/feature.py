@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.hall import demo, live, notifications, organise_pages, pages, reports, team_pages
+from fair.hall import demo, live, notifications, organise_pages, pages, reports, rules, team_pages
 from fair.hall.settings import HallSettings
 from fair.hall.uploads import MAX_UPLOAD_BODY
 
@@ -72,4 +72,5 @@ feature = Feature(
     reportables=[reports.CHAT_MESSAGES],
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
+    labels=rules.LABELS,
 )

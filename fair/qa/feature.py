@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.qa import demo, jobs, live, notifications, pages, programme, reports
+from fair.qa import demo, jobs, live, notifications, pages, programme, reports, rules
 
 feature = Feature(
     name="qa",
@@ -35,4 +35,5 @@ feature = Feature(
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
     programme=programme.coming_up,
+    labels=rules.LABELS,
 )
