@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from fair.core.accounts.actions import choose_language
 from fair.core.i18n import LANGUAGE_COOKIE
 from tests.conftest import make_settings
 from tests.core.test_accounts_http import browser, form_token, logged_in, stored_user
-from tests.support.factories import person
+from tests.support.factories import login_cookies, person
+from tests.support.live_client import live_client
 from tests.support.servers import RunningServer, serve
 
 HTML_LANG = re.compile(r'<html lang="([^"]+)">')
@@ -95,3 +97,24 @@ async def test_the_switcher_needs_the_csrf_token(server: RunningServer) -> None:
         response = await http.post("/language", data={"language": "fr"})
     assert response.status_code == 403
     assert LANGUAGE_COOKIE not in response.headers.get("set-cookie", "")
+
+
+async def test_country_names_follow_the_language(server: RunningServer) -> None:
+    """The registration form lists countries named and sorted the French way."""
+    async with browser(server) as http:
+        page = await http.get("/register", headers={"accept-language": "fr"})
+    assert '<option value="DE"' in page.text
+    assert "Allemagne" in page.text and "Germany" not in page.text
+    assert page.text.index("Égypte") < page.text.index("Espagne")
+
+
+async def test_a_live_refusal_comes_in_the_saved_language(server: RunningServer) -> None:
+    """The socket's handshake takes the person's saved language: before the cookie and the
+    browser's, a refused command's message is in it."""
+    user = await person(server.services.db)
+    await choose_language(server.services.db, user.id, "es")
+    cookies = {**await login_cookies(server.services.db, user), LANGUAGE_COOKIE: "fr"}
+    async with live_client(server.ws_url, cookies=cookies) as client:
+        reply = await client.request("no.such.command")
+    assert reply["error"]["code"] == "live.unknown_command"
+    assert reply["error"]["message"] == "No existe ese comando."

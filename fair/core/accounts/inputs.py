@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field
 from fair.core.accounts.roles import Role
 from fair.core.fields import Country, Email, Line, Secret
 from fair.core.i18n import available_languages
+from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
 
@@ -40,7 +41,7 @@ class NewPassword(Input):
 
 def _language(value: str) -> str:
     if value not in available_languages():
-        raise ValueError("not a language of this fair")
+        raise ValueError(_("Choose a language from the list."))
     return value
 
 
