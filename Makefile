@@ -53,5 +53,5 @@ messages: $(VENV)/.installed-dev
 
 # A new language: `make language LANG=pt` creates fair/locale/pt/LC_MESSAGES/fair.po to translate.
 language: $(VENV)/.installed-dev
-	@test -n "$(LANG)" || (echo "Name the language: make language LANG=pt" && exit 1)
-	$(BIN)/pybabel init -D fair -d fair/locale -i fair/locale/fair.pot -l $(LANG) --no-location
+	@echo "$(LANG)" | grep -Eqx '[a-z]{2,3}(_[A-Z]{2})?' || (echo "Name the language: make language LANG=pt" && exit 1)
+	$(BIN)/pybabel init -D fair -d fair/locale -i fair/locale/fair.pot -l $(LANG)

@@ -87,6 +87,23 @@ def test_a_catalogue_translates_every_message_of_the_template(path: Path) -> Non
     assert not placeholders, f"placeholders changed in {path}: {placeholders}"
 
 
+@pytest.mark.parametrize(
+    ("ids", "strings", "differ"),
+    [
+        (("Hello %(name)s",), ("Bonjour %(name)s",), False),
+        (("Hello %(name)s",), ("Bonjour %(nom)s",), True),
+        (("Hello %(name)s",), ("Bonjour",), True),
+        (("%(num)d booth", "%(num)d booths"), ("%(num)d stand", "%(num)d stands"), False),
+        (("One export", "%(num)d exports"), ("Un export", "%(num)d exports"), False),
+        (("One export", "%(num)d exports"), ("Un export", "Des exports"), True),
+    ],
+)
+def test_the_placeholder_check_finds_a_changed_placeholder(
+    ids: tuple[str, ...], strings: tuple[str, ...], differ: bool
+) -> None:
+    assert _placeholders_differ(ids, strings) is differ
+
+
 # The templates: no word a person reads outside `_()` / `{% trans %}`
 
 ALLOWED = {
