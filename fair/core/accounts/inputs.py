@@ -48,5 +48,5 @@ def _language(value: str) -> str:
 class LanguageChoice(Input):
     """The language switcher: a language we have, and the page to go back to."""
 
-    language: Annotated[str, AfterValidator(_language)]
-    next: Annotated[str, Field(max_length=2000)] = "/"
+    language: Annotated[Line, AfterValidator(_language)]
+    next: Annotated[Line, Field(max_length=2000)] = "/"
