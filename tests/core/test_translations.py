@@ -201,7 +201,7 @@ def literal_strings(source: str, *, html: bool = True) -> list[str]:
 
     def mark(match: re.Match[str]) -> str:
         if match.group(1) is None:
-            return "\x00\x00"
+            return " \x00\x00 "
         expressions.append(match.group(1))
         return f"\x00{len(expressions) - 1}\x00"
 
@@ -227,6 +227,7 @@ def literal_strings(source: str, *, html: bool = True) -> list[str]:
         ('<input type="hidden" name="kind" value="booth">', []),
         ("<p class=\"{{ 'ok' if x else 'refused' }}\">{{ x | label(\"booth.state\") }}</p>", []),
         ("<script>const x = 'words';</script>", []),
+        ('<input{% if i %} id="{{ i }}"{% endif %} aria-label="Country">', ["Country"]),
     ],
 )
 def test_the_template_lint_finds_literal_words(source: str, found: list[str]) -> None:
