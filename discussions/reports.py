@@ -20,7 +20,7 @@ from fair.core.accounts.viewers import System, Who
 from fair.core.contract import Reportable, ReportedContent
 from fair.core.db import Database
 from fair.core.errors import FairError
-from fair.core.i18n import gettext as _
+from fair.core.i18n import N_
 from fair.core.text import plain_excerpt
 
 KIND, PLACE = moderation.REPORTED_AS
@@ -85,7 +85,7 @@ async def _restore(db: Database, who: Who, contribution_id: int, reason: str) ->
 
 POSTS = Reportable(
     kind=KIND,
-    label=_("Discussion post"),
+    label=N_("Discussion post"),
     place=PLACE,
     locate=_locate,
     may_handle=_may_handle,

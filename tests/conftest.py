@@ -12,16 +12,31 @@ from pathlib import Path
 
 import pytest
 from argon2 import profiles
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from discussions.settings import DiscussionsSettings
 from fair.core.accounts import passwords
 from fair.core.db import Database, create_engine
+from fair.core.i18n import LOCALE_DIR
 from fair.core.mail.settings import MailSettings
 from fair.core.settings import Settings, load_settings
 from fair.hall.settings import HallSettings
 from tests.support import databases
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the catalogues whose translation changed since (as `make test` does), so that a
+    bare `pytest` serves the languages too."""
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/fair.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalogue = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalogue)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,15 +31,18 @@ from fair.core.settings import Settings, load_settings
 
 
 class LanguageMiddleware:
-    """Activates the translation the browser asks for, for the whole request or socket."""
+    """Activates, for the whole request or socket, the language chosen with the switcher or
+    asked for by the browser; `viewer_of` (and the socket's handshake) then switch to the
+    person's saved one, once they know who is asking."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in {"http", "websocket"}:
-            accept = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
-            i18n.activate(i18n.pick_language(accept))
+            request = HTTPConnection(scope)
+            chosen = request.cookies.get(i18n.LANGUAGE_COOKIE)
+            i18n.activate(i18n.negotiate(None, chosen, request.headers.get("accept-language")))
         await self.app(scope, receive, send)
 
 

@@ -464,6 +464,10 @@ class Feature:
     """This feature's tables on the organisers' attendance dashboard."""
     simulate: SimulateDay | None = None
     """This feature's share of a simulated day of the demo fair (`fair demo simulate`)."""
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """How the values of its enums read: a vocabulary (`booth.state`) -> value -> an English
+    message id marked with `N_`; pages show them translated, `{{ b.state | label("booth.state")
+    }}`."""
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Translations: every user-facing string goes through gettext.
 
-The active translation is per request (a context variable), chosen from the
-`Accept-Language` header among the catalogues under fair/locale; English is the
-source language, so with no catalogue the strings are shown as written.
+The active translation is per request (a context variable). Its language is, in order: the
+person's saved preference, the language chosen with the switcher (a cookie), the browser's
+`Accept-Language`, English (`negotiate`). English is the source language, so with no
+catalogue the strings are shown as written. A language is a folder
+fair/locale/<code>/LC_MESSAGES with the `fair` catalogue.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
+
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "fair"
+LANGUAGE_COOKIE = "fair_language"
+"""The language a visitor chose with the switcher (a logged-in person's is also saved)."""
 
 _SOURCE_LANGUAGE = _gettext.NullTranslations()
 _active: contextvars.ContextVar[_gettext.NullTranslations] = contextvars.ContextVar("translations")
@@ -26,25 +32,75 @@ def translations_for(language: str) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
+@cache
 def available_languages() -> list[str]:
+    """English, then every language with a folder under fair/locale."""
     if not LOCALE_DIR.is_dir():
         return ["en"]
     return ["en", *sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())]
 
 
-def pick_language(accept_language: str | None) -> str:
-    """The first language in the header that has a catalogue, else English."""
+def language_name(language: str) -> str:
+    """The language's name in itself (English, Français, Español), as the switcher shows it."""
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def _weighted(accept_language: str) -> list[str]:
+    """The header's tags, most wanted first (a stable sort on q; q=0 means "not this")."""
+    tags: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and quality > 0:
+            tags.append((quality, tag.lower()))
+    return [tag for _quality, tag in sorted(tags, key=lambda pair: -pair[0])]
+
+
+def supported(language: str | None) -> str | None:
+    """`language` (`fr`, `fr-CA`, `fr_CA`) as one of ours, if we have it or its base."""
+    if not language:
+        return None
     available = set(available_languages())
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        for candidate in (tag, tag.split("-")[0]):
-            if candidate in available:
-                return candidate
+    tag = language.strip().lower().replace("_", "-")
+    for candidate in (tag, tag.split("-")[0]):
+        if candidate in available:
+            return candidate
+    return None
+
+
+def pick_language(accept_language: str | None) -> str:
+    """The most wanted language in the header that has a catalogue, else English."""
+    for tag in _weighted(accept_language or ""):
+        found = supported(tag)
+        if found is not None:
+            return found
     return "en"
+
+
+def negotiate(saved: str | None, chosen: str | None, accept_language: str | None) -> str:
+    """The language to speak: the saved preference, else the switcher's choice, else the
+    browser's, else English (each only if we have it)."""
+    return supported(saved) or supported(chosen) or pick_language(accept_language)
 
 
 def activate(language: str) -> contextvars.Token[_gettext.NullTranslations]:
     return _active.set(translations_for(language))
+
+
+def speak_saved(language: str | None) -> None:
+    """Once the person is known: switch to the language they saved, if they saved one we have
+    (it comes before the switcher's cookie and the browser's wish)."""
+    found = supported(language)
+    if found is not None:
+        activate(found)
 
 
 @contextlib.contextmanager

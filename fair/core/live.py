@@ -43,6 +43,7 @@ from fair.core.faults import unavailable
 from fair.core.fields import Cursor
 from fair.core.hub import Follower, Recheck
 from fair.core.i18n import gettext as _
+from fair.core.i18n import speak_saved
 from fair.core.idempotency import KEY_PATTERN, run_once
 from fair.core.inputs import Input, load_json, parse
 from fair.core.security import LOGIN_COOKIE, VISITOR_COOKIE, new_visitor_id, origin_allowed
@@ -169,6 +170,8 @@ class LiveEndpoint:
             return
         visitor = websocket.cookies.get(VISITOR_COOKIE) or new_visitor_id()
         viewer = await viewer_for(services.db, websocket.cookies.get(LOGIN_COOKIE), visitor)
+        # Before the socket's tasks start, so that they all inherit the person's language.
+        speak_saved(viewer.language)
         await websocket.accept()
         connection = Connection(send, settings.send_queue_frames, viewer)
         await _serve(LiveContext(services, viewer, connection, websocket))

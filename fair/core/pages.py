@@ -13,6 +13,7 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.attendance.actions import attend
 from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated, RateLimited
 from fair.core.i18n import gettext as _
+from fair.core.i18n import speak_saved
 from fair.core.idempotency import FORM_FIELD, Result, new_key, run_once, valid_key
 from fair.core.inputs import load_json
 from fair.core.notifications.queries import bell
@@ -42,6 +43,7 @@ async def viewer_of(request: Request) -> Viewer:
     db = services_of(request).db
     viewer = await viewer_for(db, request.cookies.get(LOGIN_COOKIE), visitor_of(request))
     request.state.viewer = viewer
+    speak_saved(viewer.language)
     if (
         request.method == "GET"
         and viewer.user_id is not None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
@@ -41,12 +42,40 @@ def format_moment(value: datetime, zone: str = "UTC") -> str:
     )
 
 
+def format_number(value: float) -> str:
+    """A count or figure written the language's way (1,234 / 1 234 / 1.234)."""
+    return format_decimal(value, locale=_current_language())
+
+
 def format_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size = size / 1024  # type: ignore[assignment]
-    return f"{size} bytes"
+    if size < 1024:
+        return i18n.gettext("%(n)s bytes") % {"n": format_number(size)}
+    if size < 1024 * 1024:
+        return i18n.gettext("%(n)s KB") % {
+            "n": format_decimal(size / 1024, "0.0", locale=_current_language())
+        }
+    return i18n.gettext("%(n)s MB") % {
+        "n": format_decimal(size / (1024 * 1024), "0.0", locale=_current_language())
+    }
+
+
+def labeller(features: Sequence[Feature]) -> Callable[[object, str], str]:
+    """The `label` filter: an enum value as it reads in the active language, from the
+    features' `labels` (an unknown vocabulary is a mistake in a template: KeyError)."""
+    vocabularies: dict[str, Mapping[str, str]] = {
+        name: labels for feature in features for name, labels in feature.labels.items()
+    }
+
+    def label(value: object, vocabulary: str) -> str:
+        message = vocabularies[vocabulary].get(str(value))
+        return i18n.gettext(message) if message is not None else str(value)
+
+    return label
+
+
+def languages() -> list[tuple[str, str]]:
+    """The switcher's choices: each language's code and its own name."""
+    return [(code, i18n.language_name(code)) for code in i18n.available_languages()]
 
 
 def report_reasons() -> list[tuple[str, str]]:
@@ -73,6 +102,10 @@ def create_templates(
     env.filters["day"] = format_day
     env.filters["moment"] = format_moment
     env.filters["size"] = format_size
+    env.filters["number"] = format_number
+    env.filters["label"] = labeller(features)
+    env.globals["languages"] = languages
+    env.globals["current_language"] = i18n.current_language
     env.globals["production"] = settings.production
     env.globals["organise_links"] = [link for feature in features for link in feature.organise]
     env.globals["report_reasons"] = report_reasons

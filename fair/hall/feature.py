@@ -16,6 +16,7 @@ from fair.hall import (
     organise_pages,
     pages,
     reports,
+    rules,
     team_pages,
 )
 from fair.hall.settings import HallSettings
@@ -84,4 +85,5 @@ feature = Feature(
     notice_kinds=notifications.KINDS,
     figures=figures.booth_figures,
     simulate=figures.simulate_day,
+    labels=rules.LABELS,
 )

@@ -17,7 +17,7 @@ from fair.core.accounts.viewers import System, Who
 from fair.core.contract import Reportable, ReportedContent
 from fair.core.db import Database
 from fair.core.errors import FairError
-from fair.core.i18n import gettext as _
+from fair.core.i18n import N_
 from fair.core.text import plain_excerpt
 from fair.hall.access import access_booth
 from fair.hall.actions import visits
@@ -94,7 +94,7 @@ async def _restore(db: Database, who: Who, message_id: int, reason: str) -> None
 
 CHAT_MESSAGES = Reportable(
     kind=KIND,
-    label=_("Booth chat message"),
+    label=N_("Booth chat message"),
     place=PLACE,
     locate=_locate,
     may_handle=_may_handle,

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
+from fair.core.i18n import N_
 
 
 class BoothState(StrEnum):
@@ -73,3 +74,29 @@ def chat_is_open(state: BoothState) -> bool:
 
 def may_leave_card(viewer: Viewer, state: BoothState, on_team: bool) -> bool:
     return viewer.authenticated and state == BoothState.PUBLISHED and not on_team
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "booth.state": {
+        BoothState.DRAFT: N_("Draft"),
+        BoothState.PUBLISHED: N_("Published"),
+        BoothState.ARCHIVED: N_("Archived"),
+    },
+    "organisation.kind": {
+        OrganisationKind.DIASPORA: N_("diaspora association"),
+        OrganisationKind.LOCAL_AUTHORITY: N_("local authority"),
+        OrganisationKind.NGO: N_("NGO"),
+        OrganisationKind.ACADEMIA: N_("academia"),
+        OrganisationKind.INTERNATIONAL: N_("international organisation"),
+        OrganisationKind.GOVERNMENT: N_("government"),
+        OrganisationKind.PRIVATE: N_("private sector"),
+        OrganisationKind.FOUNDATION: N_("foundation"),
+    },
+    "media.kind": {
+        MediaKind.INTERVIEW: N_("interview"),
+        MediaKind.DOCUMENT: N_("document"),
+        MediaKind.IMAGE: N_("image"),
+        MediaKind.LOGO: N_("logo"),
+    },
+}
+"""How the hall's enums read (the `label` filter translates them)."""

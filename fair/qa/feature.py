@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.qa import demo, figures, jobs, live, notifications, pages, programme, reports
+from fair.qa import demo, figures, jobs, live, notifications, pages, programme, reports, rules
 
 feature = Feature(
     name="qa",
@@ -37,4 +37,5 @@ feature = Feature(
     programme=programme.coming_up,
     figures=figures.panel_figures,
     simulate=figures.simulate_day,
+    labels=rules.LABELS,
 )

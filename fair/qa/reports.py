@@ -17,6 +17,7 @@ from fair.core.accounts.viewers import System, Who
 from fair.core.contract import Reportable, ReportedContent
 from fair.core.db import Database
 from fair.core.errors import FairError
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
 from fair.core.text import plain_excerpt
 from fair.qa import actions
@@ -92,7 +93,7 @@ async def _restore(db: Database, who: Who, question_id: int, reason: str) -> Non
 
 QUESTIONS = Reportable(
     kind=KIND,
-    label=_("Q&A question"),
+    label=N_("Q&A question"),
     place=PLACE,
     locate=_locate,
     may_handle=_may_handle,

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
+from fair.core.i18n import N_
 
 
 class PanelState(StrEnum):
@@ -121,3 +122,31 @@ def may_go_backstage(viewer: Viewer, roles: frozenset[PanelRole]) -> bool:
 
 def may_ask(viewer: Viewer) -> bool:
     return viewer.authenticated and viewer.can(Capability.TAKE_PART)
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "panel.state": {
+        PanelState.SCHEDULED: N_("Scheduled"),
+        PanelState.OPEN: N_("Open for questions"),
+        PanelState.LIVE: N_("Live now"),
+        PanelState.CLOSED: N_("Closed"),
+        PanelState.ARCHIVED: N_("Archive"),
+    },
+    "question.state": {
+        QuestionState.PENDING: N_("Waiting for a moderator"),
+        QuestionState.APPROVED: N_("Published"),
+        QuestionState.ANSWERED: N_("Answered"),
+        QuestionState.REJECTED: N_("Not published"),
+        QuestionState.MERGED: N_("Merged with a similar question"),
+        QuestionState.HIDDEN: N_("Hidden by a moderator"),
+    },
+    "question.reject_reason": {
+        RejectReason.OFF_TOPIC: N_("Off-topic"),
+        RejectReason.DUPLICATE: N_("Duplicate"),
+        RejectReason.ALREADY_ANSWERED: N_("Already answered"),
+        RejectReason.INAPPROPRIATE: N_("Inappropriate"),
+        RejectReason.UNCLEAR: N_("Unclear"),
+    },
+    "panel.role": {PanelRole.PANELIST: N_("Panelist"), PanelRole.MODERATOR: N_("Moderator")},
+}
+"""How the Q&A's enums read (the `label` filter translates them)."""

@@ -122,6 +122,12 @@ async def log_out(db: Database, token: str) -> None:
         tx.record(events.LoginEnded(login_id=login_id, user_id=login.user_id))
 
 
+async def choose_language(db: Database, user_id: int, language: str) -> None:
+    """The person chose the language the fair speaks to them in (pages and mail)."""
+    async with db.transaction() as tx:
+        await tx.session.execute(update(User).where(User.id == user_id).values(language=language))
+
+
 async def change_role(db: Database, viewer: Viewer, user_id: int, form: RoleChange) -> User:
     """An organiser gives a person another role; the person's sockets reconnect with it."""
     actor = require(viewer, Capability.CHANGE_ROLES)

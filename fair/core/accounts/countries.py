@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from babel import Locale
 
+from fair.core.i18n import current_language
+
+
+def _sort_key(name: str) -> str:
+    """Accents aside, as a reader expects a list sorted (Égypte between Égalité and Espagne)."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
 
 @cache
-def country_names(language: str = "en") -> dict[str, str]:
+def _names(language: str) -> dict[str, str]:
     territories = Locale.parse(language).territories
     names = {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha()}
     for placeholder in ("ZZ", "XA", "XB", "QO", "EU", "EZ", "UN"):
         names.pop(placeholder, None)
-    return dict(sorted(names.items(), key=lambda item: item[1]))
+    return dict(sorted(names.items(), key=lambda item: _sort_key(item[1])))
+
+
+def country_names(language: str | None = None) -> dict[str, str]:
+    """Code -> name in `language` (default: the active language), sorted by name."""
+    return _names(language or current_language())
 
 
 def is_country(code: str) -> bool:
-    return code in country_names()
+    return code in _names("en")
 
 
 @cache
@@ -29,7 +43,7 @@ def country_code(value: str, language: str = "en") -> str | None:
     """The country a person typed or picked: its code, or its name in `language` or English
     (what the country picker's list offers), in any case; None if it is no country."""
     value = value.strip()
-    if value.upper() in country_names():
+    if value.upper() in _names("en"):
         return value.upper()
     key = value.casefold()
     return _codes_by_name(language).get(key) or _codes_by_name("en").get(key)

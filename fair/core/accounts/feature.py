@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from fair.core.accounts import demo, pages
 from fair.core.accounts.channels import PEOPLE, user_channel
-from fair.core.accounts.roles import Capability
+from fair.core.accounts.roles import ROLE_LABELS, Capability
 from fair.core.accounts.viewers import Viewer
 from fair.core.contract import ChannelName, Feature
 from fair.core.db import Database
@@ -34,6 +34,7 @@ feature = Feature(
         Route("/login", pages.login_page, methods=["GET"]),
         Route("/login", pages.login, methods=["POST"]),
         Route("/logout", pages.logout, methods=["POST"]),
+        Route("/language", pages.choose_language, methods=["POST"]),
         Route("/password/forgot", pages.forgot_page, methods=["GET"]),
         Route("/password/forgot", pages.forgot, methods=["POST"]),
         Route("/password/reset", pages.reset_page, methods=["GET"]),
@@ -46,4 +47,5 @@ feature = Feature(
     ],
     channel_rules={"user": _own_channel, PEOPLE: _people},
     demo=demo.load_demo,
+    labels={"role": ROLE_LABELS},
 )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from fair.core.accounts.roles import Role
 from fair.core.fields import Country, Email, Line, Secret
+from fair.core.i18n import available_languages
+from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
 
@@ -35,3 +37,16 @@ class ResetRequest(Input):
 class NewPassword(Input):
     token: Annotated[Line, Field(min_length=1, max_length=1000)]
     password: Annotated[Secret, Field(min_length=10, max_length=200)]
+
+
+def _language(value: str) -> str:
+    if value not in available_languages():
+        raise ValueError(_("Choose a language from the list."))
+    return value
+
+
+class LanguageChoice(Input):
+    """The language switcher: a language we have, and the page to go back to."""
+
+    language: Annotated[Line, AfterValidator(_language)]
+    next: Annotated[Line, Field(max_length=2000)] = "/"

@@ -11,6 +11,7 @@ from fair.core.accounts import actions, confirmations, queries, resets
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.inputs import (
     Credentials,
+    LanguageChoice,
     NewPassword,
     Registration,
     ResetRequest,
@@ -22,7 +23,7 @@ from fair.core.accounts.throttle import LoginThrottle
 from fair.core.attendance.actions import logging_in
 from fair.core.errors import FairError, Invalid
 from fair.core.fields import page_from_text
-from fair.core.i18n import current_language
+from fair.core.i18n import LANGUAGE_COOKIE, current_language
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.pages import form_data, render, services_of, viewer_of
@@ -35,6 +36,7 @@ def _safe_next(target: str | None) -> str:
         not target
         or not target.startswith("/")
         or target.startswith("//")
+        or "\\" in target
         or urlsplit(target).netloc
     ):
         return "/"
@@ -232,6 +234,26 @@ async def logout(request: Request) -> Response:
         LOGIN_COOKIE, httponly=True, secure=services.settings.cookie_secure, samesite="lax"
     )
     rotate_visitor(response, secure=services.settings.cookie_secure)
+    return response
+
+
+async def choose_language(request: Request) -> Response:
+    """The switcher on every page: remember the language (a cookie; a logged-in person's is
+    saved too, so mail follows it), then go back to the page it was sent from."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    choice = parse(LanguageChoice, await form_data(request))
+    if viewer.user_id is not None:
+        await actions.choose_language(services.db, viewer.user_id, choice.language)
+    response = RedirectResponse(_safe_next(choice.next), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        choice.language,
+        max_age=365 * 86400,
+        httponly=True,
+        secure=services.settings.cookie_secure,
+        samesite="lax",
+    )
     return response
 
 

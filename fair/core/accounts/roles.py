@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from fair.core.i18n import N_
+
 
 class Role(StrEnum):
     PARTICIPANT = "participant"
@@ -11,6 +13,16 @@ class Role(StrEnum):
     PANELIST = "panelist"
     MODERATOR = "moderator"
     ORGANISER = "organiser"
+
+
+ROLE_LABELS: dict[str, str] = {
+    Role.PARTICIPANT: N_("participant"),
+    Role.EXHIBITOR: N_("exhibitor"),
+    Role.PANELIST: N_("panelist"),
+    Role.MODERATOR: N_("moderator"),
+    Role.ORGANISER: N_("organiser"),
+}
+"""How each role reads (the `label` filter translates it: `{{ role | label("role") }}`)."""
 
 
 class Capability(StrEnum):

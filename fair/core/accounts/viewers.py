@@ -14,6 +14,8 @@ class Viewer:
     display_name: str
     login_id: str | None
     visitor: str
+    language: str | None = None
+    """The language the person saved (the switcher saves it); None: not chosen, or anonymous."""
 
     @property
     def authenticated(self) -> bool:

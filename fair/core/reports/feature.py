@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature
 from fair.core.reports import live, notifications, pages
+from fair.core.reports.rules import REASON_LABELS
 
 feature = Feature(
     name="reports",
@@ -18,4 +19,5 @@ feature = Feature(
     commands=live.COMMANDS,
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
+    labels={"report.reason": REASON_LABELS},
 )

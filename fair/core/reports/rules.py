@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
 
 
@@ -15,15 +16,18 @@ class Reason(StrEnum):
     OTHER = "other"
 
 
+REASON_LABELS: dict[str, str] = {
+    Reason.SPAM: N_("Spam or advertising"),
+    Reason.ABUSIVE: N_("Abusive or hateful"),
+    Reason.OFF_TOPIC: N_("Off-topic"),
+    Reason.PERSONAL_DATA: N_("Shares personal data"),
+    Reason.OTHER: N_("Something else"),
+}
+
+
 def reason_label(reason: Reason) -> str:
     """The reason in the viewer's language."""
-    return {
-        Reason.SPAM: _("Spam or advertising"),
-        Reason.ABUSIVE: _("Abusive or hateful"),
-        Reason.OFF_TOPIC: _("Off-topic"),
-        Reason.PERSONAL_DATA: _("Shares personal data"),
-        Reason.OTHER: _("Something else"),
-    }[reason]
+    return _(REASON_LABELS[reason])
 
 
 class ItemState(StrEnum):

@@ -85,7 +85,7 @@ async def refresh_search_text(tx: Tx, booth: Booth) -> None:
     codes = await tx.session.scalars(
         select(BoothCountry.code).where(BoothCountry.booth_id == booth.id)
     )
-    countries = country_names()
+    countries = country_names("en")  # the search text is stored, in one language
     parts = [
         booth.title,
         booth.tagline,
