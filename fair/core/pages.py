@@ -24,6 +24,7 @@ from fair.core.security import (
     origin_allowed,
     visitor_of,
 )
+from fair.core.zones import page_zone
 
 if TYPE_CHECKING:
     from fair.core.contract import Citation, Services
@@ -50,6 +51,11 @@ async def viewer_of(request: Request) -> Viewer:
         # media, downloads or JSON, which a page's range requests and scripts ask for often).
         request.state.bell = await bell(db, viewer.user_id)
     return viewer
+
+
+async def zone_of(request: Request) -> str:
+    """The zone this request's page shows times in: the viewer's saved zone, else the fair's."""
+    return await page_zone(services_of(request).db, await viewer_of(request))
 
 
 def render(

@@ -17,6 +17,7 @@ from fair.core.contract import Feature
 from fair.core.reports.rules import Reason, reason_label
 from fair.core.settings import Settings
 from fair.core.text import render_markdown
+from fair.core.zones import zone_choices
 
 CORE_TEMPLATES = Path(__file__).with_name("templates")
 
@@ -29,8 +30,9 @@ def country_name(code: str) -> str:
     return country_names(_current_language()).get(code, code)
 
 
-def format_day(value: date) -> str:
-    return format_date(value, format="long", locale=_current_language())
+def format_day(value: date, format: str = "long") -> str:
+    """A calendar day in the viewer's language; `full` names the weekday too."""
+    return format_date(value, format=format, locale=_current_language())
 
 
 def format_moment(value: datetime, zone: str = "UTC") -> str:
@@ -72,4 +74,5 @@ def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2T
     env.globals["production"] = settings.production
     env.globals["organise_links"] = [link for feature in features for link in feature.organise]
     env.globals["report_reasons"] = report_reasons
+    env.globals["zone_choices"] = zone_choices
     return Jinja2Templates(env=env)

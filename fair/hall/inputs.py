@@ -15,6 +15,7 @@ from fair.core.fields import (
     Line,
     OptionalCountry,
     OptionalEmail,
+    OptionalZone,
     Text,
     WebAddress,
 )
@@ -133,10 +134,12 @@ class Bookmarking(Input):
 
 
 class OfficeHourInput(Input):
-    """A slot in the fair's own time zone, as a datetime-local field gives it."""
+    """A slot as a datetime-local field gives it, read in the zone chosen beside it."""
 
     starts_at: datetime
     ends_at: datetime
+    zone: OptionalZone = ""
+    """The zone the times are read in (a form's "Times in" choice); empty: the fair's."""
     note: Annotated[Line, Field(max_length=120)] = ""
 
     @model_validator(mode="after")

@@ -16,9 +16,8 @@ from fair.core.fields import id_from_text, page_from_text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.live import run_command
-from fair.core.pages import cited_in, form_data, form_key, render, services_of, viewer_of
+from fair.core.pages import cited_in, form_data, form_key, render, services_of, viewer_of, zone_of
 from fair.core.tables import utcnow
-from fair.core.zones import page_zone
 from fair.hall import queries
 from fair.hall.actions import visits
 from fair.hall.channels import booth_channel, staff_channel
@@ -103,7 +102,7 @@ async def _booth_response(
         "hall/booth.html",
         {
             "booth": page,
-            "zone": await page_zone(services.db),
+            "zone": await zone_of(request),
             "on_duty": on_duty,
             "transcripts": page.transcripts,
             "visitors": await services.presence.count(booth_channel(booth_id)),

@@ -28,6 +28,7 @@ from fair.core.pages import (
     services_of,
     take_form_key,
     viewer_of,
+    zone_of,
 )
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
 from fair.core.zones import page_zone
@@ -87,7 +88,8 @@ async def _edit_page(
             "countries": country_names(),
             "kinds": list(OrganisationKind),
             "media_kinds": list(MediaKind),
-            "zone": await page_zone(services.db),
+            "zone": await zone_of(request),
+            "fair_zone": await page_zone(services.db),
             "error": error,
             "section": section,
             "form": form or {},
@@ -225,7 +227,7 @@ async def dashboard(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
-    zone = await page_zone(services.db)
+    zone = await zone_of(request)
     return render(request, "hall/dashboard.html", {"board": board, "zone": zone})
 
 

@@ -27,6 +27,7 @@ async def viewer_for(db: Database, token: str | None, visitor: str) -> Viewer:
                     User.role,
                     User.display_name,
                     User.banned,
+                    User.time_zone,
                     Login.expires_at,
                     Login.ended_at,
                 )
@@ -42,6 +43,7 @@ async def viewer_for(db: Database, token: str | None, visitor: str) -> Viewer:
         display_name=row.display_name,
         login_id=login_id,
         visitor=visitor,
+        time_zone=row.time_zone,
     )
 
 

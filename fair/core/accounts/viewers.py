@@ -14,6 +14,8 @@ class Viewer:
     display_name: str
     login_id: str | None
     visitor: str
+    time_zone: str | None = None
+    """The zone the person saved (`Asia/Manila`); None: pages use the fair's."""
 
     @property
     def authenticated(self) -> bool:
