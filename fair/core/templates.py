@@ -42,6 +42,13 @@ def format_moment(value: datetime, zone: str = "UTC") -> str:
     )
 
 
+def format_duration(seconds: int) -> str:
+    """A length as hours:minutes:seconds, or minutes:seconds under an hour (`12:30`)."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
 def format_size(size: int) -> str:
     for unit in ("bytes", "KB", "MB"):
         if size < 1024 or unit == "MB":
@@ -71,6 +78,7 @@ def create_templates(settings: Settings, features: Sequence[Feature]) -> Jinja2T
     env.filters["day"] = format_day
     env.filters["moment"] = format_moment
     env.filters["size"] = format_size
+    env.filters["duration"] = format_duration
     env.globals["production"] = settings.production
     env.globals["organise_links"] = [link for feature in features for link in feature.organise]
     env.globals["report_reasons"] = report_reasons
