@@ -16,8 +16,7 @@ from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.errors import NotFound
 from fair.core.i18n import gettext as _
-from fair.core.pages import render, services_of, viewer_of
-from fair.core.zones import page_zone
+from fair.core.pages import render, services_of, viewer_of, zone_of
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -33,7 +32,9 @@ async def handbook_page(request: Request) -> Response:
     db = services.db
     keep = services.settings.section(DiscussionsSettings).handbook_keep
     page = await handbook.exports_page(db, keep)
-    return render(request, "discussions/handbook.html", {"page": page, "zone": await page_zone(db)})
+    return render(
+        request, "discussions/handbook.html", {"page": page, "zone": await zone_of(request)}
+    )
 
 
 async def download(request: Request) -> Response:

@@ -15,7 +15,7 @@ from discussions.rules import (
     SlowMode,
     StanceKind,
 )
-from fair.core.fields import Email, Id, Line, Text
+from fair.core.fields import Email, Id, Line, OptionalZone, Text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
@@ -41,6 +41,8 @@ class RoundCreation(Input):
     """The guiding question of the round."""
     opens_at: datetime
     closes_at: datetime
+    zone: OptionalZone = ""
+    """The zone the times are read in (a form's "Times in" choice); empty: the fair's."""
     """Times typed without a zone are in the fair's zone."""
 
     @model_validator(mode="after")
@@ -57,6 +59,8 @@ class RoundRef(Input):
 class Extension(Input):
     round_id: Id
     closes_at: datetime
+    zone: OptionalZone = ""
+    """The zone the times are read in (a form's "Times in" choice); empty: the fair's."""
     """The new deadline, later than the current one; without a zone, in the fair's zone."""
 
 

@@ -22,7 +22,7 @@ from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
 from fair.core.notifications import follows
-from fair.core.pages import form_data, form_key, render, services_of, viewer_of
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of, zone_of
 from fair.core.zones import page_zone
 
 FORM_COMMANDS = {command.name: command for command in COMMANDS}
@@ -79,7 +79,7 @@ async def index(request: Request) -> Response:
     return render(
         request,
         "discussions/index.html",
-        {"page": page, "zone": await page_zone(services_of(request).db)},
+        {"page": page, "zone": await zone_of(request)},
     )
 
 
@@ -100,7 +100,8 @@ async def discussion(request: Request) -> Response:
         "discussions/discussion.html",
         {
             "page": page,
-            "zone": await page_zone(services.db),
+            "zone": await zone_of(request),
+            "fair_zone": await page_zone(services.db),
             "viewers": await services.presence.count(discussion_channel(discussion_id)),
             "blank_post": BLANK_POST,
             "blank_stances": StanceCounts(agree=0, nuance=0, disagree=0),

@@ -35,7 +35,7 @@ from fair.core.errors import Conflict, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.slugs import MAX_SLUG, slugify
 from fair.core.tables import utcnow
-from fair.core.zones import fair_zone, in_zone
+from fair.core.zones import form_zone, in_zone
 
 THEME_CREATED = audited(
     "discussions.theme.created", "discussion_theme", "An organiser set up a theme of discussions."
@@ -142,13 +142,13 @@ async def create_discussion(
 
 
 async def add_round(db: Database, who: Who, form: RoundCreation) -> events.RoundView:
-    """A moderator plans the discussion's next round; times without a zone are the fair's."""
+    """A moderator plans the discussion's next round; times are read in the zone chosen."""
     async with db.transaction(actor_id=who.user_id) as tx:
         await access_discussion(tx.session, who, form.discussion_id, Purpose.MODERATE, lock=True)
         last = await tx.session.scalar(
             select(func.max(Round.position)).where(Round.discussion_id == form.discussion_id)
         )
-        zone = await fair_zone(tx.session)
+        zone = await form_zone(tx.session, form.zone)
         round_ = Round(
             discussion_id=form.discussion_id,
             position=(last or 0) + 1,
@@ -209,7 +209,7 @@ async def extend_round(db: Database, who: Who, form: Extension) -> events.RoundV
     """A moderator moves a planned or open round's deadline later."""
     async with db.transaction(actor_id=who.user_id) as tx:
         access = await access_round(tx.session, who, form.round_id, Purpose.MODERATE, lock=True)
-        closes_at = in_zone(form.closes_at, await fair_zone(tx.session))
+        closes_at = in_zone(form.closes_at, await form_zone(tx.session, form.zone))
         if not may_extend(access.state, access.round.closes_at, closes_at):
             raise Conflict(
                 "discussions.bad_deadline",

@@ -4,8 +4,10 @@ URL, country. Every text field of an `Input` is cleaned through one of these (a 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Annotated
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field
 
@@ -41,6 +43,24 @@ def _country(value: str) -> str:
 
 def _optional_country(value: str) -> str:
     return _country(value) if value.strip() else ""
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """Every IANA time zone this system knows (`Asia/Manila`)."""
+    return frozenset(available_timezones())
+
+
+def _optional_zone(value: str) -> str:
+    if value and value not in zone_names():
+        raise ValueError(_("Choose a time zone like Europe/Brussels or Africa/Dakar."))
+    return value
+
+
+def _zone(value: str) -> str:
+    if not value:
+        raise ValueError(_("Choose a time zone like Europe/Brussels or Africa/Dakar."))
+    return _optional_zone(value)
 
 
 def _web_address(value: str) -> str:
@@ -92,5 +112,11 @@ CountryList = Annotated[
 ]
 """Countries typed into a row of pickers: blank rows dropped, each country once."""
 WebAddress = Annotated[str, AfterValidator(clean_line), AfterValidator(_web_address)]
+Zone = Annotated[str, AfterValidator(clean_line), Field(max_length=64), AfterValidator(_zone)]
+"""An IANA time zone name (`America/Mexico_City`)."""
+OptionalZone = Annotated[
+    str, AfterValidator(clean_line), Field(max_length=64), AfterValidator(_optional_zone)
+]
+"""An IANA time zone name, or empty: the fair's."""
 Secret = Annotated[str, Field(strict=True)]
 """A password: kept exactly as typed (cleaning would change it), never shown back."""

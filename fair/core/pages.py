@@ -26,6 +26,7 @@ from fair.core.security import (
     origin_allowed,
     visitor_of,
 )
+from fair.core.zones import page_zone
 
 if TYPE_CHECKING:
     from fair.core.contract import Citation, Services
@@ -55,6 +56,11 @@ async def viewer_of(request: Request) -> Viewer:
     if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
         await attend(db, viewer)
     return viewer
+
+
+async def zone_of(request: Request) -> str:
+    """The zone this request's page shows times in: the viewer's saved zone, else the fair's."""
+    return await page_zone(services_of(request).db, await viewer_of(request))
 
 
 def render(

@@ -19,6 +19,7 @@ from fair.core.contract import Feature
 from fair.core.reports.rules import Reason, reason_label
 from fair.core.settings import Settings
 from fair.core.text import render_markdown
+from fair.core.zones import zone_choices
 
 CORE_TEMPLATES = Path(__file__).with_name("templates")
 
@@ -31,8 +32,9 @@ def country_name(code: str) -> str:
     return country_names(_current_language()).get(code, code)
 
 
-def format_day(value: date) -> str:
-    return format_date(value, format="long", locale=_current_language())
+def format_day(value: date, format: str = "long") -> str:
+    """A calendar day in the viewer's language; `full` names the weekday too."""
+    return format_date(value, format=format, locale=_current_language())
 
 
 def format_moment(value: datetime, zone: str = "UTC") -> str:
@@ -45,6 +47,11 @@ def format_moment(value: datetime, zone: str = "UTC") -> str:
 def format_number(value: float) -> str:
     """A count or figure written the language's way (1,234 / 1 234 / 1.234)."""
     return format_decimal(value, locale=_current_language())
+def format_duration(seconds: int) -> str:
+    """A length as hours:minutes:seconds, or minutes:seconds under an hour (`12:30`)."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def format_size(size: int) -> str:
@@ -103,6 +110,7 @@ def create_templates(
     env.filters["moment"] = format_moment
     env.filters["size"] = format_size
     env.filters["number"] = format_number
+    env.filters["duration"] = format_duration
     env.filters["label"] = labeller(features)
     env.globals["languages"] = languages
     env.globals["current_language"] = i18n.current_language
@@ -112,4 +120,5 @@ def create_templates(
     env.globals["country_choices"] = lambda: country_names(_current_language())
     env.globals["static_url"] = assets.url
     env.globals["importmap"] = assets.importmap
+    env.globals["zone_choices"] = zone_choices
     return Jinja2Templates(env=env)

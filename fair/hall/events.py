@@ -36,6 +36,11 @@ class MediaView(View):
     size: int
     external_url: str
     has_transcript: bool
+    duration: int | None = None
+    """An interview's length in seconds, when its team gave it."""
+    audio_url: str = ""
+    """An interview's audio-only version (light on a slow connection); empty: none."""
+    audio_size: int = 0
 
 
 class ChatMessageView(View):
@@ -143,6 +148,17 @@ class MediaAdded(Event):
     """An interview, document or image was added to a booth. On `booth:<id>`."""
 
     type = "hall.media.added"
+    booth_id: int
+    media: MediaView
+
+    def audience(self) -> tuple[str, ...]:
+        return (booth_channel(self.booth_id),)
+
+
+class MediaChanged(Event):
+    """An interview's details changed (an audio-only version was attached). On `booth:<id>`."""
+
+    type = "hall.media.changed"
     booth_id: int
     media: MediaView
 

@@ -52,6 +52,13 @@ feature = Feature(
             max_body_size=MAX_UPLOAD_BODY,
         ),
         Route("/media/{media_id:id}/remove", team_pages.remove_media, methods=["POST"]),
+        Route("/media/{media_id:id}/audio", pages.media_audio),
+        Route(
+            "/media/{media_id:id}/audio",
+            team_pages.attach_audio,
+            methods=["POST"],
+            max_body_size=MAX_UPLOAD_BODY,
+        ),
         Route("/booths/{booth_id:id}/hours", team_pages.add_hour, methods=["POST"]),
         Route(
             "/booths/{booth_id:id}/hours/{hour_id:id}/remove",

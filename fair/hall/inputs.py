@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from fair.core.fields import (
     CountryList,
@@ -15,6 +15,7 @@ from fair.core.fields import (
     Line,
     OptionalCountry,
     OptionalEmail,
+    OptionalZone,
     Text,
     WebAddress,
 )
@@ -133,10 +134,12 @@ class Bookmarking(Input):
 
 
 class OfficeHourInput(Input):
-    """A slot in the fair's own time zone, as a datetime-local field gives it."""
+    """A slot as a datetime-local field gives it, read in the zone chosen beside it."""
 
     starts_at: datetime
     ends_at: datetime
+    zone: OptionalZone = ""
+    """The zone the times are read in (a form's "Times in" choice); empty: the fair's."""
     note: Annotated[Line, Field(max_length=120)] = ""
 
     @model_validator(mode="after")
@@ -148,8 +151,27 @@ class OfficeHourInput(Input):
         return self
 
 
+_DURATION = re.compile(r"[0-9]{1,3}(:[0-5][0-9])?")
+
+
+def _duration(value: str) -> str:
+    if value and not _DURATION.fullmatch(value):
+        raise ValueError(_("Give the length as minutes:seconds, such as 12:30."))
+    return value
+
+
 class MediaDetails(Input):
     kind: MediaKind
     title: Annotated[Line, Field(min_length=1, max_length=160)]
     transcript: Annotated[Text, Field(max_length=50_000)] = ""
     external_url: WebAddress = ""
+    duration: Annotated[Line, Field(max_length=8), AfterValidator(_duration)] = ""
+    """An interview's length as minutes:seconds (`12:30`) or minutes (`12`); empty: not given."""
+
+    @property
+    def seconds(self) -> int | None:
+        """The length given, in seconds."""
+        if not self.duration:
+            return None
+        minutes, _sep, seconds = self.duration.partition(":")
+        return int(minutes) * 60 + int(seconds or 0)

@@ -86,6 +86,12 @@ class Media(Base):
     external_url: Mapped[str] = mapped_column(String(300), default="")
     transcript: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    duration: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """An interview's length in seconds, as its team gave it; None: not given."""
+    audio_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    """The stored name of an interview's low-bitrate audio-only version, if attached."""
+    audio_type: Mapped[str] = mapped_column(String(100), default="")
+    audio_size: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -16,9 +17,8 @@ from fair.core.fields import id_from_text, page_from_text
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.live import run_command
-from fair.core.pages import cited_in, form_data, form_key, render, services_of, viewer_of
+from fair.core.pages import cited_in, form_data, form_key, render, services_of, viewer_of, zone_of
 from fair.core.tables import utcnow
-from fair.core.zones import page_zone
 from fair.hall import queries
 from fair.hall.actions import visits
 from fair.hall.channels import booth_channel, staff_channel
@@ -103,7 +103,7 @@ async def _booth_response(
         "hall/booth.html",
         {
             "booth": page,
-            "zone": await page_zone(services.db),
+            "zone": await zone_of(request),
             "on_duty": on_duty,
             "transcripts": page.transcripts,
             "visitors": await services.presence.count(booth_channel(booth_id)),
@@ -236,22 +236,43 @@ async def media_file(request: Request) -> Response:
     viewer = await viewer_of(request)
     media = await queries.media_for_download(services.db, viewer, path_int(request, "media_id"))
     assert media.stored_name is not None
-    path = Storage(services.settings.section(HallSettings).upload_path).path_of(media.stored_name)
-    if not path.is_file():
-        raise NotFound("hall.no_such_media", _("There is no such file."))
-    requested = request.headers.get("range", "")
-    starts_at_beginning = not requested or requested.replace(" ", "").startswith("bytes=0-")
+    requested = request.headers.get("range", "").replace(" ", "")
+    starts_at_beginning = not requested or requested.startswith("bytes=0-")
     if media.kind == MediaKind.DOCUMENT and starts_at_beginning:
         await visits.record_media_hit(services.db, viewer, media, "download")
-    elif media.kind == MediaKind.INTERVIEW and requested.replace(" ", "").startswith("bytes=0-"):
+    elif media.kind == MediaKind.INTERVIEW and requested.startswith("bytes=0-"):
         await visits.record_media_hit(services.db, viewer, media, "play")
+    name = media.original_name or f"file{Path(media.stored_name).suffix}"
     disposition = "attachment" if media.kind == MediaKind.DOCUMENT else "inline"
-    name = quote(media.original_name or f"file{path.suffix}")
+    return _stored(request, media.stored_name, media.content_type, name, disposition)
+
+
+async def media_audio(request: Request) -> Response:
+    """An interview's audio-only version, played inline like the interview."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    media = await queries.media_for_download(services.db, viewer, path_int(request, "media_id"))
+    if not media.audio_name:
+        raise NotFound("hall.no_such_media", _("There is no such file."))
+    if request.headers.get("range", "").replace(" ", "").startswith("bytes=0-"):
+        await visits.record_media_hit(services.db, viewer, media, "play")
+    name = f"{Path(media.original_name or 'interview').stem}-audio{Path(media.audio_name).suffix}"
+    return _stored(request, media.audio_name, media.audio_type, name, "inline")
+
+
+def _stored(
+    request: Request, stored_name: str, content_type: str, name: str, disposition: str
+) -> Response:
+    path = Storage(services_of(request).settings.section(HallSettings).upload_path).path_of(
+        stored_name
+    )
+    if not path.is_file():
+        raise NotFound("hall.no_such_media", _("There is no such file."))
     return FileResponse(
         path,
-        media_type=media.content_type,
+        media_type=content_type,
         headers={
-            "content-disposition": f"{disposition}; filename*=UTF-8''{name}",
+            "content-disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
             "content-security-policy": "default-src 'none'; sandbox",
             "cache-control": "private, max-age=3600",
         },

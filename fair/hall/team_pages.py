@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from fair.core.access import Purpose
 from fair.core.accounts.countries import country_names
 from fair.core.charts import bar_chart
-from fair.core.errors import FairError, NotFound
+from fair.core.errors import FairError, Invalid, NotFound
 from fair.core.exports import Cell, csv_response
 from fair.core.home.models import Theme
 from fair.core.home.queries import themes
@@ -31,6 +31,7 @@ from fair.core.pages import (
     services_of,
     take_form_key,
     viewer_of,
+    zone_of,
 )
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
 from fair.core.templates import country_name
@@ -51,7 +52,7 @@ from fair.hall.models import Booth, ConsortiumMember
 from fair.hall.pages import path_int
 from fair.hall.rules import MediaKind, OrganisationKind
 from fair.hall.settings import HallSettings
-from fair.hall.uploads import Storage, safe_original_name
+from fair.hall.uploads import AUDIO_ONLY, Storage, safe_original_name
 
 EXTRA_MEMBER_ROWS = 3
 
@@ -91,7 +92,8 @@ async def _edit_page(
             "countries": country_names(),
             "kinds": list(OrganisationKind),
             "media_kinds": list(MediaKind),
-            "zone": await page_zone(services.db),
+            "zone": await zone_of(request),
+            "fair_zone": await page_zone(services.db),
             "error": error,
             "section": section,
             "form": form or {},
@@ -155,7 +157,8 @@ async def upload_media(request: Request) -> Response:
         check_csrf(services.settings.secret_key, visitor_of(request), _text(form.get(CSRF_FIELD)))
         take_form_key(request, _text(form.get(FORM_FIELD)))
         data = {
-            key: _text(form.get(key)) for key in ("kind", "title", "transcript", "external_url")
+            key: _text(form.get(key))
+            for key in ("kind", "title", "transcript", "external_url", "duration")
         }
         upload = form.get("file")
         try:
@@ -176,6 +179,46 @@ async def upload_media(request: Request) -> Response:
         except FairError as refusal:
             return await _edit_page(
                 request, booth_id, error=refusal, section="media", form=data, status=refusal.status
+            )
+    return RedirectResponse(f"/booths/{booth_id}/edit?saved=media#media", status_code=303)
+
+
+async def attach_audio(request: Request) -> Response:
+    """Attach an interview's audio-only version (the route's body limit is MAX_UPLOAD_BODY);
+    the viewer is authorised before the body is read, as for any upload."""
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    media_id = path_int(request, "media_id")
+    check_origin(request)
+    booth_id = await media.interview_booth(services.db, viewer, media_id)
+    storage = Storage(services.settings.section(HallSettings).upload_path)
+    async with request.form(max_files=1, max_fields=5) as form:
+        check_csrf(services.settings.secret_key, visitor_of(request), _text(form.get(CSRF_FIELD)))
+        take_form_key(request, _text(form.get(FORM_FIELD)))
+        upload = form.get("file")
+        try:
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise Invalid(
+                    "hall.upload_missing",
+                    _("Choose a file to upload."),
+                    fields={"file": _("Required.")},
+                )
+            chosen = upload
+
+            async def store() -> dict[str, Any]:
+                stored = await storage.save(
+                    MediaKind.INTERVIEW,
+                    chosen.file,
+                    safe_original_name(chosen.filename),
+                    families=AUDIO_ONLY,
+                )
+                await media.attach_audio(services.db, viewer, media_id, stored, storage)
+                return {"media_id": media_id}
+
+            await once(request, "hall.media.attach_audio", store)
+        except FairError as refusal:
+            return await _edit_page(
+                request, booth_id, error=refusal, section="media", status=refusal.status
             )
     return RedirectResponse(f"/booths/{booth_id}/edit?saved=media#media", status_code=303)
 
@@ -229,7 +272,7 @@ async def dashboard(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     board = await boards.dashboard(services.db, viewer, path_int(request, "booth_id"))
-    zone = await page_zone(services.db)
+    zone = await zone_of(request)
     tables = _board_tables(board)
     charts = {
         "visits": bar_chart(

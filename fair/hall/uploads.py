@@ -85,19 +85,30 @@ def safe_original_name(name: str | None) -> str:
     return clean_line(base)[:200] or "file"
 
 
-def _check(kind: MediaKind, head: bytes, size: int) -> FileType:
+AUDIO_ONLY = frozenset({"audio"})
+"""What an interview's audio-only version may be."""
+
+
+def _check(
+    kind: MediaKind, head: bytes, size: int, families: frozenset[str] | None = None
+) -> FileType:
     if size == 0:
         raise Invalid(
             "hall.upload_empty", _("The file is empty."), fields={"file": _("Empty file.")}
         )
     found = sniff(head)
-    if found is None or found.family not in ACCEPTED_FAMILIES[kind]:
-        expected = {
-            MediaKind.INTERVIEW: _("an audio or video file (MP4, WebM, MP3, M4A, Ogg, WAV)"),
-            MediaKind.DOCUMENT: _("a PDF document"),
-            MediaKind.IMAGE: _("an image (PNG, JPEG, WebP or GIF)"),
-            MediaKind.LOGO: _("an image (PNG, JPEG, WebP or GIF)"),
-        }[kind]
+    accepted = families if families is not None else ACCEPTED_FAMILIES[kind]
+    if found is None or found.family not in accepted:
+        expected = (
+            _("an audio file (MP3, M4A, Ogg, WAV)")
+            if families == AUDIO_ONLY
+            else {
+                MediaKind.INTERVIEW: _("an audio or video file (MP4, WebM, MP3, M4A, Ogg, WAV)"),
+                MediaKind.DOCUMENT: _("a PDF document"),
+                MediaKind.IMAGE: _("an image (PNG, JPEG, WebP or GIF)"),
+                MediaKind.LOGO: _("an image (PNG, JPEG, WebP or GIF)"),
+            }[kind]
+        )
         raise Invalid(
             "hall.upload_type",
             _("This file is not %(expected)s.") % {"expected": expected},
@@ -126,16 +137,27 @@ class Storage:
         return path
 
     async def save(
-        self, kind: MediaKind, source: BinaryIO, original_name: str | None
+        self,
+        kind: MediaKind,
+        source: BinaryIO,
+        original_name: str | None,
+        families: frozenset[str] | None = None,
     ) -> StoredFile:
-        """Check and store an upload; refuse with a clear message, keeping nothing, if wrong."""
-        return await asyncio.to_thread(self._save, kind, source, original_name)
+        """Check and store an upload; refuse with a clear message, keeping nothing, if wrong.
+        `families` narrows what the kind accepts (an interview's audio version: AUDIO_ONLY)."""
+        return await asyncio.to_thread(self._save, kind, source, original_name, families)
 
-    def _save(self, kind: MediaKind, source: BinaryIO, original_name: str | None) -> StoredFile:
+    def _save(
+        self,
+        kind: MediaKind,
+        source: BinaryIO,
+        original_name: str | None,
+        families: frozenset[str] | None,
+    ) -> StoredFile:
         source.seek(0, os.SEEK_END)
         size = source.tell()
         source.seek(0)
-        found = _check(kind, source.read(64), size)
+        found = _check(kind, source.read(64), size, families)
         source.seek(0)
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"{uuid.uuid4().hex}{found.extension}"

@@ -45,6 +45,9 @@ def media_view(media: Media) -> MediaView:
         size=media.size,
         external_url=media.external_url,
         has_transcript=bool(media.transcript),
+        duration=media.duration,
+        audio_url=f"{media_url(media)}/audio" if media.audio_name else "",
+        audio_size=media.audio_size,
     )
 
 

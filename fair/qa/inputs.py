@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from fair.core.fields import Email, Id, Line, Text, WebAddress
+from fair.core.fields import Email, Id, Line, OptionalZone, Text, WebAddress
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 from fair.core.reports.inputs import HandlingReason
@@ -102,6 +102,8 @@ class PanelCreation(Input):
     description: Annotated[Text, Field(max_length=10_000)] = ""
     starts_at: datetime
     ends_at: datetime
+    zone: OptionalZone = ""
+    """The zone the times are read in (a form's "Times in" choice); empty: the fair's."""
     moderation: Moderation = Moderation.PRE
     stream_url: WebAddress = ""
     panelists: Annotated[list[Email], Field(max_length=10)] = Field(default_factory=list)

@@ -19,7 +19,16 @@ from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
 from fair.core.notifications import follows
-from fair.core.pages import cited_in, form_data, form_key, once, render, services_of, viewer_of
+from fair.core.pages import (
+    cited_in,
+    form_data,
+    form_key,
+    once,
+    render,
+    services_of,
+    viewer_of,
+    zone_of,
+)
 from fair.core.zones import page_zone
 from fair.qa import queries
 from fair.qa.channels import PLACE
@@ -33,7 +42,7 @@ BOOLEAN_FIELDS = ("anonymous", "up", "approve", "live")
 
 
 async def _zone(request: Request) -> str:
-    return await page_zone(services_of(request).db)
+    return await zone_of(request)
 
 
 async def agenda(request: Request) -> Response:
@@ -183,6 +192,7 @@ async def _organise_page(
         {
             "days": days,
             "zone": zone,
+            "fair_zone": await page_zone(services_of(request).db),
             "error": error,
             "form": form or {},
             "moderations": list(Moderation),

@@ -13,7 +13,7 @@ from fair.core.errors import Conflict, Invalid
 from fair.core.i18n import gettext as _
 from fair.core.slugs import slugify
 from fair.core.tables import utcnow
-from fair.core.zones import fair_zone, in_zone
+from fair.core.zones import form_zone, in_zone
 from fair.hall import public as hall
 from fair.qa import events, views
 from fair.qa.actions import PANEL_CREATED
@@ -58,7 +58,7 @@ async def create_panel(
                     _("Some fields are missing or not valid."),
                     fields={"interview_from": _("That booth has no recorded interview.")},
                 )
-        zone = await fair_zone(tx.session)
+        zone = await form_zone(tx.session, form.zone)
         panel = Panel(
             slug=slug,
             title=form.title,

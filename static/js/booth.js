@@ -18,6 +18,7 @@ if (root) {
     "hall.booth.changed": ["head", "about"],
     "hall.booth.state_changed": ["head", "about"],
     "hall.media.added": ["media"],
+    "hall.media.changed": ["media"],
     "hall.media.removed": ["media", "head"],
     "hall.office_hours.changed": ["hours"],
   };

@@ -227,3 +227,58 @@ async def test_the_old_chain_is_not_stamped_without_the_features_that_own_its_ta
     with pytest.raises(RuntimeError, match="0003"):
         await asyncio.to_thread(upgrade, url, without_qa)
     assert await _versions(url) == {"0004"}
+
+
+async def _rows(url: str, query: str) -> list[tuple[Any, ...]]:
+    db = Database(create_engine(url))
+    try:
+        async with db.engine.connect() as connection:
+            return [tuple(row) for row in await connection.execute(text(query))]
+    finally:
+        await db.dispose()
+
+
+async def test_a_zone_saved_in_notification_settings_moves_onto_the_account(
+    empty_url: str,
+) -> None:
+    """0011 copies each person's zone from their notification settings to `users.time_zone`
+    (no settings, or none saved: none) and drops the old column; going back restores it."""
+    await asyncio.to_thread(upgrade, empty_url, FEATURES, "0010")
+    moment = datetime(2026, 11, 30, 12, 0)
+    db = Database(create_engine(empty_url))
+    try:
+        async with db.engine.begin() as connection:
+            for email in ("ama@example.org", "kofi@example.org", "lina@example.org"):
+                await connection.execute(
+                    text(
+                        "INSERT INTO users (email, display_name, password_hash, country, "
+                        "organisation, role, banned, created_at) VALUES (:email, 'P', 'x', "
+                        "'GH', '', 'participant', false, :at)"
+                    ),
+                    {"email": email, "at": moment},
+                )
+            await connection.execute(
+                text(
+                    "INSERT INTO notification_settings (user_id, digest, digest_hour, "
+                    "time_zone, off_in_app, email_now, updated_at) SELECT id, 'daily', 7, "
+                    "CASE WHEN email = 'ama@example.org' THEN 'Asia/Manila' END, '[]', '[]', "
+                    ":at FROM users WHERE email <> 'lina@example.org'"
+                ),
+                {"at": moment},
+            )
+    finally:
+        await db.dispose()
+    await asyncio.to_thread(upgrade, empty_url, FEATURES)
+    assert await _rows(empty_url, "SELECT email, time_zone FROM users ORDER BY email") == [
+        ("ama@example.org", "Asia/Manila"),
+        ("kofi@example.org", None),
+        ("lina@example.org", None),
+    ]
+    config = alembic_config(empty_url, FEATURES)
+    await asyncio.to_thread(command.downgrade, config, "0010")
+    assert await _rows(
+        empty_url, "SELECT time_zone FROM notification_settings ORDER BY user_id"
+    ) == [
+        ("Asia/Manila",),
+        (None,),
+    ]

@@ -112,7 +112,8 @@ async def test_a_moderator_plans_a_round_from_the_discussion_page(server: Runnin
         assert "discussions.round.add" not in html
     async with browser(server, moderator.cookies) as http:
         html, token = await page_and_token(http, page)
-        assert 'value="discussions.round.add"' in html and "Opens (UTC)" in html
+        assert 'value="discussions.round.add"' in html
+        assert '<option value="UTC" selected>UTC (the fair\u2019s)</option>' in html
         assert "data-viewers>0<" in html
         planned = await http.post(
             "/discussions/act",

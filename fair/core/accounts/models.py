@@ -27,6 +27,9 @@ class User(Base):
     """When the person proved the address is theirs (a link sent to it); None: not yet."""
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
     """The language mail to them is written in; None: the fair's default."""
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The person's IANA zone (`Africa/Dakar`): pages and their digest show times in it;
+    None: the fair's."""
 
 
 class Login(Base):

@@ -28,6 +28,7 @@ async def viewer_for(db: Database, token: str | None, visitor: str) -> Viewer:
                     User.display_name,
                     User.language,
                     User.banned,
+                    User.time_zone,
                     Login.expires_at,
                     Login.ended_at,
                 )
@@ -44,6 +45,7 @@ async def viewer_for(db: Database, token: str | None, visitor: str) -> Viewer:
         login_id=login_id,
         visitor=visitor,
         language=row.language,
+        time_zone=row.time_zone,
     )
 
 

@@ -16,6 +16,8 @@ class Viewer:
     visitor: str
     language: str | None = None
     """The language the person saved (the switcher saves it); None: not chosen, or anonymous."""
+    time_zone: str | None = None
+    """The zone the person saved (`Asia/Manila`); None: pages use the fair's."""
 
     @property
     def authenticated(self) -> bool:

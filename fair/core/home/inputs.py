@@ -5,20 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Annotated
-from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
 
-from fair.core.fields import CountryList, Id, Line, Text
+from fair.core.fields import CountryList, Id, Line, Text, Zone
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
-
-
-def _zone(value: str) -> str:
-    value = value.strip()
-    if value not in available_timezones():
-        raise ValueError(_("Choose a time zone like Europe/Brussels or Africa/Dakar."))
-    return value
 
 
 def _theme_slug(value: str) -> str:
@@ -33,7 +25,7 @@ class FairDetails(Input):
     tagline: Annotated[Line, Field(max_length=200)] = ""
     starts_on: date
     ends_on: date
-    timezone: Annotated[Line, AfterValidator(_zone)]
+    timezone: Zone
     description: Annotated[Text, Field(max_length=20_000)] = ""
 
     @model_validator(mode="after")

@@ -134,10 +134,12 @@ async def save_choices(
         row.digest_hour = form.digest_hour
         row.off_in_app = json.dumps(sorted(set(kinds) - set(form.in_app)))
         row.email_now = json.dumps(sorted(set(form.email_now)))
-        row.time_zone = form.time_zone or None
         row.updated_at = utcnow()
+        user = await tx.session.get(User, person.user_id)
+        if user is not None:
+            user.time_zone = form.time_zone or None
         await tx.session.flush()
-        return choices_of(row)
+        return choices_of(row, form.time_zone or None)
 
 
 async def unsubscribe(db: Database, secret: str, token: str) -> int:

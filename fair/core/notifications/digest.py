@@ -337,7 +337,7 @@ async def _people(
     fair_zone = ZoneInfo(await fair_zone_name(session))
     people = []
     for user, row in await session.execute(query):
-        choices = choices_of(row)
+        choices = choices_of(row, user.time_zone)
         if choices.digest is not Digest.OFF:
             zone = ZoneInfo(choices.time_zone) if choices.time_zone else fair_zone
             people.append((user, choices, zone))

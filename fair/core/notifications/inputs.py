@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from fair.core.fields import Id, Line
+from fair.core.fields import Id, Line, OptionalZone
 from fair.core.inputs import Input
 from fair.core.notifications.rules import MAX_MARKED
 from fair.core.notifications.settings import Digest
-
-
-def _zone(name: str) -> str:
-    if name and name not in available_timezones():
-        raise ValueError("not a time zone name, such as Africa/Dakar")
-    return name
 
 
 class MarkReadInput(Input):
@@ -33,6 +26,6 @@ class ChoicesInput(Input):
     """The kinds of notice shown in the app (the others are not)."""
     email_now: Annotated[list[Line], Field(default_factory=list, max_length=100)]
     """The urgent kinds also sent by e-mail at once."""
-    time_zone: Annotated[Line, Field(max_length=64), AfterValidator(_zone)] = ""
+    time_zone: OptionalZone = ""
     """One's IANA time zone (`Africa/Dakar`), for the digest's hour and times; empty: the
     fair's."""

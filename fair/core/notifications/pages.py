@@ -14,7 +14,7 @@ from fair.core.live import run_command
 from fair.core.notifications import actions, queries
 from fair.core.notifications.live import COMMANDS
 from fair.core.notifications.settings import choices_for, digest_labels
-from fair.core.pages import form_data, form_key, render, services_of, viewer_of
+from fair.core.pages import form_data, form_key, render, services_of, viewer_of, zone_of
 from fair.core.zones import page_zone
 
 MARK_READ, SAVE = COMMANDS
@@ -26,7 +26,7 @@ async def notifications_page(request: Request) -> Response:
         return RedirectResponse("/login?next=/notifications", status_code=303)
     page = page_from_text(request.query_params.get("page", "1"))
     listing = await queries.notification_page(services_of(request).db, viewer.user_id, page)
-    zone = await page_zone(services_of(request).db)
+    zone = await zone_of(request)
     return render(request, "notifications/list.html", {"listing": listing, "zone": zone})
 
 

@@ -9,10 +9,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fair.core.accounts.models import User
 from fair.core.i18n import gettext as _
 from fair.core.tables import Base, UTCDateTime
 
@@ -47,8 +48,6 @@ class NotificationSettings(Base):
     digest: Mapped[str] = mapped_column(String(10))
     digest_hour: Mapped[int] = mapped_column(Integer)
     """The local hour (0-23, in the person's time zone) the digest is sent at."""
-    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    """The person's IANA zone (`Africa/Dakar`); None: the fair's."""
     off_in_app: Mapped[str] = mapped_column(Text, default="[]")
     """The kinds that do not reach the bell (JSON list)."""
     email_now: Mapped[str] = mapped_column(Text, default="[]")
@@ -68,17 +67,19 @@ class Choices:
         return kind not in self.off_in_app
 
 
-def choices_of(row: NotificationSettings | None) -> Choices:
+def choices_of(row: NotificationSettings | None, time_zone: str | None = None) -> Choices:
+    """The choices in `row`, with the person's zone (kept on their account, `User.time_zone`)."""
     if row is None:
-        return Choices()
+        return Choices(time_zone=time_zone)
     return Choices(
         digest=Digest(row.digest),
         digest_hour=row.digest_hour,
         off_in_app=frozenset(json.loads(row.off_in_app or "[]")),
         email_now=frozenset(json.loads(row.email_now or "[]")),
-        time_zone=row.time_zone,
+        time_zone=time_zone,
     )
 
 
 async def choices_for(session: AsyncSession, user_id: int) -> Choices:
-    return choices_of(await session.get(NotificationSettings, user_id))
+    time_zone = await session.scalar(select(User.time_zone).where(User.id == user_id))
+    return choices_of(await session.get(NotificationSettings, user_id), time_zone)

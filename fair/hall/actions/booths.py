@@ -19,7 +19,7 @@ from fair.core.home.models import Theme
 from fair.core.i18n import gettext as _
 from fair.core.slugs import slugify
 from fair.core.tables import utcnow
-from fair.core.zones import fair_zone, in_zone
+from fair.core.zones import form_zone, in_zone
 from fair.hall import events, views
 from fair.hall.access import access_booth
 from fair.hall.actions import (
@@ -289,7 +289,7 @@ async def add_office_hour(
     """The team says when someone is on duty at the booth."""
     async with db.transaction(actor_id=viewer.user_id) as tx:
         await access_booth(tx.session, viewer, booth_id, Purpose.RUN)
-        zone = await fair_zone(tx.session)
+        zone = await form_zone(tx.session, form.zone)
         tx.session.add(
             OfficeHour(
                 booth_id=booth_id,

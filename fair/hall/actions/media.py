@@ -64,6 +64,7 @@ async def add_media(
                 size=stored.size if stored else 0,
                 external_url="" if stored else details.external_url,
                 transcript=details.transcript,
+                duration=details.seconds if details.kind == MediaKind.INTERVIEW else None,
                 position=(position or 0) + 1,
                 created_at=utcnow(),
             )
@@ -89,9 +90,46 @@ async def remove_media(db: Database, viewer: Viewer, media_id: int, storage: Sto
         if media is None:
             raise NotFound("hall.no_such_media", _("There is no such file."))
         await access_booth(tx.session, viewer, media.booth_id, Purpose.RUN)
-        name, booth_id = media.stored_name, media.booth_id
+        names = [name for name in (media.stored_name, media.audio_name) if name]
+        booth_id = media.booth_id
         await tx.session.delete(media)
         tx.record(events.MediaRemoved(booth_id=booth_id, media_id=media_id))
-    if name:
+    for name in names:
         await storage.remove(name)
     return booth_id
+
+
+async def interview_booth(db: Database, viewer: Viewer, media_id: int) -> int:
+    """The booth of an interview the viewer may run (checked before an upload is read)."""
+    async with db.reading() as session:
+        media = await session.get(Media, media_id)
+        if media is None or media.kind != MediaKind.INTERVIEW:
+            raise NotFound("hall.no_such_media", _("There is no such interview."))
+        await access_booth(session, viewer, media.booth_id, Purpose.RUN)
+        return media.booth_id
+
+
+async def attach_audio(
+    db: Database, viewer: Viewer, media_id: int, stored: StoredFile, storage: Storage
+) -> Media:
+    """The team attaches a low-bitrate audio-only version to an interview, replacing any
+    earlier one; a refused one is not kept."""
+    replaced: str | None = None
+    try:
+        async with db.transaction(actor_id=viewer.user_id) as tx:
+            media = await tx.session.get(Media, media_id)
+            if media is None or media.kind != MediaKind.INTERVIEW:
+                raise NotFound("hall.no_such_media", _("There is no such interview."))
+            await access_booth(tx.session, viewer, media.booth_id, Purpose.RUN)
+            replaced = media.audio_name
+            media.audio_name = stored.name
+            media.audio_type = stored.content_type
+            media.audio_size = stored.size
+            await tx.session.flush()
+            tx.record(events.MediaChanged(booth_id=media.booth_id, media=views.media_view(media)))
+    except BaseException:
+        await storage.remove(stored.name)
+        raise
+    if replaced:
+        await storage.remove(replaced)
+    return media

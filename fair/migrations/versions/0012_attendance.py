@@ -1,7 +1,7 @@
 """Attendance: who was at the fair (and where) each day, and samples of who was online.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 09:30:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from fair.core.tables import UTCDateTime
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
