@@ -47,6 +47,8 @@ def format_moment(value: datetime, zone: str = "UTC") -> str:
 def format_number(value: float) -> str:
     """A count or figure written the language's way (1,234 / 1 234 / 1.234)."""
     return format_decimal(value, locale=_current_language())
+
+
 def format_duration(seconds: int) -> str:
     """A length as hours:minutes:seconds, or minutes:seconds under an hour (`12:30`)."""
     hours, rest = divmod(seconds, 3600)
