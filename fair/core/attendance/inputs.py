@@ -7,15 +7,16 @@ from typing import Annotated
 
 from pydantic import Field
 
+from fair.core.fields import Line
 from fair.core.inputs import Input
 
 
 class ReportFilter(Input):
     day: date | None = None
     """Only this day of the fair (its time zone)."""
-    theme: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
+    theme: Annotated[Line, Field(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
     """Only this theme's booths (a theme's slug); tables without themes stay whole."""
 
 
 class TableName(Input):
-    table: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")]
+    table: Annotated[Line, Field(pattern=r"^[a-z0-9-]{1,40}$")]
