@@ -14,6 +14,7 @@ from fair.core import log
 from fair.core.access import Purpose
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
+from fair.core.attendance.figures import UNKNOWN
 from fair.core.db import Database
 from fair.core.exports import Cell
 from fair.hall import views
@@ -46,7 +47,7 @@ class MediaRow:
 @dataclass(frozen=True)
 class CountryRow:
     code: str
-    """An ISO code, or "" for visitors without an account (nobody told their country)."""
+    """An ISO code, or `UNKNOWN` for visitors without an account (nobody told their country)."""
     visitors: int
 
 
@@ -154,7 +155,7 @@ async def _visitor_countries(session: AsyncSession, booth_id: int) -> list[Count
             countries[country] += 1
     unknown = len(visitors) - sum(countries.values())
     rows = [CountryRow(code, n) for code, n in countries.most_common()]
-    return rows + ([CountryRow("", unknown)] if unknown else [])
+    return rows + ([CountryRow(UNKNOWN, unknown)] if unknown else [])
 
 
 async def chat_log(db: Database, viewer: Viewer, booth_id: int) -> tuple[str, list[list[Cell]]]:

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from fair.core.access import Purpose
 from fair.core.accounts.countries import country_names
+from fair.core.attendance.figures import country_label
 from fair.core.charts import bar_chart
 from fair.core.errors import FairError, Invalid, NotFound
 from fair.core.exports import Cell, csv_response
@@ -34,7 +35,6 @@ from fair.core.pages import (
     zone_of,
 )
 from fair.core.security import CSRF_FIELD, check_csrf, visitor_of
-from fair.core.templates import country_name
 from fair.core.zones import page_zone
 from fair.hall import dashboard as boards
 from fair.hall import queries
@@ -312,10 +312,6 @@ def _board_tables(board: boards.Dashboard) -> dict[str, tuple[list[str], list[li
             [[m.title, m.kind, m.downloads, m.plays] for m in board.media],
         ),
     }
-
-
-def country_label(code: str) -> str:
-    return country_name(code) if code else _("Not given (visitors without an account)")
 
 
 async def dashboard_table(request: Request) -> Response:

@@ -9,6 +9,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 
 from fair.core.contract import FigureScope
+from fair.core.i18n import gettext as _
+from fair.core.templates import country_name
+
+UNKNOWN = "??"
+"""In a table by country: people without an account, whose country nobody told."""
+OTHER = "~"
+"""In a table by country: the countries beyond those listed."""
+
+
+def country_label(code: str) -> str:
+    """How a table by country names a row, in the active language."""
+    if code == UNKNOWN:
+        return _("Not given (visitors without an account)")
+    if code == OTHER:
+        return _("Other countries")
+    return country_name(code)
 
 
 def within(column: Any, scope: FigureScope) -> list[ColumnElement[bool]]:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fair.core.attendance import queries
+from fair.core.attendance.figures import country_label
 from fair.core.attendance.inputs import ReportFilter, TableName
 from fair.core.attendance.regions import REGIONS
 from fair.core.charts import bar_chart
@@ -17,15 +18,6 @@ from fair.core.exports import Cell, csv_response
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
 from fair.core.pages import render, services_of, viewer_of
-from fair.core.templates import country_name
-
-
-def country_label(code: str) -> str:
-    if code == queries.UNKNOWN:
-        return _("Not given (visitors without an account)")
-    if code == queries.OTHER:
-        return _("Other countries")
-    return country_name(code)
 
 
 def _filter(request: Request) -> ReportFilter:

@@ -20,6 +20,7 @@ from fair.core.accounts.models import User
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Who
 from fair.core.attendance.actions import FAIR
+from fair.core.attendance.figures import OTHER, UNKNOWN
 from fair.core.attendance.models import Attendance, PresenceSample
 from fair.core.attendance.regions import REGIONS, region_of
 from fair.core.contract import FigureScope, FigureSource, FigureTable
@@ -35,9 +36,6 @@ TOP_COUNTRIES = 10
 NOW_SECONDS = 600
 """A sample older than this says nothing of "online now"."""
 CAPABILITY = Capability.EDIT_FAIR
-UNKNOWN = "??"
-"""Visitors without an account, whose country nobody told."""
-OTHER = "~"
 
 
 @dataclass(frozen=True)
