@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import Field, model_validator
 
@@ -16,17 +17,28 @@ from discussions.rules import (
     StanceKind,
 )
 from fair.core.fields import Email, Id, Line, OptionalZone, Text
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
 
 class ThemeCreation(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "name": N_("Name"),
+        "introduction": N_("Introduction"),
+    }
+
     name: Annotated[Line, Field(min_length=3, max_length=160)]
     slug: Annotated[Line, Field(max_length=80)] = ""
     introduction: Annotated[Text, Field(max_length=10_000)] = ""
 
 
 class DiscussionCreation(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "title": N_("Title"),
+        "introduction": N_("Introduction"),
+    }
+
     theme_id: Id
     title: Annotated[Line, Field(min_length=3, max_length=160)]
     slug: Annotated[Line, Field(max_length=80)] = ""
@@ -36,6 +48,13 @@ class DiscussionCreation(Input):
 
 
 class RoundCreation(Input):
+    checked_on = "closes_at"
+    labels: ClassVar[Mapping[str, str]] = {
+        "question": N_("Question"),
+        "opens_at": N_("Opens"),
+        "closes_at": N_("Closes"),
+    }
+
     discussion_id: Id
     question: Annotated[Text, Field(min_length=5, max_length=2000)]
     """The guiding question of the round."""
@@ -57,6 +76,10 @@ class RoundRef(Input):
 
 
 class Extension(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "closes_at": N_("Closes"),
+    }
+
     round_id: Id
     closes_at: datetime
     zone: OptionalZone = ""
@@ -65,6 +88,13 @@ class Extension(Input):
 
 
 class Posting(Input):
+    checked_on = "group_name"
+    labels: ClassVar[Mapping[str, str]] = {
+        "body": N_("Your post"),
+        "group_name": N_("Group"),
+        "group_size": N_("People in the group"),
+    }
+
     round_id: Id
     body: Annotated[Text, Field(min_length=2, max_length=10_000)]
     """Markdown; it is shown sanitised."""
@@ -86,12 +116,20 @@ class Posting(Input):
 
 
 class StanceInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "stance": N_("Stance"),
+    }
+
     contribution_id: Id
     stance: StanceKind | None = None
     """Agree, nuance or disagree; none takes one's stance back."""
 
 
 class ReactionToggle(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "kind": N_("Reaction"),
+    }
+
     contribution_id: Id
     kind: ReactionKind
     """Useful, thanks or question: given if one had not, taken back if one had."""
@@ -104,6 +142,10 @@ class Moderation(Input):
 
 
 class ThreadPin(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "pinned": N_("Pinned"),
+    }
+
     thread_id: Id
     """The thread's first post."""
     pinned: bool = True
@@ -111,12 +153,22 @@ class ThreadPin(Input):
 
 
 class ThreadLock(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "locked": N_("Locked"),
+    }
+
     thread_id: Id
     locked: bool = True
     """False unlocks."""
 
 
 class Move(Input):
+    checked_on = "to_thread_id"
+    labels: ClassVar[Mapping[str, str]] = {
+        "to_thread_id": N_("Thread"),
+        "to_round_id": N_("Round"),
+    }
+
     contribution_id: Id
     to_thread_id: Id | None = None
     """Into this thread (as a reply), in whatever round it is."""
@@ -131,6 +183,10 @@ class Move(Input):
 
 
 class Muting(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "span": N_("For how long"),
+    }
+
     discussion_id: Id
     user_id: Id
     span: MuteSpan
@@ -144,6 +200,11 @@ class Unmuting(Input):
 
 
 class FocalPointInput(Input):
+    checked_on = "email"
+    labels: ClassVar[Mapping[str, str]] = {
+        "focal": N_("Focal point"),
+    }
+
     discussion_id: Id
     user_id: Id | None = None
     email: Email | None = None
@@ -159,6 +220,11 @@ class FocalPointInput(Input):
 
 
 class SlowModeInput(Input):
+    checked_on = "reason"
+    labels: ClassVar[Mapping[str, str]] = {
+        "mode": N_("Slow mode"),
+    }
+
     discussion_id: Id
     mode: SlowMode
     reason: Annotated[Line, Field(max_length=300)] = ""
@@ -172,6 +238,11 @@ class SlowModeInput(Input):
 
 
 class SynthesisDraft(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "body": N_("Synthesis"),
+        "cited_ids": N_("Cited posts"),
+    }
+
     round_id: Id
     body: Annotated[Text, Field(min_length=2, max_length=20_000)]
     """Markdown; `[[12]]` cites post 12 of the round inline, as a numbered link."""
@@ -180,6 +251,10 @@ class SynthesisDraft(Input):
 
 
 class CarryOver(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "question_ids": N_("Questions"),
+    }
+
     round_id: Id
     """A planned or open round, seeded with the questions."""
     panel_id: Id
@@ -194,6 +269,10 @@ class HandbookRequest(Input):
 
 
 class FollowingInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "follow": N_("Follow"),
+    }
+
     discussion_id: Id
     follow: bool = True
     """False: stop following."""

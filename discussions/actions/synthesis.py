@@ -80,7 +80,7 @@ async def save_synthesis(db: Database, who: Who, form: SynthesisDraft) -> list[i
                 "input.invalid",
                 _("Some fields are missing or not valid."),
                 fields={"body": _("Cite at most %(n)d posts.") % {"n": MAX_CITATIONS}},
-            )
+            ).about(SynthesisDraft)
         await citable(tx.session, access.round.id, cited)
         synthesis = await tx.session.get(Synthesis, access.round.id)
         before: dict[str, object] | None = None

@@ -5,19 +5,37 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fair.core.errors import Invalid
 from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
+from fair.core.labels import SHARED_LABELS
 
 
 class Input(BaseModel):
     """A command, form or JSON body: unknown fields are refused, strings are stripped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    labels: ClassVar[Mapping[str, str]] = {}
+    """Each field's name as a person reads it (an `N_` message id), shown in form errors;
+    fields of `SHARED_LABELS` may be left out."""
+
+    checked_on: ClassVar[str | None] = None
+    """The field a check of the whole input (a `model_validator`: an end before its start)
+    reports on, so the message sits beside that field rather than nowhere."""
+
+    @classmethod
+    def label_of(cls, name: str) -> str | None:
+        """The message id of the field's human name, if it has one."""
+        for model in cls.__mro__:
+            found = vars(model).get("labels", {}).get(name)
+            if found:
+                return str(found)
+        return SHARED_LABELS.get(name)
 
 
 InputT = TypeVar("InputT", bound=Input)
@@ -61,10 +79,16 @@ def parse(model: type[InputT], data: Any, *, code: str = "input.invalid") -> Inp
         return model.model_validate(dict(data))
     except ValidationError as exc:
         fields: dict[str, str] = {}
+        labels: dict[str, str] = {}
         for error in exc.errors(include_url=False, include_input=False):
-            name = ".".join(str(part) for part in error["loc"]) or "_"
+            name = ".".join(str(part) for part in error["loc"]) or model.checked_on or "_"
             fields.setdefault(name, _describe(error))
-        raise Invalid(code, _("Some fields are missing or not valid."), fields=fields) from None
+            label = model.label_of(name.split(".")[0])
+            if label:
+                labels.setdefault(name, _(label))
+        raise Invalid(
+            code, _("Some fields are missing or not valid."), fields=fields, labels=labels
+        ) from None
 
 
 def ids_from_form(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from fair.core import i18n
 from fair.core.accounts.countries import country_names
 from fair.core.assets import StaticAssets
 from fair.core.contract import Feature
+from fair.core.field_errors import field_error, invalid
 from fair.core.reports.rules import Reason, reason_label
 from fair.core.settings import Settings
 from fair.core.text import render_markdown
@@ -123,4 +124,6 @@ def create_templates(
     env.globals["static_url"] = assets.url
     env.globals["importmap"] = assets.importmap
     env.globals["zone_choices"] = zone_choices
+    env.globals["invalid"] = invalid
+    env.globals["field_error"] = field_error
     return Jinja2Templates(env=env)

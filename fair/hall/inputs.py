@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -19,6 +20,7 @@ from fair.core.fields import (
     Text,
     WebAddress,
 )
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 from fair.core.reports.inputs import HandlingReason
@@ -39,6 +41,11 @@ def _slug(value: str) -> str:
 
 
 class BoothCreation(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "title": N_("Title"),
+        "tagline": N_("Tagline"),
+    }
+
     title: Title
     slug: Slug = ""
     theme: Annotated[Line, Field(max_length=40)] = ""
@@ -48,11 +55,28 @@ class BoothCreation(Input):
 
 
 class Link(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "label": N_("Link text"),
+        "url": N_("Address"),
+    }
+
     label: Annotated[Line, Field(min_length=1, max_length=80)]
     url: WebAddress
 
 
 class BoothDetails(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "title": N_("Title"),
+        "tagline": N_("Tagline"),
+        "description": N_("Description"),
+        "origin_countries": N_("Countries of origin"),
+        "destination_countries": N_("Destination countries"),
+        "contact_email": N_("Contact e-mail"),
+        "contact_phone": N_("Contact phone"),
+        "website": N_("Website"),
+        "links": N_("Links"),
+    }
+
     title: Title
     tagline: Annotated[Line, Field(max_length=200)] = ""
     description: Annotated[Text, Field(max_length=20_000)] = ""
@@ -66,12 +90,22 @@ class BoothDetails(Input):
 
 
 class ConsortiumMemberInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "name": N_("Organisation"),
+        "kind": N_("Kind"),
+        "country": N_("Country"),
+    }
+
     name: Annotated[Line, Field(min_length=2, max_length=160)]
     kind: OrganisationKind
     country: OptionalCountry = ""
 
 
 class Consortium(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "members": N_("Members"),
+    }
+
     members: Annotated[list[ConsortiumMemberInput], Field(max_length=40)]
 
 
@@ -80,10 +114,18 @@ class TeamInvitation(Input):
 
 
 class StateChange(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "state": N_("State"),
+    }
+
     state: BoothState
 
 
 class ChatPost(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "body": N_("Message"),
+    }
+
     booth_id: Id
     body: Annotated[Text, Field(min_length=1, max_length=1000)]
 
@@ -101,11 +143,20 @@ class ChatRestoring(Input):
 
 
 class ChatPage(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "before": N_("Page"),
+    }
+
     booth_id: Id
     before: Id | None = None
 
 
 class CardInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "message": N_("Message"),
+        "share_details": N_("Share my details"),
+    }
+
     message: Annotated[Text, Field(min_length=1, max_length=2000)]
     share_details: bool = False
 
@@ -117,6 +168,10 @@ class CardLeaving(CardInput):
 
 
 class CardAnswer(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "answer": N_("Answer"),
+    }
+
     answer: Annotated[Text, Field(min_length=1, max_length=4000)]
 
 
@@ -129,12 +184,23 @@ class CardAnswering(CardAnswer):
 class Bookmarking(Input):
     """Keep a booth among one's bookmarks, or drop it."""
 
+    labels: ClassVar[Mapping[str, str]] = {
+        "keep": N_("Bookmark"),
+    }
+
     booth_id: Id
     keep: bool
 
 
 class OfficeHourInput(Input):
     """A slot as a datetime-local field gives it, read in the zone chosen beside it."""
+
+    checked_on = "ends_at"
+    labels: ClassVar[Mapping[str, str]] = {
+        "starts_at": N_("Starts"),
+        "ends_at": N_("Ends"),
+        "note": N_("Note"),
+    }
 
     starts_at: datetime
     ends_at: datetime
@@ -161,6 +227,14 @@ def _duration(value: str) -> str:
 
 
 class MediaDetails(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "kind": N_("Kind"),
+        "title": N_("Title"),
+        "transcript": N_("Transcript"),
+        "external_url": N_("Link"),
+        "duration": N_("Length"),
+    }
+
     kind: MediaKind
     title: Annotated[Line, Field(min_length=1, max_length=160)]
     transcript: Annotated[Text, Field(max_length=50_000)] = ""

@@ -441,7 +441,7 @@ async def answer(db: Database, viewer: Viewer, form: AnswerInput) -> None:
                 "input.invalid",
                 _("Write an answer, or mark it answered live."),
                 fields={"text": _("Required unless answered live.")},
-            )
+            ).about(AnswerInput)
         state = QuestionState(question.state)
         before = {"state": question.state, "answer": question.answer}
         if state == QuestionState.APPROVED:

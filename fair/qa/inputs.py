@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, model_validator
 
 from fair.core.fields import Email, Id, Line, OptionalZone, Text, WebAddress
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 from fair.core.reports.inputs import HandlingReason
@@ -26,17 +28,31 @@ def _tags(values: list[str]) -> list[str]:
 
 
 class Ask(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "text": N_("Your question"),
+        "anonymous": N_("Ask anonymously"),
+    }
+
     panel_id: Id
     text: Annotated[Text, Field(min_length=5, max_length=500)]
     anonymous: bool = False
 
 
 class VoteInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "up": N_("Vote"),
+    }
+
     question_id: Id
     up: bool = True
 
 
 class Decision(Input):
+    checked_on = "reason"
+    labels: ClassVar[Mapping[str, str]] = {
+        "approve": N_("Decision"),
+    }
+
     question_id: Id
     approve: bool
     reason: RejectReason | None = None
@@ -49,6 +65,10 @@ class Decision(Input):
 
 
 class Correction(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "text": N_("Question"),
+    }
+
     question_id: Id
     text: Annotated[Text, Field(min_length=5, max_length=500)]
 
@@ -59,6 +79,10 @@ class Merge(Input):
 
 
 class Tagging(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "tags": N_("Tags"),
+    }
+
     question_id: Id
     tags: Annotated[list[Line], Field(max_length=5), AfterValidator(_tags)]
 
@@ -81,22 +105,47 @@ class Answering(Input):
 
 
 class AnswerInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "text": N_("Answer"),
+        "live": N_("Answered live"),
+    }
+
     question_id: Id
     text: Annotated[Text, Field(max_length=5000)] = ""
     live: bool = False
 
 
 class PanelStateInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "state": N_("State"),
+    }
+
     panel_id: Id
     state: PanelState
 
 
 class Note(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "text": N_("Note"),
+    }
+
     panel_id: Id
     text: Annotated[Line, Field(min_length=1, max_length=500)]
 
 
 class PanelCreation(Input):
+    checked_on = "ends_at"
+    labels: ClassVar[Mapping[str, str]] = {
+        "title": N_("Title"),
+        "description": N_("Description"),
+        "starts_at": N_("Starts"),
+        "ends_at": N_("Ends"),
+        "moderation": N_("Moderation"),
+        "stream_url": N_("Stream address"),
+        "booths": N_("Booths"),
+        "interview_from": N_("Interview from the booth"),
+    }
+
     title: Annotated[Line, Field(min_length=3, max_length=160)]
     slug: Annotated[Line, Field(max_length=80)] = ""
     description: Annotated[Text, Field(max_length=10_000)] = ""
@@ -122,6 +171,10 @@ class PanelCreation(Input):
 
 
 class PanelFollowing(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "follow": N_("Follow"),
+    }
+
     panel_id: Id
     follow: bool = True
     """False: stop following."""

@@ -48,7 +48,7 @@ async def create_panel(
                     "booths": _("No booth at these addresses: %(list)s")
                     % {"list": ", ".join(unknown)}
                 },
-            )
+            ).about(PanelCreation)
         interview_id = None
         if form.interview_from:
             interview_id = await hall.recorded_interview_of(tx.session, form.interview_from)
@@ -57,7 +57,7 @@ async def create_panel(
                     "input.invalid",
                     _("Some fields are missing or not valid."),
                     fields={"interview_from": _("That booth has no recorded interview.")},
-                )
+                ).about(PanelCreation)
         zone = await form_zone(tx.session, form.zone)
         panel = Panel(
             slug=slug,

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field
 
 from fair.core.accounts.roles import Role
 from fair.core.fields import Country, Email, Line, Secret
-from fair.core.i18n import available_languages
+from fair.core.i18n import N_, available_languages
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
 
 class Registration(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "display_name": N_("Your name"),
+        "email": N_("E-mail"),
+        "password": N_("Password"),
+        "country": N_("Country"),
+        "organisation": N_("Organisation"),
+    }
+
     display_name: Annotated[Line, Field(min_length=2, max_length=80)]
     email: Email
     password: Annotated[Secret, Field(min_length=10, max_length=200)]
@@ -22,19 +31,37 @@ class Registration(Input):
 
 
 class Credentials(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "email": N_("E-mail"),
+        "password": N_("Password"),
+    }
+
     email: Email
     password: Annotated[Secret, Field(min_length=1, max_length=200)]
 
 
 class RoleChange(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "role": N_("Role"),
+    }
+
     role: Role
 
 
 class ResetRequest(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "email": N_("E-mail"),
+    }
+
     email: Email
 
 
 class NewPassword(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "token": N_("Link"),
+        "password": N_("New password"),
+    }
+
     token: Annotated[Line, Field(min_length=1, max_length=1000)]
     password: Annotated[Secret, Field(min_length=10, max_length=200)]
 
@@ -47,6 +74,11 @@ def _language(value: str) -> str:
 
 class LanguageChoice(Input):
     """The language switcher: a language we have, and the page to go back to."""
+
+    labels: ClassVar[Mapping[str, str]] = {
+        "language": N_("Language"),
+        "next": N_("Page"),
+    }
 
     language: Annotated[Line, AfterValidator(_language)]
     next: Annotated[Line, Field(max_length=2000)] = "/"

@@ -98,7 +98,7 @@ async def set_themes(db: Database, who: Who, form: Themes) -> list[ThemeView]:
             "input.invalid",
             _("Two themes have the same short name."),
             fields={"themes": _("Short names must differ.")},
-        )
+        ).about(Themes)
     async with db.transaction(actor_id=actor.user_id) as tx:
         existing = {t.slug: t for t in await tx.session.scalars(select(Theme))}
         before = [t.slug for t in sorted(existing.values(), key=lambda t: t.position)]

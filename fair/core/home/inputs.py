@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, model_validator
 
 from fair.core.fields import CountryList, Id, Line, Text, Zone
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
 from fair.core.inputs import Input
 
@@ -21,6 +23,16 @@ def _theme_slug(value: str) -> str:
 
 
 class FairDetails(Input):
+    checked_on = "ends_on"
+    labels: ClassVar[Mapping[str, str]] = {
+        "name": N_("Name"),
+        "tagline": N_("Tagline"),
+        "starts_on": N_("First day"),
+        "ends_on": N_("Last day"),
+        "timezone": N_("Time zone"),
+        "description": N_("Description"),
+    }
+
     name: Annotated[Line, Field(min_length=3, max_length=120)]
     tagline: Annotated[Line, Field(max_length=200)] = ""
     starts_on: date
@@ -36,21 +48,42 @@ class FairDetails(Input):
 
 
 class ThemeInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "slug": N_("Short name"),
+        "name": N_("Name"),
+        "description": N_("Description"),
+    }
+
     slug: Annotated[Line, AfterValidator(_theme_slug), Field(max_length=40)]
     name: Annotated[Line, Field(min_length=2, max_length=80)]
     description: Annotated[Text, Field(max_length=2000)] = ""
 
 
 class Themes(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "themes": N_("Themes"),
+    }
+
     themes: Annotated[list[ThemeInput], Field(max_length=20)]
 
 
 class Countries(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "countries": N_("Countries"),
+    }
+
     countries: Annotated[CountryList, Field(max_length=250)]
 
 
 class AuditFilter(Input):
     """What an organiser narrows the audit log to; every field may be left empty."""
+
+    labels: ClassVar[Mapping[str, str]] = {
+        "action": N_("Action"),
+        "actor": N_("Actor"),
+        "from_day": N_("From"),
+        "to_day": N_("To"),
+    }
 
     action: Annotated[Line, Field(max_length=100)] = ""
     """The start of the action's name: `qa.` or `qa.question.decided`."""

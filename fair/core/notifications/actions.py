@@ -124,7 +124,7 @@ async def save_choices(
             "input.invalid",
             _("Some fields are missing or not valid."),
             fields={"email_now" if not_urgent and not unknown else "in_app": _("No such choice.")},
-        )
+        ).about(ChoicesInput)
     async with db.transaction(actor_id=person.user_id) as tx:
         row = await tx.session.get(NotificationSettings, person.user_id)
         if row is None:

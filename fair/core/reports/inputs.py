@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
 from fair.core.fields import Id, Line, Text
+from fair.core.i18n import N_
 from fair.core.inputs import Input
 from fair.core.reports.rules import MAX_BULK, Handling, Reason
 
@@ -16,6 +18,11 @@ restore inputs use it too, so every path asks for the same reason."""
 
 
 class ReportInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "kind": N_("Kind of content"),
+        "note": N_("Note"),
+    }
+
     kind: Annotated[Line, Field(min_length=1, max_length=40)]
     """The kind of content (`discussions.post`, `hall.chat`, `qa.question`)."""
     content_id: Id
@@ -25,6 +32,11 @@ class ReportInput(Input):
 
 
 class HandlingInput(Input):
+    labels: ClassVar[Mapping[str, str]] = {
+        "item_ids": N_("Reports"),
+        "action": N_("Action"),
+    }
+
     item_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_BULK)]
     """One item, or several at once (bulk)."""
     action: Handling
