@@ -22,7 +22,10 @@ def error_id(name: str) -> str:
 def _message(error: object, name: str) -> str | None:
     if not isinstance(error, FairError):
         return None
-    return error.field_names().get(name)
+    if name in error.fields:
+        return error.fields[name]
+    # `members` stands for every `members.<n>.<field>` the input names.
+    return error.field_names().get(name) if "." not in name else None
 
 
 def invalid(error: object, name: str) -> Markup:
@@ -37,4 +40,6 @@ def field_error(error: object, name: str) -> Markup:
     message = _message(error, name)
     if message is None:
         return Markup("")
-    return Markup('<p class="field-error" id="{}">{}</p>').format(error_id(name), escape(message))
+    return Markup('<span class="field-error" id="{}">{}</span>').format(
+        error_id(name), escape(message)
+    )

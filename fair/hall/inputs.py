@@ -70,7 +70,7 @@ class BoothDetails(Input):
         "tagline": N_("Tagline"),
         "description": N_("Description"),
         "origin_countries": N_("Countries of origin"),
-        "destination_countries": N_("Destination countries"),
+        "destination_countries": N_("Countries of destination"),
         "contact_email": N_("Contact e-mail"),
         "contact_phone": N_("Contact phone"),
         "website": N_("Website"),

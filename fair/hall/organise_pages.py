@@ -32,6 +32,7 @@ async def _booths_page(
     error: FairError | None = None,
     form: dict[str, Any] | None = None,
     report: list[RowReport] | None = None,
+    section: str = "",
     status: int = 200,
 ) -> Response:
     services = services_of(request)
@@ -66,6 +67,7 @@ async def _booths_page(
             "error": error,
             "form": form or {},
             "report": report,
+            "section": section,
             "columns": imports.COLUMNS,
         },
         status=status,
@@ -89,7 +91,9 @@ async def create(request: Request) -> Response:
 
         created = await once(request, "hall.booth.create", create_it)
     except FairError as refusal:
-        return await _booths_page(request, error=refusal, form=data, status=refusal.status)
+        return await _booths_page(
+            request, error=refusal, form=data, section="new", status=refusal.status
+        )
     assert created is not None
     return RedirectResponse(f"/booths/{created['booth_id']}/edit", status_code=303)
 
@@ -108,12 +112,13 @@ async def add_member(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     data = await form_data(request)
+    booth_id = path_int(request, "booth_id")
     try:
-        await booths.add_team_member(
-            services.db, viewer, path_int(request, "booth_id"), parse(TeamInvitation, data)
-        )
+        await booths.add_team_member(services.db, viewer, booth_id, parse(TeamInvitation, data))
     except FairError as refusal:
-        return await _booths_page(request, error=refusal, status=refusal.status)
+        return await _booths_page(
+            request, error=refusal, form=data, section=f"team-{booth_id}", status=refusal.status
+        )
     return RedirectResponse("/organise/booths", status_code=303)
 
 
@@ -142,9 +147,15 @@ async def import_file(request: Request) -> Response:
         upload = form.get("file")
         try:
             if not isinstance(upload, UploadFile) or not upload.filename:
-                raise Invalid("hall.import_missing", _("Choose a .csv or .json file to import."))
+                raise Invalid(
+                    "hall.import_missing",
+                    _("Choose a .csv or .json file to import."),
+                    fields={"file": _("Required.")},
+                )
             rows = imports.read_rows(upload.filename, await upload.read())
         except FairError as refusal:
-            return await _booths_page(request, error=refusal, status=refusal.status)
+            return await _booths_page(
+                request, error=refusal, section="import", status=refusal.status
+            )
     report = await imports.import_booths(services.db, viewer, rows)
     return await _booths_page(request, report=report)

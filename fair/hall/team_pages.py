@@ -136,7 +136,12 @@ async def save_consortium(request: Request) -> Response:
         )
     except FairError as refusal:
         return await _edit_page(
-            request, booth_id, error=refusal, section="consortium", status=refusal.status
+            request,
+            booth_id,
+            error=refusal,
+            section="consortium",
+            form={"members": rows},
+            status=refusal.status,
         )
     return RedirectResponse(f"/booths/{booth_id}/edit?saved=consortium#consortium", status_code=303)
 

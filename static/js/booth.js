@@ -71,7 +71,8 @@ if (root) {
     list.insertBefore(item, later ?? null);
     localiseTimes(item);
     document.querySelector("[data-chat-empty]")?.remove();
-    live.announce(`${message.author_name}: ${message.body}`);
+    // The list is a role=log region: screen readers read the new message from there, so it
+    // is not announced a second time.
   };
 
   live.follow(channel, {
@@ -115,6 +116,17 @@ if (root) {
   if (form) {
     // commands.js sends the message (or keeps it while the server is away); then type on.
     form.addEventListener("fair:command-done", () => form.querySelector("textarea").focus());
+  }
+
+  const cardForm = document.querySelector("[data-card-form]");
+  if (cardForm) {
+    // A card left over the socket (or from the outbox after a reconnect): say so, as the
+    // plain post's page does, and show it among one's cards.
+    cardForm.addEventListener("fair:command-done", () => {
+      const status = cardForm.querySelector("[data-outbox-status]");
+      if (status) { status.textContent = cardForm.dataset.textSent || ""; status.hidden = false; }
+      refreshSections(["my-cards"]);
+    });
   }
 
   document.addEventListener("submit", async (event) => {

@@ -12,7 +12,7 @@
 import { live, newKey } from "/static/js/live.js";
 
 const SKIP = new Set(["csrf", "type", "back", "idem"]);
-const BOOLEAN = new Set(["anonymous", "up", "approve", "live", "pinned", "locked", "focal"]);
+const BOOLEAN = new Set(["anonymous", "up", "approve", "live", "pinned", "locked", "focal", "share_details"]);
 const NUMBER = new Set([
   "question_id", "into_id", "panel_id", "round_id", "reply_to_id", "contribution_id", "quote_id",
   "content_id", "discussion_id", "thread_id", "user_id", "to_thread_id", "to_round_id", "group_size",
@@ -41,6 +41,48 @@ function commandData(form) {
 
 function errorBox(form) {
   return form.querySelector("[data-error]") || document.querySelector("[data-error]");
+}
+
+// A refusal naming fields (`error.fields`, by the form's field names, with `error.labels`
+// their human names) marks each field as the server-rendered forms do: aria-invalid, and
+// aria-describedby pointing at its message beside it.
+function clearFieldErrors(form) {
+  for (const note of form.querySelectorAll("[data-field-error]")) note.remove();
+  for (const field of form.querySelectorAll("[aria-invalid][data-marked]")) {
+    field.removeAttribute("aria-invalid");
+    const rest = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && !id.startsWith("error-"));
+    if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+    else field.removeAttribute("aria-describedby");
+    delete field.dataset.marked;
+  }
+}
+
+function showError(form, box, error) {
+  clearFieldErrors(form);
+  const named = Object.entries(error.fields || {});
+  const lines = [];
+  for (const [name, message] of named) {
+    const label = (error.labels || {})[name] || name;
+    lines.push(`${label}: ${message}`);
+    const found = form.elements[name.split(".")[0]];
+    const field = found instanceof RadioNodeList ? found[0] : found;
+    if (!field || field.type === "hidden") continue;
+    const id = `error-${name}`.replace(/[^A-Za-z0-9_.-]/g, "-");
+    if (document.getElementById(id)) continue;
+    const note = document.createElement("span");
+    note.className = "field-error";
+    note.id = id;
+    note.dataset.fieldError = "";
+    note.textContent = message;
+    field.insertAdjacentElement("afterend", note);
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", [field.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
+    field.dataset.marked = "";
+  }
+  if (box) {
+    box.textContent = [error.message, ...lines].join(" ");
+    box.hidden = false;
+  }
 }
 
 // --- Drafts and the outbox (forms marked data-keep) -----------------------------------------
@@ -148,6 +190,7 @@ async function post(form) {
 
 function succeeded(form, reply) {
   dropDraft(form);
+  clearFieldErrors(form);
   if (form.hasAttribute("data-reset")) form.reset();
   if (form.elements.idem) form.elements.idem.value = newKey();
   if (form.hasAttribute("data-report")) {
@@ -172,9 +215,7 @@ async function flushOutbox() {
         if (form) { outboxStatus(form, ""); succeeded(form, reply); }
       } catch (error) {
         if (error.code === "live.offline") return; // still away: kept for the next open
-        const box = form && errorBox(form);
-        if (box) { box.textContent = error.message; box.hidden = false; }
-        if (form) outboxStatus(form, "");
+        if (form) { showError(form, errorBox(form), error); outboxStatus(form, ""); }
       }
       writeStore(OUTBOX, readStore(OUTBOX, []).filter((kept) => kept.key !== entry.key));
     }
@@ -213,6 +254,7 @@ document.addEventListener("submit", async (event) => {
   event.preventDefault();
   const box = errorBox(form);
   if (box) box.hidden = true;
+  clearFieldErrors(form);
   const button = form.querySelector("button[type=submit]");
   if (button) button.disabled = true;
   const idem = form.elements.idem;
@@ -229,7 +271,7 @@ document.addEventListener("submit", async (event) => {
       else form.submit();
       return;
     }
-    if (box) { box.textContent = error.message; box.hidden = false; }
+    showError(form, box, error);
   } finally {
     if (button) button.disabled = false;
   }

@@ -82,7 +82,10 @@ async def save_themes(request: Request) -> Response:
     try:
         await actions.set_themes(services_of(request).db, viewer, parse(Themes, {"themes": rows}))
     except FairError as refusal:
-        return await _setup_page(request, error=refusal, section="themes", status=refusal.status)
+        typed = [(row["slug"], row["name"], row["description"]) for row in rows]
+        return await _setup_page(
+            request, error=refusal, form={"themes": typed}, section="themes", status=refusal.status
+        )
     return RedirectResponse("/organise?saved=themes#themes", status_code=303)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from fair.core.errors import Invalid
 from fair.core.fields import id_from_text, page_from_text
 from fair.core.inputs import ids_from_form, parse
 from fair.core.live import run_command
@@ -57,12 +58,17 @@ async def mark_read(request: Request) -> Response:
 async def settings_page(request: Request) -> Response:
     """One's notification settings: every kind of notice the fair's features make, in the
     app or not, urgent ones by e-mail at once, and the digest."""
-    services = services_of(request)
     viewer = await viewer_of(request)
     if viewer.user_id is None:
         return RedirectResponse("/login?next=/notifications/settings", status_code=303)
+    return await _settings_form(request, viewer.user_id)
+
+
+async def _settings_form(request: Request, user_id: int, error: Invalid | None = None) -> Response:
+    """The settings form: as saved, or as refused (`error` beside its fields, 422)."""
+    services = services_of(request)
     async with services.db.reading() as session:
-        choices = await choices_for(session, viewer.user_id)
+        choices = await choices_for(session, user_id)
     return render(
         request,
         "notifications/settings.html",
@@ -70,18 +76,25 @@ async def settings_page(request: Request) -> Response:
             "kinds": list(services.notice_kinds.values()),
             "choices": choices,
             "digests": digest_labels(),
-            "saved": request.query_params.get("saved") == "1",
+            "saved": request.query_params.get("saved") == "1" and error is None,
             "fair_zone": await page_zone(services.db),
+            "error": error,
         },
+        status=error.status if error else 200,
     )
 
 
 async def save_settings(request: Request) -> Response:
     viewer = await viewer_of(request)
     data: dict[str, Any] = await form_data(request, lists=("in_app", "email_now"))
-    await run_command(
-        services_of(request), viewer, SAVE, parse(SAVE.input, data), key=form_key(request)
-    )
+    try:
+        await run_command(
+            services_of(request), viewer, SAVE, parse(SAVE.input, data), key=form_key(request)
+        )
+    except Invalid as refusal:
+        if viewer.user_id is None:
+            raise
+        return await _settings_form(request, viewer.user_id, refusal)
     return RedirectResponse("/notifications/settings?saved=1", status_code=303)
 
 
