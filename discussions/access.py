@@ -23,7 +23,7 @@ from fair.core.errors import Conflict, Forbidden, NotFound
 from fair.core.i18n import gettext as _
 from fair.core.tables import utcnow
 from fair.core.templates import format_moment
-from fair.core.zones import fair_zone_name
+from fair.core.zones import person_zone_name
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,8 @@ async def _refuse_if_muted(
             "reason": reason
         }
     else:
-        until = format_moment(standing.muted_until, await fair_zone_name(session))
+        # In the muted person's own zone and language, as their pages show it.
+        until = format_moment(standing.muted_until, await person_zone_name(session, user_id))
         message = _("A moderator muted you in this discussion until %(until)s: %(reason)s") % {
             "until": until,
             "reason": reason,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.fields import zone_names
@@ -70,6 +71,12 @@ async def fair_zone_name(session: AsyncSession) -> str:
     """The IANA name of the fair's zone (`Europe/Brussels`)."""
     name = await session.scalar(select(FairInfo.timezone).order_by(FairInfo.id).limit(1))
     return name or DEFAULT_ZONE
+
+
+async def person_zone_name(session: AsyncSession, user_id: int) -> str:
+    """The zone a message to this person names its times in: theirs if saved, else the fair's."""
+    saved = await session.scalar(select(User.time_zone).where(User.id == user_id))
+    return saved or await fair_zone_name(session)
 
 
 async def fair_zone(session: AsyncSession) -> ZoneInfo:

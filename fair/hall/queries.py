@@ -6,11 +6,12 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core import log
 from fair.core.access import Purpose
+from fair.core.accounts.countries import country_names
 from fair.core.accounts.models import User
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
@@ -92,8 +93,22 @@ def _filtered(query: Select[Booth], filters: HallFilters) -> Select[Booth]:
                 select(ConsortiumMember.booth_id).where(ConsortiumMember.kind == filters.kind)
             )
         )
+    names = country_names()
     for term in filters.q.lower().split()[:8]:
-        query = query.where(Booth.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
+        # The stored text names countries in English; a country typed in the page's language
+        # (Sénégal, Marruecos) finds the booths that have it too.
+        codes = [code for code, name in names.items() if term in name.casefold()]
+        matches: ColumnElement[bool] = Booth.search_text.like(
+            f"%{_escape_like(term)}%", escape="\\"
+        )
+        if codes:
+            matches = or_(
+                matches,
+                Booth.id.in_(
+                    select(BoothCountry.booth_id).where(BoothCountry.code.in_(codes[:50]))
+                ),
+            )
+        query = query.where(matches)
     return query
 
 
@@ -140,7 +155,8 @@ async def hall_page(db: Database, viewer: Viewer, filters: HallFilters) -> HallP
             page=page,
             pages=pages,
             themes=themes,
-            countries=sorted(in_play),
+            # In the order of their names in the page's language, as the filter shows them.
+            countries=[code for code in country_names() if code in in_play],
             kinds=[k.value for k in OrganisationKind],
             bookmarked=kept,
         )

@@ -243,7 +243,7 @@ async def test_invalid_registration_is_shown_again_without_the_password(
         token = await form_token(http, "/register")
         response = await http.post("/register", data={"csrf": token, **registration(country="XX")})
     assert response.status_code == 422
-    assert "<strong>country</strong>" in form_error(response)
+    assert "<strong>Country</strong>" in form_error(response)
     assert 'value="Ada Lovelace"' in response.text
     assert "analytical engine" not in response.text
     assert await user_count(server.services.db) == 0

@@ -8,11 +8,19 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from fair.core.accounts.actions import choose_language
+from fair.core.accounts.models import User
 from fair.core.i18n import LANGUAGE_COOKIE
 from tests.conftest import make_settings
-from tests.core.test_accounts_http import browser, form_token, logged_in, stored_user
+from tests.core.test_accounts_http import (
+    browser,
+    form_token,
+    logged_in,
+    registration,
+    stored_user,
+)
 from tests.support.factories import login_cookies, person
 from tests.support.live_client import live_client
 from tests.support.servers import RunningServer, serve
@@ -118,3 +126,18 @@ async def test_a_live_refusal_comes_in_the_saved_language(server: RunningServer)
         reply = await client.request("no.such.command")
     assert reply["error"]["code"] == "live.unknown_command"
     assert reply["error"]["message"] == "No existe ese comando."
+
+
+async def test_registering_saves_the_language_the_form_was_read_in(server: RunningServer) -> None:
+    """Someone who registers on a Spanish page has Spanish saved: their mail and digest come
+    in it, whatever browser they log in from later."""
+    async with browser(server) as http:
+        http.headers["accept-language"] = "es-MX,es;q=0.9"
+        token = await form_token(http, "/register")
+        response = await http.post(
+            "/register", data={"csrf": token, **registration(email="lucia@example.org")}
+        )
+    assert response.status_code == 303
+    async with server.services.db.reading() as session:
+        saved = await session.scalar(select(User.language).where(User.email == "lucia@example.org"))
+    assert saved == "es"

@@ -28,11 +28,13 @@ from discussions.inputs import (
 from discussions.models import DiscussionPerson
 from discussions.rules import MuteSpan, RoundState, SlowMode, StanceKind
 from fair.core.accounts.channels import user_channel
+from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import anonymous
 from fair.core.db import Database
 from fair.core.errors import FairError
 from fair.core.tables import utcnow
+from fair.core.templates import format_moment
 from tests.support.discussions import discussion, post, round_in
 from tests.support.qa import Member, everything_logged, logged, members
 
@@ -521,3 +523,23 @@ async def test_two_posts_at_once_by_one_person_do_not_both_pass_slow_mode(db: Da
     errors = [r for r in results if isinstance(r, FairError)]
     assert len(taken) == 1 and [e.code for e in errors] == ["discussions.slow_mode"]
     assert (await current(db, talk)).posts == 1
+
+
+async def test_a_muted_participant_is_told_the_end_in_their_own_zone(db: Database) -> None:
+    """The refusal names the mute's end in the zone the person saved (Manila), not the fair's."""
+    moderator, bako = await members(db, Role.PARTICIPANT, "Bako")
+    async with db.transaction() as tx:
+        await tx.session.execute(
+            update(User).where(User.id == bako.id).values(time_zone="Asia/Manila")
+        )
+    talk = await discussion(db, [moderator])
+    round_id = await round_in(db, talk)
+    mute = await people.mute_participant(
+        db,
+        moderator.viewer,
+        Muting(discussion_id=talk, user_id=bako.id, span=MuteSpan.HOUR, reason="Insults"),
+    )
+    assert mute.until is not None
+    error = await refused(db, "discussions.muted", lambda: post(db, bako, round_id, "Again!"))
+    assert format_moment(mute.until, "Asia/Manila") in error.message
+    assert format_moment(mute.until, "UTC") not in error.message

@@ -49,5 +49,27 @@ async def test_booth_edit_offers_one_list_and_saves_names_as_codes(server: Runni
         rows = (await session.execute(select(BoothCountry.code, BoothCountry.kind))).all()
     assert sorted(rows) == [("FR", "destination"), ("ML", "origin"), ("SN", "origin")]
     assert refused.status_code == 422
-    assert "origin_countries.1" in form_error(refused)
+    assert "<strong>Countries of origin</strong>" in form_error(refused)
     assert 'value="Atlantis"' in refused.text
+
+
+async def test_the_hall_names_and_finds_countries_in_the_page_language(
+    server: RunningServer,
+) -> None:
+    """On a French page the country filter says "Maroc" and a search for "maroc" finds a booth
+    from Morocco (its stored text names it in English); in Spanish, "Marruecos" does."""
+    made, cookies = await team_booth(server)
+    async with as_user(server, cookies) as http:
+        token = await form_token(http, f"/booths/{made.id}/edit")
+        saved = await http.post(
+            f"/booths/{made.id}/details",
+            data={"csrf": token, "title": "Corridors of care", "origin_countries": ["MA"]},
+        )
+        assert saved.status_code == 303
+        french = await http.get("/hall?q=maroc", headers={"accept-language": "fr"})
+        spanish = await http.get("/hall?q=Marruecos", headers={"accept-language": "es"})
+        elsewhere = await http.get("/hall?q=Sénégal", headers={"accept-language": "fr"})
+    assert '<option value="MA" >Maroc</option>' in french.text
+    assert "Corridors of care" in french.text
+    assert "Corridors of care" in spanish.text
+    assert "Corridors of care" not in elsewhere.text

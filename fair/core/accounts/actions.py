@@ -50,9 +50,11 @@ async def register(
     *,
     role: Role = Role.PARTICIPANT,
     confirm: AccountMail | None = None,
+    language: str | None = None,
 ) -> User:
     """Create an account; the e-mail must be new. With `confirm`, the mail with the link that
-    confirms the address is queued in the same transaction."""
+    confirms the address is queued in the same transaction. `language` is the one the person
+    registered in, saved as their choice (mail and the digest follow it)."""
     password_hash = await hash_password(form.password)
     async with db.transaction() as tx:
         taken = await tx.session.scalar(select(User.id).where(User.email == form.email))
@@ -70,6 +72,7 @@ async def register(
             organisation=form.organisation,
             role=role.value,
             created_at=utcnow(),
+            language=language,
         )
         tx.session.add(user)
         await tx.session.flush()

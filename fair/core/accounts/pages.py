@@ -73,7 +73,10 @@ async def register(request: Request) -> Response:
         await services.limits.check("account.register", _client(request), 10, 3600)
         registration = parse(Registration, data)
         await actions.register(
-            services.db, registration, confirm=AccountMail.of(services, current_language())
+            services.db,
+            registration,
+            confirm=AccountMail.of(services, current_language()),
+            language=current_language(),
         )
         token, _user = await actions.log_in(
             services.db,
