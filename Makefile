@@ -48,7 +48,7 @@ clean:
 # Extract every user-facing string into the translation template fair/locale/fair.pot, and
 # bring every language's catalogue up to date with it (new strings to translate, old ones gone).
 messages: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location -o fair/locale/fair.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k pgettext:1c,2 -k NP_:1c,2 --no-location -o fair/locale/fair.pot .
 	$(BIN)/pybabel update -D fair -d fair/locale -i fair/locale/fair.pot --ignore-obsolete --no-fuzzy-matching
 
 # A new language: `make language LANG=pt` creates fair/locale/pt/LC_MESSAGES/fair.po to translate.

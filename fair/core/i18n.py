@@ -114,14 +114,33 @@ def speaking(language: str) -> Iterator[None]:
         _active.reset(token)
 
 
+_CONTEXT = "\x04"
+"""What separates a message's context from its text (gettext's own convention)."""
+
+
 def gettext(message: str) -> str:
+    if _CONTEXT in message:
+        context, _sep, text = message.partition(_CONTEXT)
+        return pgettext(context, text)
     return _active.get(_SOURCE_LANGUAGE).gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` as said of `context` ("Published" of a booth, of a question), for languages
+    whose words agree with what they describe."""
+    return _active.get(_SOURCE_LANGUAGE).pgettext(context, message)
 
 
 def N_(message: str) -> str:
     """Marks `message` for `make messages` where it cannot be translated yet (declared at import
     time); whoever shows it translates it then."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """`N_` with a context: marks `message` as said of `context`; `gettext` translates the
+    result with that context (and English shows `message`)."""
+    return f"{context}{_CONTEXT}{message}"
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -105,7 +105,9 @@ def create_templates(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+    )
     env.filters["markdown"] = render_markdown
     env.filters["country"] = country_name
     env.filters["countries"] = lambda codes: ", ".join(country_name(code) for code in codes)

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
-from fair.core.i18n import N_
+from fair.core.i18n import N_, NP_
 
 
 class BoothState(StrEnum):
@@ -79,7 +79,8 @@ def may_leave_card(viewer: Viewer, state: BoothState, on_team: bool) -> bool:
 LABELS: dict[str, dict[str, str]] = {
     "booth.state": {
         BoothState.DRAFT: N_("Draft"),
-        BoothState.PUBLISHED: N_("Published"),
+        # The word agrees with "booth" (un stand publié), not with a question (publiée).
+        BoothState.PUBLISHED: NP_("booth", "Published"),
         BoothState.ARCHIVED: N_("Archived"),
     },
     "organisation.kind": {

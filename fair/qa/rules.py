@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
-from fair.core.i18n import N_
+from fair.core.i18n import N_, NP_
 
 
 class PanelState(StrEnum):
@@ -134,7 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "question.state": {
         QuestionState.PENDING: N_("Waiting for a moderator"),
-        QuestionState.APPROVED: N_("Published"),
+        QuestionState.APPROVED: NP_("question", "Published"),
         QuestionState.ANSWERED: N_("Answered"),
         QuestionState.REJECTED: N_("Not published"),
         QuestionState.MERGED: N_("Merged with a similar question"),
