@@ -207,6 +207,80 @@ function followDeclared() {
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", followDeclared);
 else followDeclared();
 
+// Live changes must not drop the keyboard user's place: `keepFocus(container, change)` notes
+// the focused control inside `container`, runs `change` (a section swapped, a list re-sorted,
+// an item removed), then puts focus back on that control, or on the same control in the new
+// markup (same id, else same name and value in the same form, else same data-key), or on a
+// sensible neighbour (the nearest remaining item or the container itself), never on <body>.
+function describe(element) {
+  const form = element.form || element.closest("form");
+  return {
+    id: element.id || null,
+    name: element.getAttribute("name"),
+    value: element.getAttribute("value"),
+    href: element.getAttribute("href"),
+    action: form?.getAttribute("action") || null,
+    command: form?.dataset.command || null,
+    key: element.closest("[data-key],[id]"),
+    tag: element.tagName,
+  };
+}
+
+function sameControl(root, about) {
+  if (about.id) {
+    const byId = root.querySelector(`#${CSS.escape(about.id)}`) || (root.id === about.id ? root : null);
+    if (byId) return byId;
+  }
+  const holder = about.key && (about.key.dataset.key
+    ? root.querySelector(`[data-key="${CSS.escape(about.key.dataset.key)}"]`)
+    : about.key.id ? root.querySelector(`#${CSS.escape(about.key.id)}`) : null);
+  const scopes = holder ? [holder, root] : [root];
+  for (const scope of scopes) {
+    for (const candidate of scope.querySelectorAll(about.tag.toLowerCase())) {
+      const form = candidate.form || candidate.closest("form");
+      if (about.name !== null && candidate.getAttribute("name") !== about.name) continue;
+      if (about.value !== null && candidate.getAttribute("value") !== about.value) continue;
+      if (about.href !== null && candidate.getAttribute("href") !== about.href) continue;
+      if (about.command && form?.dataset.command !== about.command) continue;
+      if (about.action && form?.getAttribute("action") !== about.action) continue;
+      if (about.name === null && about.href === null && about.command === null && about.action === null) continue;
+      return candidate;
+    }
+  }
+  return null;
+}
+
+function focusable(element) {
+  if (!element) return null;
+  if (element.matches("a[href], button, input, select, textarea, [tabindex]")) return element;
+  return element.querySelector("a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, [tabindex]");
+}
+
+export function keepFocus(container, change) {
+  const active = document.activeElement;
+  if (!active || active === document.body || !container.contains(active)) return change();
+  const about = describe(active);
+  // The item the control sits in, and its neighbours, for when the control itself is gone.
+  const item = active.closest("li, tr, article, [data-key]");
+  const neighbours = item ? [item.nextElementSibling, item.previousElementSibling] : [];
+  const result = change();
+  const restore = () => {
+    if (document.activeElement && document.activeElement !== document.body && document.activeElement !== active) return;
+    if (active.isConnected) { active.focus({ preventScroll: true }); return; }
+    const home = container.isConnected ? container : document.querySelector(`[data-section="${container.dataset.section}"]`);
+    let target = home && sameControl(home, about);
+    if (!target) target = neighbours.map((n) => n?.isConnected && focusable(n)).find(Boolean) || null;
+    if (!target && home) {
+      if (!home.hasAttribute("tabindex")) home.setAttribute("tabindex", "-1");
+      target = home;
+    }
+    target?.focus({ preventScroll: true });
+  };
+  if (result && typeof result.then === "function") return result.then((value) => { restore(); return value; });
+  restore();
+  return result;
+}
+
 // Re-reads the page and swaps in the named sections ([data-section="..."]), so that after a
 // live change the page equals a fresh load. Requests are coalesced while one is in flight.
 let refreshing = null;
@@ -241,7 +315,8 @@ export function refreshSections(names) {
             window.setTimeout(() => refreshSections([name]), 3000);
             continue;
           }
-          current.replaceWith(document.importNode(replacement, true));
+          const fresh = document.importNode(replacement, true);
+          keepFocus(current, () => current.replaceWith(fresh));
         }
         document.dispatchEvent(new CustomEvent("fair:sections-refreshed", { detail: wanted }));
       }

@@ -1,6 +1,6 @@
 // A panel page for everyone: published questions, votes, "now answering" and answers arrive
 // live and are applied in place; the asker's own questions are re-read when they change.
-import { live, refreshSections } from "/static/js/live.js";
+import { keepFocus, live, refreshSections } from "/static/js/live.js";
 
 const root = document.querySelector("[data-panel-id]");
 
@@ -15,6 +15,23 @@ if (root) {
   const item = (id) => document.getElementById(`question-${id}`);
   const ownIds = new Set((root.dataset.ownQuestions || "").split(" ").filter(Boolean).map(Number));
   const total = document.querySelector("[data-question-total]");
+  const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+
+  // What is said through the page's polite announcer, in the page's language (the texts come
+  // from the template): a newly published question, a changed vote count, who is answered now.
+  function say(text, values) {
+    if (!text) return;
+    live.announce(text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole)));
+  }
+
+  function questionText(questionId) {
+    return item(questionId)?.querySelector("[data-question-text]")?.textContent || "";
+  }
+
+  function announceVotes(questionId, votes) {
+    const text = plurals.select(votes) === "one" ? root.dataset.textVotesOne : root.dataset.textVotesOther;
+    say(text, { count: votes, question: questionText(questionId) });
+  }
 
   function countQuestions() {
     if (total) total.textContent = `(${list.children.length})`;
@@ -48,7 +65,8 @@ if (root) {
       const votes = Number(b.dataset.votes) - Number(a.dataset.votes);
       return votes || Number(a.dataset.questionId) - Number(b.dataset.questionId);
     });
-    for (const element of items) list.append(element);
+    // Moving a node blurs it: the vote button just pressed keeps focus as its question moves.
+    keepFocus(list, () => { for (const element of items) list.append(element); });
   }
 
   function setAnswering(questionId) {
@@ -57,9 +75,11 @@ if (root) {
     const current = questionId ? item(questionId) : null;
     if (current) current.classList.add("answering");
     if (nowBox) {
+      const changed = !nowBox.hidden !== Boolean(current) || (current && nowText.textContent !== questionText(questionId));
       nowBox.hidden = !current;
-      nowText.textContent = current ? current.querySelector("[data-question-text]").textContent : "";
-      if (current) live.announce(nowText.textContent);
+      nowText.textContent = current ? questionText(questionId) : "";
+      // Said once, here: the box itself is no live region.
+      if (current && changed) say(root.dataset.textNow, { question: nowText.textContent });
     }
   }
 
@@ -111,19 +131,23 @@ if (root) {
     onEvent(frame) {
       const data = frame.data;
       switch (frame.type) {
-        case "qa.question.published": addQuestion(data.question); break;
+        case "qa.question.published":
+          if (!item(data.question.id)) say(root.dataset.textNewQuestion, { question: data.question.text });
+          addQuestion(data.question);
+          break;
         case "qa.question.changed": updateQuestion(data.question); break;
         case "qa.question.answered": updateQuestion(data.question); break;
         case "qa.question.withdrawn":
-          item(data.question_id)?.remove();
+          keepFocus(list, () => item(data.question_id)?.remove());
           countQuestions();
           break;
         case "qa.votes.counted": {
           const element = item(data.question_id);
-          if (element) {
+          if (element && element.dataset.votes !== String(data.votes)) {
             element.dataset.votes = String(data.votes);
             element.querySelector("[data-vote-count]").textContent = String(data.votes);
             sortList();
+            announceVotes(data.question_id, data.votes);
           }
           break;
         }
