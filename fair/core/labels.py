@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fair.core.i18n import N_
+from fair.core.i18n import N_, NP_
 
 SHARED_LABELS: Mapping[str, str] = {
     "booth_id": N_("Booth"),
     "card_id": N_("Card"),
     "content_id": N_("Content"),
-    "contribution_id": N_("Post"),
+    "contribution_id": NP_("field", "Post"),
     "discussion_id": N_("Discussion"),
     "into_id": N_("Merge into"),
     "message_id": N_("Message"),

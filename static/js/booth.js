@@ -1,5 +1,5 @@
 // A booth page: live chat, visitor and staff counts, and fresh sections when the team edits.
-import { live, refreshSections } from "/static/js/live.js";
+import { keepFocus, live, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
 
 const root = document.querySelector("[data-booth-id]");
@@ -80,7 +80,10 @@ if (root) {
     present: true,
     onEvent(frame) {
       if (frame.type === "hall.chat.posted" || frame.type === "hall.chat.restored") addMessage(frame.data.message);
-      else if (frame.type === "hall.chat.removed") document.getElementById(`message-${frame.data.message_id}`)?.remove();
+      else if (frame.type === "hall.chat.removed") {
+        const gone = document.getElementById(`message-${frame.data.message_id}`);
+        if (gone) keepFocus(list, () => gone.remove());
+      }
       else if (sections[frame.type]) refreshSections(sections[frame.type]);
     },
     onReset() { location.reload(); },

@@ -4,7 +4,7 @@
 // sanitised by the server); a round change, a pin, a lock or a move re-reads the rounds, a
 // slow-mode change the notice. A logged-in reader also follows `user:<id>`: being muted or
 // unmuted, marked a focal point or not, re-reads their own parts.
-import { live, refreshSections } from "/static/js/live.js";
+import { keepFocus, live, refreshSections } from "/static/js/live.js";
 import { localiseTimes } from "/static/js/times.js";
 
 const root = document.querySelector("[data-discussion-id]");
@@ -231,7 +231,8 @@ if (root) {
     if (!post) return;
     if (moderating || post.hasAttribute("data-own")) { refreshSections(["rounds"]); return; }
     const thread = data.thread_id === null ? document.getElementById(`thread-${data.contribution_id}`) : null;
-    (thread || post).remove();
+    const gone = thread || post;
+    keepFocus(gone.parentElement || document.body, () => gone.remove());
   }
 
   const STANDING_EVENTS = new Set([

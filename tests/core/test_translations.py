@@ -62,15 +62,16 @@ def test_there_are_catalogues_to_check() -> None:
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: path.parts[-3])
 def test_a_catalogue_translates_every_message_of_the_template(path: Path) -> None:
-    """Every msgid of fair.pot is in the catalogue, translated, not fuzzy, and its translation
-    keeps the same placeholders."""
+    """Every msgid of fair.pot (with its context, if any: `pgettext("booth", "Published")`)
+    is in the catalogue, translated, not fuzzy, and its translation keeps the same
+    placeholders."""
     template = _read(LOCALE_DIR / "fair.pot")
     catalogue = _read(path)
     missing, untranslated, fuzzy, placeholders = [], [], [], []
     for wanted in template:
         if not wanted.id:
             continue
-        message = catalogue.get(wanted.id)
+        message = catalogue.get(wanted.id, context=wanted.context)
         if message is None:
             missing.append(wanted.id)
             continue
@@ -281,3 +282,19 @@ def test_each_language_is_named_in_itself() -> None:
     assert names["en"] == "English"
     assert names["fr"] == "Français"
     assert names["es"] == "Español"
+
+
+def test_a_word_agrees_with_what_it_describes() -> None:
+    """One English "Published", three French and Spanish ones: a booth's state, a question's,
+    the moderators' heading over the questions; English shows the word as written."""
+    from fair.hall.rules import LABELS as HALL
+    from fair.qa.rules import LABELS as QA
+
+    booth, question = HALL["booth.state"]["published"], QA["question.state"]["approved"]
+    with i18n.speaking("fr"):
+        assert [i18n.gettext(booth), i18n.gettext(question)] == ["Publié", "Publiée"]
+        assert i18n.pgettext("questions", "Published") == "Publiées"
+    with i18n.speaking("es"):
+        assert [i18n.gettext(booth), i18n.gettext(question)] == ["Publicado", "Publicada"]
+    with i18n.speaking("en"):
+        assert i18n.gettext(booth) == i18n.gettext(question) == "Published"
