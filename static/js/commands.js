@@ -256,6 +256,8 @@ document.addEventListener("submit", async (event) => {
   if (box) box.hidden = true;
   clearFieldErrors(form);
   const button = form.querySelector("button[type=submit]");
+  // A disabled button loses focus: a keyboard user who pressed it gets it back afterwards.
+  const focused = button !== null && document.activeElement === button;
   if (button) button.disabled = true;
   const idem = form.elements.idem;
   if (idem && !idem.value) idem.value = newKey();
@@ -274,5 +276,7 @@ document.addEventListener("submit", async (event) => {
     showError(form, box, error);
   } finally {
     if (button) button.disabled = false;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (focused && lost && button.isConnected) button.focus({ preventScroll: true });
   }
 });
