@@ -315,7 +315,12 @@ async def test_form_route_refuses_unknown_commands_and_bad_input_and_changes_not
             "input.invalid",
             "panel_id",
         ),
-        "rejection without a reason": ({**deciding, "approve": "0"}, 422, "input.invalid", "_"),
+        "rejection without a reason": (
+            {**deciding, "approve": "0"},
+            422,
+            "input.invalid",
+            "reason",
+        ),
         "participant deciding": ({**deciding, "approve": "1"}, 403, "qa.not_moderator", None),
     }
     async with browser(server, amina.cookies) as http:
