@@ -123,11 +123,14 @@ if (root) {
 
   const cardForm = document.querySelector("[data-card-form]");
   if (cardForm) {
-    // A card left over the socket (or from the outbox after a reconnect): say so, as the
-    // plain post's page does, and show it among one's cards.
+    // A card left over the socket (or from the outbox after a reconnect): say so as the plain
+    // post's page does (the same notice, the same address), and show it among one's cards.
     cardForm.addEventListener("fair:command-done", () => {
-      const status = cardForm.querySelector("[data-outbox-status]");
-      if (status) { status.textContent = cardForm.dataset.textSent || ""; status.hidden = false; }
+      const sent = document.querySelector("[data-card-sent]");
+      if (sent) sent.hidden = false;
+      const address = new URL(location.href);
+      address.searchParams.set("card", "sent");
+      history.replaceState(history.state, "", address);
       refreshSections(["my-cards"]);
     });
   }

@@ -315,8 +315,8 @@ export function refreshSections(names) {
             window.setTimeout(() => refreshSections([name]), 3000);
             continue;
           }
-          const fresh = document.importNode(replacement, true);
-          keepFocus(current, () => current.replaceWith(fresh));
+          const swapped = document.importNode(replacement, true);
+          keepFocus(current, () => current.replaceWith(swapped));
         }
         document.dispatchEvent(new CustomEvent("fair:sections-refreshed", { detail: wanted }));
       }
