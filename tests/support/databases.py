@@ -30,6 +30,11 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+def sqlite_path(url: str) -> Path:
+    """The file of a `sqlite_url`."""
+    return Path(url.removeprefix("sqlite+aiosqlite:///"))
+
+
 def make_sqlite_template(directory: Path) -> Path:
     template = directory / "template.db"
     upgrade(sqlite_url(template), configured_features())
