@@ -218,6 +218,25 @@ function isBeingEdited(section) {
     .some((field) => field.value !== field.defaultValue);
 }
 
+// Where a <details> sits: the nearest ancestor with an id, and its rank among that ancestor's
+// <details>, so that the same disclosure can be found in a re-read section.
+function detailsKey(details) {
+  const anchor = details.parentElement?.closest("[id]");
+  const scope = anchor || document;
+  return `${anchor ? anchor.id : ""}#${[...scope.querySelectorAll("details")].indexOf(details)}`;
+}
+
+// A re-read section keeps the disclosures its reader had opened (a moderator's menu stays
+// open when someone else's change arrives).
+function keepOpened(current, replacement) {
+  const opened = new Set([...current.querySelectorAll("details[open]")].map(detailsKey));
+  return () => {
+    for (const details of replacement.querySelectorAll("details")) {
+      if (opened.has(detailsKey(details))) details.open = true;
+    }
+  };
+}
+
 export function refreshSections(names) {
   for (const name of names) pendingSections.add(name);
   if (refreshing) return refreshing;
@@ -241,7 +260,10 @@ export function refreshSections(names) {
             window.setTimeout(() => refreshSections([name]), 3000);
             continue;
           }
-          current.replaceWith(document.importNode(replacement, true));
+          const incoming = document.importNode(replacement, true);
+          const reopen = keepOpened(current, incoming);
+          current.replaceWith(incoming);
+          reopen();
         }
         document.dispatchEvent(new CustomEvent("fair:sections-refreshed", { detail: wanted }));
       }
