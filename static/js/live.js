@@ -226,13 +226,23 @@ function detailsKey(details) {
   return `${anchor ? anchor.id : ""}#${[...scope.querySelectorAll("details")].indexOf(details)}`;
 }
 
-// A re-read section keeps the disclosures its reader had opened (a moderator's menu stays
-// open when someone else's change arrives).
-function keepOpened(current, replacement) {
-  const opened = new Set([...current.querySelectorAll("details[open]")].map(detailsKey));
+// A re-read section keeps the disclosures its reader opened or closed (a moderator's menu
+// stays open when someone else's change arrives); the others take the state the server gives.
+document.addEventListener("click", (event) => {
+  const summary = event.target instanceof Element ? event.target.closest("summary") : null;
+  if (summary && summary.parentElement instanceof HTMLDetailsElement) summary.parentElement.dataset.readerToggled = "";
+});
+
+function keepToggled(current, replacement) {
+  const chosen = new Map(
+    [...current.querySelectorAll("details[data-reader-toggled]")].map((details) => [detailsKey(details), details.open]),
+  );
   return () => {
     for (const details of replacement.querySelectorAll("details")) {
-      if (opened.has(detailsKey(details))) details.open = true;
+      const key = detailsKey(details);
+      if (!chosen.has(key)) continue;
+      details.open = chosen.get(key);
+      details.dataset.readerToggled = "";
     }
   };
 }
@@ -261,7 +271,7 @@ export function refreshSections(names) {
             continue;
           }
           const incoming = document.importNode(replacement, true);
-          const reopen = keepOpened(current, incoming);
+          const reopen = keepToggled(current, incoming);
           current.replaceWith(incoming);
           reopen();
         }
