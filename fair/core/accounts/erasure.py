@@ -42,8 +42,9 @@ class Mask:
     """Where a payload names the person: in every object (nested ones too) whose `key` holds
     one of `ids` (any object, with `key` None), each of `fields` that holds the person's name
     becomes "former participant" and one that holds their e-mail becomes empty; an object
-    where one did also gets `also` (its other fields about them: organisation, country).
-    Matching the value as well as the id never rewrites a namesake's payload."""
+    where one did also gets those of `also` it has (its other fields about them: organisation,
+    country). Matching the value as well as the id never rewrites a namesake's payload. With
+    no `fields`, the id alone matches (a card of theirs, which names them only by its id)."""
 
     fields: tuple[str, ...]
     key: str | None = None
@@ -63,7 +64,7 @@ def mask_payload(data: Any, person: Departure, masks: Sequence[Mask]) -> bool:
         for mask in masks:
             if mask.key is not None and data.get(mask.key) not in mask.ids:
                 continue
-            hit = False
+            hit = not mask.fields
             for name in mask.fields:
                 value = data.get(name)
                 if value == person.display_name and value != FORMER_PARTICIPANT:
@@ -71,8 +72,9 @@ def mask_payload(data: Any, person: Departure, masks: Sequence[Mask]) -> bool:
                 elif value and value == person.email:
                     data[name], hit = "", True
             if hit:
-                data.update({k: v for k, v in mask.also.items() if k in data})
-                changed = True
+                also = {k: v for k, v in mask.also.items() if k in data and data[k] != v}
+                data.update(also)
+                changed = changed or bool(also) or bool(mask.fields)
     return changed
 
 
@@ -82,21 +84,27 @@ def _like(text: str) -> str:
 
 
 async def scrub_log(
-    session: AsyncSession, person: Departure, types: Iterable[str], masks: Sequence[Mask]
+    session: AsyncSession,
+    person: Departure,
+    types: Iterable[str],
+    masks: Sequence[Mask],
+    *,
+    named: bool = True,
 ) -> int:
     """Rewrite the logged events whose type starts with one of `types` and whose payload
-    names the person (their name or e-mail, as a JSON string), through `masks`; how many
-    changed. Replays and resumes then read the scrubbed payloads."""
+    names the person (their name or e-mail, as a JSON string; every one of those types with
+    `named` False), through `masks`; how many changed. Replays and resumes then read the
+    scrubbed payloads."""
     needles = [json.dumps(v, ensure_ascii=False) for v in (person.display_name, person.email) if v]
     prefixes = [LoggedEvent.type.startswith(prefix, autoescape=True) for prefix in types]
     if not needles or not prefixes:
         return 0
-    rows = await session.execute(
-        select(LoggedEvent.id, LoggedEvent.data).where(
-            or_(*prefixes),
-            or_(*(LoggedEvent.data.like(_like(needle), escape="\\") for needle in needles)),
+    query = select(LoggedEvent.id, LoggedEvent.data).where(or_(*prefixes))
+    if named:
+        query = query.where(
+            or_(*(LoggedEvent.data.like(_like(needle), escape="\\") for needle in needles))
         )
-    )
+    rows = await session.execute(query)
     changed = 0
     for event_id, text in rows.all():
         data = json.loads(text)
