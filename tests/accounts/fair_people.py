@@ -119,7 +119,9 @@ async def fair_with_two_people(db: Database) -> Fair:
             StanceInput(contribution_id=other.post_id, stance=StanceKind.AGREE),
         )
         await reactions.toggle_reaction(
-            db, voter.viewer, ReactionToggle(contribution_id=other.post_id, kind=ReactionKind.USEFUL)
+            db,
+            voter.viewer,
+            ReactionToggle(contribution_id=other.post_id, kind=ReactionKind.USEFUL),
         )
     await posts.post_contribution(
         db,

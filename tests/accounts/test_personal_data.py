@@ -23,7 +23,7 @@ from fair.core.notifications.settings import NotificationSettings
 from fair.core.tables import Base
 from fair.hall.models import Bookmark, ChatMessage, ContactRequest
 from fair.qa.models import PanelMember, Question, Vote
-from tests.accounts.fair_people import Fair, Trail, fair_with_two_people
+from tests.accounts.fair_people import Trail, fair_with_two_people
 from tests.support.factories import PASSWORD, login_cookies, person
 from tests.support.forms import browser, page_and_token
 from tests.support.live_client import live_client
@@ -56,7 +56,10 @@ async def test_the_download_holds_everything_of_the_person_and_nothing_of_the_ot
     assert parts["accounts"]["account"][0]["id"] == fair.first.member.id
     assert parts["accounts"]["logins"]
     assert parts["qa"]["votes"] == [
-        {"question_id": fair.second.question_id, "created_at": parts["qa"]["votes"][0]["created_at"]}
+        {
+            "question_id": fair.second.question_id,
+            "created_at": parts["qa"]["votes"][0]["created_at"],
+        }
     ]
     assert [s["post_id"] for s in parts["discussions"]["stances"]] == [fair.second.post_id]
     assert [r["post_id"] for r in parts["discussions"]["reactions"]] == [fair.second.post_id]
@@ -126,9 +129,12 @@ async def test_deleting_an_account_keeps_the_record_whole_and_names_them_nowhere
         assert (tombstone.organisation, tombstone.country, tombstone.password_hash) == ("", "", "")
         question = await session.get(Question, fair.first.question_id)
         assert question is not None and question.asker_id == wanda
-        assert await session.scalar(
-            select(Question.votes).where(Question.id == fair.second.question_id)
-        ) == votes_before
+        assert (
+            await session.scalar(
+                select(Question.votes).where(Question.id == fair.second.question_id)
+            )
+            == votes_before
+        )
     for model, column in (
         (ContactRequest, ContactRequest.sender_id),
         (Bookmark, Bookmark.user_id),

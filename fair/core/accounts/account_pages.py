@@ -19,7 +19,7 @@ from fair.core.accounts.models import User
 from fair.core.accounts.personal_data import as_json, personal_data
 from fair.core.accounts.throttle import LoginThrottle
 from fair.core.accounts.viewers import Person
-from fair.core.errors import FairError
+from fair.core.errors import FairError, RateLimited
 from fair.core.i18n import language_name
 from fair.core.inputs import parse
 from fair.core.pages import form_data, render, services_of, viewer_of, zone_of
@@ -98,6 +98,14 @@ async def _checked(request: Request, person: Person, run: Any) -> None:
     await throttle.succeeded(user.email, _client(request))
 
 
+def _refused(request: Request, template: str, refusal: FairError) -> Response:
+    """The form again with why it was refused (and when to try again, if it must wait)."""
+    response = render(request, template, {"error": refusal}, status=refusal.status)
+    if isinstance(refusal, RateLimited) and refusal.retry_after is not None:
+        response.headers["retry-after"] = str(refusal.retry_after)
+    return response
+
+
 async def password_page(request: Request) -> Response:
     await _person(request)
     return render(
@@ -119,9 +127,7 @@ async def change_password(request: Request) -> Response:
     try:
         await _checked(request, person, run)
     except FairError as refusal:
-        return render(
-            request, "accounts/account_password.html", {"error": refusal}, status=refusal.status
-        )
+        return _refused(request, "accounts/account_password.html", refusal)
     return RedirectResponse(f"/me/account/password?ended={ended}", status_code=303)
 
 
@@ -181,9 +187,7 @@ async def delete_account(request: Request) -> Response:
     try:
         await _checked(request, person, run)
     except FairError as refusal:
-        return render(
-            request, "accounts/account_delete.html", {"error": refusal}, status=refusal.status
-        )
+        return _refused(request, "accounts/account_delete.html", refusal)
     response = RedirectResponse("/me/account/deleted", status_code=303)
     settings = services.settings
     response.delete_cookie(
