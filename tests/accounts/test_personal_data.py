@@ -23,7 +23,7 @@ from fair.core.notifications.settings import NotificationSettings
 from fair.core.tables import Base
 from fair.hall.models import Bookmark, ChatMessage, ContactRequest
 from fair.qa.models import PanelMember, Question, Vote
-from tests.accounts.fair_people import Trail, fair_with_two_people
+from tests.accounts.fair_people import Fair, Trail, fair_with_two_people
 from tests.support.factories import PASSWORD, login_cookies, person
 from tests.support.forms import browser, page_and_token
 from tests.support.live_client import live_client
@@ -39,14 +39,11 @@ async def download(server: RunningServer, who: Trail) -> str:
     return response.text
 
 
-async def test_the_download_holds_everything_of_the_person_and_nothing_of_the_other(
-    each_server: RunningServer,
-) -> None:
+async def check_download(server: RunningServer, fair: Fair) -> None:
     """Wanda's download has her account, logins, texts in every feature, votes, stances,
     reactions, follows, notices, attendance and mail; not Xavier's name, e-mail or texts,
     nor her password's hash."""
-    fair = await fair_with_two_people(each_server.services.db)
-    body = await download(each_server, fair.first)
+    body = await download(server, fair.first)
     for piece in (fair.first.name, fair.first.email, *fair.first.texts, "wanda-text-note"):
         assert piece in body
     for piece in (fair.second.name, fair.second.email, *fair.second.texts, "xavier-text-reply"):
@@ -102,16 +99,18 @@ async def delete_account(server: RunningServer, who: Trail, password: str) -> in
     return response.status_code
 
 
-async def test_deleting_an_account_keeps_the_record_whole_and_names_them_nowhere(
+async def test_the_download_holds_all_of_a_person_and_deletion_leaves_none_of_them(
     each_server: RunningServer,
 ) -> None:
-    """After Wanda deletes her account: her questions, posts, chat and votes stay under a
-    former participant; her cards, bookmarks, follows, logins, settings, notices, mail, panel
-    place and attendance link go; no reference dangles; no logged event and no notice of
-    Xavier's holds her name or e-mail; the public pages show "former participant"; Xavier's
-    things are untouched."""
+    """Wanda's download holds all the fair has of her and nothing of Xavier. After she
+    deletes her account: her questions, posts, chat and votes stay under a former
+    participant; her cards, bookmarks, follows, logins, settings, notices, mail, panel place
+    and attendance link go; no reference dangles; no logged event and no notice of Xavier's
+    holds her name or e-mail; the public pages show "former participant"; Xavier's things
+    are untouched."""
     db = each_server.services.db
     fair = await fair_with_two_people(db)
+    await check_download(each_server, fair)
     wanda = fair.first.member.id
     async with db.reading() as session:
         votes_before = await session.scalar(
