@@ -15,6 +15,7 @@ from fair.hall import (
     notifications,
     organise_pages,
     pages,
+    personal,
     reports,
     rules,
     team_pages,
@@ -92,5 +93,7 @@ feature = Feature(
     notice_kinds=notifications.KINDS,
     figures=figures.booth_figures,
     simulate=figures.simulate_day,
+    personal_data=personal.personal_data,
+    forget=personal.forget,
     labels=rules.LABELS,
 )

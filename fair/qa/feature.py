@@ -8,7 +8,18 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.qa import demo, figures, jobs, live, notifications, pages, programme, reports, rules
+from fair.qa import (
+    demo,
+    figures,
+    jobs,
+    live,
+    notifications,
+    pages,
+    personal,
+    programme,
+    reports,
+    rules,
+)
 
 feature = Feature(
     name="qa",
@@ -37,5 +48,7 @@ feature = Feature(
     programme=programme.coming_up,
     figures=figures.panel_figures,
     simulate=figures.simulate_day,
+    personal_data=personal.personal_data,
+    forget=personal.forget,
     labels=rules.LABELS,
 )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic.functional_validators import AfterValidator
 
+from fair.core.accounts.account_inputs import AccountDeletion, PasswordChange
 from fair.core.accounts.inputs import Credentials, NewPassword, Registration
 from fair.core.errors import Invalid
 from fair.core.features import load_features
@@ -26,6 +27,10 @@ NOT_TEXT = {
     (Registration, "password"),
     (Credentials, "password"),
     (NewPassword, "password"),
+    (PasswordChange, "current"),
+    (PasswordChange, "password"),
+    (PasswordChange, "again"),
+    (AccountDeletion, "password"),
     (CommandFrame, "ref"),
     (CommandFrame, "type"),
     (CommandFrame, "key"),

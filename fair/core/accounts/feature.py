@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from fair.core.accounts import demo, pages
+from fair.core.accounts import account_pages, demo, pages
 from fair.core.accounts.channels import PEOPLE, user_channel
+from fair.core.accounts.personal_data import account_data, forget_account
 from fair.core.accounts.roles import ROLE_LABELS, Capability
 from fair.core.accounts.viewers import Viewer
 from fair.core.contract import ChannelName, Feature
@@ -44,8 +45,11 @@ feature = Feature(
         Route("/people", pages.people_page, methods=["GET"]),
         Route("/people/{user_id:id}/role", pages.change_role, methods=["POST"]),
         Route("/people/{user_id:id}/ban", pages.ban, methods=["POST"]),
+        *account_pages.ROUTES,
     ],
     channel_rules={"user": _own_channel, PEOPLE: _people},
     demo=demo.load_demo,
+    personal_data=account_data,
+    forget=forget_account,
     labels={"role": ROLE_LABELS},
 )
