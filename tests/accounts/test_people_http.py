@@ -10,10 +10,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from discussions.actions.setup import create_theme
+from discussions.inputs import ThemeCreation
 from fair.core.accounts import actions
 from fair.core.accounts.inputs import Registration
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
+from fair.core.accounts.viewers import SYSTEM
 from fair.core.db import Database
 from fair.core.exports import BOM
 from tests.conftest import make_settings
@@ -238,3 +241,27 @@ async def test_a_role_change_returns_to_the_filtered_list(server: RunningServer)
             data={"csrf": token, "role": "moderator", "back": "https://evil.example/people"},
         )
         assert away.headers["location"] == "/people"
+
+
+async def test_the_forms_naming_people_offer_the_picker_and_keep_their_fields(
+    server: RunningServer,
+) -> None:
+    """The panel, discussion and booth-team forms show the picker around the same fields
+    (`panelists`, `moderators`, `email`), which take typed e-mails without JavaScript."""
+    db = server.services.db
+    organiser = await person(db, Role.ORGANISER, name="Olive")
+    await hall.booth(db, await hall.viewer(db, organiser))
+    await create_theme(db, SYSTEM, ThemeCreation(name="Mobility"))
+    async with browser(server, await login_cookies(db, organiser)) as http:
+        for path, fields in (
+            ("/organise/panels", ("panelists", "moderators")),
+            ("/organise/discussions", ("moderators",)),
+            ("/organise/booths", ("email",)),
+        ):
+            page = await http.get(path)
+            assert page.status_code == 200, path
+            pickers = page.text.split("data-people-picker")[1:]
+            assert len(pickers) == len(fields), path
+            for field, picker in zip(fields, pickers, strict=True):
+                assert f'name="{field}"' in picker.split("</div>", 1)[0], path
+            assert "js/people_picker" in page.text and "%(n)s people found" in page.text
