@@ -11,6 +11,7 @@ from pydantic.functional_validators import AfterValidator
 
 from fair.core.accounts.account_inputs import AccountDeletion, PasswordChange
 from fair.core.accounts.inputs import Credentials, NewPassword, Registration
+from fair.core.accounts.invitations.inputs import Acceptance
 from fair.core.errors import Invalid
 from fair.core.features import load_features
 from fair.core.fields import CLEANERS, MAX_ID, id_from_text, page_from_text
@@ -31,6 +32,7 @@ NOT_TEXT = {
     (PasswordChange, "password"),
     (PasswordChange, "again"),
     (AccountDeletion, "password"),
+    (Acceptance, "password"),
     (CommandFrame, "ref"),
     (CommandFrame, "type"),
     (CommandFrame, "key"),

@@ -50,3 +50,16 @@ class LanguageChoice(Input):
 
     language: Annotated[Line, AfterValidator(_language)]
     next: Annotated[Line, Field(max_length=2000)] = "/"
+
+
+class PeopleFilter(Input):
+    """The people list's search box and role filter (also its CSV export's)."""
+
+    q: Annotated[Line, Field(max_length=100)] = ""
+    role: Role | None = None
+
+
+class PeopleSearch(Input):
+    """What the people picker types: part of a name, e-mail, organisation or country."""
+
+    q: Annotated[Line, Field(max_length=100)] = ""
