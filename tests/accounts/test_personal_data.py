@@ -178,6 +178,14 @@ async def test_the_download_holds_all_of_a_person_and_deletion_leaves_none_of_th
             assert fair.first.name not in response.text
             assert fair.second.name in response.text
 
+    organiser = await person(db, Role.ORGANISER)
+    async with browser(each_server, cookies=await login_cookies(db, organiser)) as http:
+        listed = (await http.get("/people")).text
+        picked = (await http.get("/people/search.json?q=former")).json()
+    assert fair.second.email in listed
+    assert tombstone_email(wanda) not in listed and FORMER_PARTICIPANT not in listed
+    assert tombstone_email(wanda) not in str(picked)
+
 
 async def test_a_deleted_persons_sockets_close_and_logins_end_at_once(
     server: RunningServer,

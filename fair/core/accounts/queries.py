@@ -13,6 +13,7 @@ from fair.core.accounts.actions import login_id_for
 from fair.core.accounts.countries import countries_named
 from fair.core.accounts.models import Login, User
 from fair.core.accounts.roles import Capability, Role
+from fair.core.accounts.tombstones import TOMBSTONE_DOMAIN
 from fair.core.accounts.viewers import Viewer, anonymous
 from fair.core.db import Database
 from fair.core.tables import utcnow
@@ -138,6 +139,8 @@ SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
 def _filtered(query: SelectT, term: str, role: Role | None) -> SelectT:
+    """People matching `term` and `role`; never what is left of a deleted account."""
+    query = query.where(User.email.not_like(f"%@{TOMBSTONE_DOMAIN}"))
     if term:
         query = query.where(matching(term))
     if role is not None:
@@ -193,8 +196,8 @@ async def people_to_pick(db: Database, viewer: Viewer, term: str) -> list[Person
         return []
     async with db.reading() as session:
         users = await session.scalars(
-            select(User)
-            .where(matching(term), User.banned.is_(False))
+            _filtered(select(User), term, None)
+            .where(User.banned.is_(False))
             .order_by(func.lower(User.display_name), User.id)
             .limit(PICKER_LIMIT)
         )
