@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
+from fair.core.exports import csv_response
 from fair.core.home.queries import themes
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
@@ -66,7 +67,7 @@ async def _booths_page(
             "error": error,
             "form": form or {},
             "report": report,
-            "columns": imports.COLUMNS,
+            "columns": imports.column_notes(),
         },
         status=status,
     )
@@ -148,3 +149,13 @@ async def import_file(request: Request) -> Response:
             return await _booths_page(request, error=refusal, status=refusal.status)
     report = await imports.import_booths(services.db, viewer, rows)
     return await _booths_page(request, report=report)
+
+
+async def import_template(request: Request) -> Response:
+    """The booth import's CSV template: the header row and one example row that imports as it
+    is (in one of the fair's themes, if it has any)."""
+    viewer = await viewer_of(request)
+    require(viewer, Capability.EDIT_FAIR)
+    fair_themes = await themes(services_of(request).db)
+    header, rows = imports.template(fair_themes[0][0] if fair_themes else "")
+    return csv_response("booths-template.csv", header, rows)

@@ -79,13 +79,14 @@ from fair.qa.inputs import (
     Decision,
     Merge,
     PanelCreation,
+    PanelEdit,
     PanelStateInput,
     QuestionHiding,
     QuestionRestoring,
     Tagging,
 )
 from fair.qa.rules import PanelState
-from fair.qa.setup import create_panel
+from fair.qa.setup import create_panel, edit_panel
 from tests.support import discussions as talks
 from tests.support import hall
 from tests.support.databases import configured_features
@@ -212,6 +213,20 @@ async def _create_panel(db: Database) -> Staged:
         title="Diaspora bonds", slug="bonds", starts_at=starts, ends_at=starts + timedelta(hours=1)
     )
     return Staged(organiser, "next", lambda: create_panel(db, organiser, form))
+
+
+@stage("qa.panel.edited")
+async def _edit_panel(db: Database) -> Staged:
+    made = await cast(db, state=PanelState.OPEN)
+    starts = made.panel.starts_at + timedelta(hours=2)
+    form = PanelEdit(
+        title="Diaspora bonds, an hour later",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        moderators=[made.moderator.user.email],
+    )
+    organiser = made.organiser.viewer
+    return Staged(organiser, made.panel_id, lambda: edit_panel(db, organiser, made.panel_id, form))
 
 
 @stage("discussions.theme.created")
