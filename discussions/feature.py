@@ -15,6 +15,7 @@ from discussions import (
     notifications,
     organise_pages,
     pages,
+    personal,
     queries,
     reports,
 )
@@ -51,4 +52,6 @@ feature = Feature(
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
     figures=figures.round_figures,
+    personal_data=personal.personal_data,
+    forget=personal.forget,
 )

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,48 @@ def make_settings(database_url: str, **changes: object) -> Settings:
     )
     # Mail a server queues is dropped, not written under the project.
     return settings.with_section(MailSettings, url="null://")
+
+
+@dataclass(frozen=True)
+class DemoFair:
+    """A copy of the demo fair of this session: its SQLite database and its uploaded files."""
+
+    database_url: str
+    upload_dir: str
+
+    def settings(self, **changes: object) -> Settings:
+        """Test settings (see `make_settings`) serving this copy, uploads included."""
+        return make_settings(self.database_url, **changes).with_section(
+            HallSettings, upload_dir=self.upload_dir
+        )
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoFair:
+    """The demo fair loaded once per run (about 5 s), copied for each test that wants it: the
+    demo's dates are relative to its loading, minutes ago at most."""
+    from fair.cli import load_demo
+
+    directory = tmp_path_factory.mktemp("demo")
+    database = directory / "demo.db"
+    shutil.copyfile(sqlite_template, database)
+    uploads = directory / "uploads"
+    uploads.mkdir()
+    template = DemoFair(databases.sqlite_url(database), str(uploads))
+    asyncio.run(load_demo(template.settings()))
+    return template
+
+
+@pytest.fixture
+def demo_fair(demo_template: DemoFair, tmp_path: Path) -> DemoFair:
+    """A fresh copy of the demo fair for this test alone: it may change anything."""
+    directory = tmp_path / "demo"
+    directory.mkdir()
+    database = directory / "demo.db"
+    source = databases.sqlite_path(demo_template.database_url)
+    shutil.copyfile(source, database)
+    if source.with_name(source.name + "-wal").exists():
+        shutil.copyfile(source.with_name(source.name + "-wal"), database.with_name("demo.db-wal"))
+    uploads = directory / "uploads"
+    shutil.copytree(demo_template.upload_dir, uploads)
+    return DemoFair(databases.sqlite_url(database), str(uploads))

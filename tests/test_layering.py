@@ -25,6 +25,10 @@ RECORDERS_BY_NAME = {
     "fair/qa/setup.py",
     # Following panels, and the schedule's "starting soon": Q&A actions in all but name.
     "fair/qa/following.py",
+    # One's own account: profile, password, logins, deletion (account actions in all but
+    # name, kept apart from the organisers' accounts/actions.py).
+    "fair/core/accounts/profile.py",
+    "fair/core/accounts/erasure.py",
 }
 
 

@@ -414,6 +414,31 @@ SimulateDay = Callable[["Tx", SimulatedDay], Awaitable[None]]
 """A feature writes its share of a simulated day (visits, watchers) in the transaction."""
 
 
+PersonalRows = Mapping[str, Sequence[Mapping[str, Any]]]
+"""A feature's part of a person's data download: named lists of plain JSON objects."""
+
+PersonalData = Callable[["AsyncSession", int], Awaitable[PersonalRows]]
+"""What a feature holds about the person `user_id` (their "Download my data"): their own rows
+only; other people appear by id at most, never by name or e-mail."""
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """A person deleting their account, as they were: `forget` hooks need their name and
+    e-mail to find what names them (logged events, notices) before the account is emptied."""
+
+    user_id: int
+    display_name: str
+    email: str
+
+
+Forget = Callable[["Tx", Departure], Awaitable[None]]
+"""A feature forgets a person who deleted their account, inside the one transaction that
+empties the account: it deletes what was theirs alone (cards, bookmarks, settings), lets
+their contributions stay (attributed to the tombstone account, "former participant") and
+scrubs their name from its events in the log (`fair.core.accounts.erasure.scrub_log`)."""
+
+
 @dataclass(frozen=True)
 class OrganiseLink:
     """A page of a feature's own in the organisers' menu (`/organise` and its sub-pages)."""
@@ -464,6 +489,10 @@ class Feature:
     """This feature's tables on the organisers' attendance dashboard."""
     simulate: SimulateDay | None = None
     """This feature's share of a simulated day of the demo fair (`fair demo simulate`)."""
+    personal_data: PersonalData | None = None
+    """This feature's part of a person's data download (`PersonalData`)."""
+    forget: Forget | None = None
+    """What this feature does when a person deletes their account (`Forget`)."""
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """How the values of its enums read: a vocabulary (`booth.state`) -> value -> an English
     message id marked with `N_`; pages show them translated, `{{ b.state | label("booth.state")
@@ -495,3 +524,7 @@ class Services:
     """Every feature's `Feature.programme`, in the features' order."""
     figures: Sequence[FigureSource] = ()
     """Every feature's `Feature.figures`, in the features' order."""
+    personal_data: Sequence[tuple[str, PersonalData]] = ()
+    """Every feature's `Feature.personal_data` with the feature's name, in the features' order."""
+    forgetting: Sequence[Forget] = ()
+    """Every feature's `Feature.forget`, in the features' order."""

@@ -16,8 +16,10 @@ from fair.core.contract import (
     Command,
     Feature,
     FigureSource,
+    Forget,
     NoticeKind,
     Notifier,
+    PersonalData,
     ProgrammeSource,
     Reportable,
     Services,
@@ -64,6 +66,17 @@ def collect_programmes(features: Sequence[Feature]) -> list[ProgrammeSource]:
 def collect_figures(features: Sequence[Feature]) -> list[FigureSource]:
     """The features' attendance figures, in the features' order."""
     return [feature.figures for feature in features if feature.figures is not None]
+
+
+def collect_personal_data(features: Sequence[Feature]) -> list[tuple[str, PersonalData]]:
+    """The features' parts of a person's data download, by feature name, in the features'
+    order."""
+    return [(f.name, f.personal_data) for f in features if f.personal_data is not None]
+
+
+def collect_forgetting(features: Sequence[Feature]) -> list[Forget]:
+    """What the features do when a person deletes their account, in the features' order."""
+    return [feature.forget for feature in features if feature.forget is not None]
 
 
 def collect_notifiers(features: Sequence[Feature]) -> list[Notifier]:
@@ -143,6 +156,8 @@ async def open_services(
         notice_kinds=collect_notice_kinds(features),
         programmes=collect_programmes(features),
         figures=collect_figures(features),
+        personal_data=collect_personal_data(features),
+        forgetting=collect_forgetting(features),
     )
     # Whatever has started is stopped again, in reverse order, however far the start got.
     async with contextlib.AsyncExitStack() as started:

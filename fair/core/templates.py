@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from fair.core import i18n
 from fair.core.accounts.countries import country_names
+from fair.core.accounts.tombstones import FORMER_PARTICIPANT
 from fair.core.assets import StaticAssets
 from fair.core.contract import Feature
 from fair.core.field_errors import field_error, invalid
@@ -93,6 +94,14 @@ def report_reasons() -> list[tuple[str, str]]:
     return [(reason.value, reason_label(reason)) for reason in Reason]
 
 
+def shown(value: object) -> object:
+    """What every `{{ ... }}` prints: the value, but a deleted account's stored name
+    ("former participant") in the viewer's language, wherever a page names an author."""
+    if isinstance(value, str) and value == FORMER_PARTICIPANT:
+        return i18n.gettext(FORMER_PARTICIPANT)
+    return value
+
+
 def create_templates(
     settings: Settings, features: Sequence[Feature], assets: StaticAssets | None = None
 ) -> Jinja2Templates:
@@ -104,6 +113,7 @@ def create_templates(
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext

@@ -15,6 +15,7 @@ from fair.hall import (
     notifications,
     organise_pages,
     pages,
+    personal,
     reports,
     rules,
     team_pages,
@@ -72,6 +73,7 @@ feature = Feature(
         Route("/organise/booths", organise_pages.booths_page),
         Route("/organise/booths", organise_pages.create, methods=["POST"]),
         Route("/organise/booths/import", organise_pages.import_file, methods=["POST"]),
+        Route("/organise/booths/import-template.csv", organise_pages.import_template),
         Route("/booths/{booth_id:id}/state", organise_pages.change_state, methods=["POST"]),
         Route("/booths/{booth_id:id}/team", organise_pages.add_member, methods=["POST"]),
         Route(
@@ -92,5 +94,7 @@ feature = Feature(
     notice_kinds=notifications.KINDS,
     figures=figures.booth_figures,
     simulate=figures.simulate_day,
+    personal_data=personal.personal_data,
+    forget=personal.forget,
     labels=rules.LABELS,
 )

@@ -20,10 +20,12 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import FairError, Invalid
 from fair.core.home.models import Theme
+from fair.core.i18n import N_
 from fair.core.i18n import gettext as _
 from fair.core.inputs import load_json, parse
 from fair.hall.actions import booths
 from fair.hall.inputs import BoothCreation, BoothDetails, Consortium, TeamInvitation
+from fair.hall.rules import OrganisationKind
 
 MAX_ROWS = 500
 EXTRA_CELLS = "(cells beyond the header)"
@@ -42,6 +44,57 @@ COLUMNS = (
     "team",
     "organisations",
 )
+
+COLUMN_NOTES: dict[str, str] = {
+    "title": N_("Required: the booth's name, 3 to 120 characters."),
+    "slug": N_("Its address (lower-case letters, digits, dashes); empty: made from the title."),
+    "theme": N_("The address of one of the fair's themes; may be empty."),
+    "tagline": N_("One line under the title."),
+    "description": N_("The booth's text, in Markdown."),
+    "origin_countries": N_("Two-letter country codes separated by “;”, e.g. SN;ML."),
+    "destination_countries": N_("Two-letter country codes separated by “;”, e.g. ES;FR."),
+    "contact_email": N_("An e-mail address for visitors."),
+    "contact_phone": N_("A phone number for visitors."),
+    "website": N_("The project's website, starting with https://."),
+    "team": N_("E-mails of existing accounts separated by “;”: they run the booth."),
+    "organisations": N_(
+        "The consortium: “Name|type|country” separated by “;”; the type is one of %(kinds)s."
+    ),
+}
+"""What each column holds, as the import page documents it (every column may be empty but
+the title)."""
+
+EXAMPLE: dict[str, str] = {
+    "title": "Remesas Solidarias (example)",
+    "slug": "",
+    "theme": "",
+    "tagline": "Cheaper transfers, invested at home",
+    "description": "Migrants in Spain and their home towns in Senegal pool remittances.",
+    "origin_countries": "SN",
+    "destination_countries": "ES;FR",
+    "contact_email": "contact@example.org",
+    "contact_phone": "+34 600 000 000",
+    "website": "https://example.org",
+    "team": "",
+    "organisations": (
+        f"Asociación Remesas Solidarias|{OrganisationKind.DIASPORA.value}|ES;"
+        f" Commune de Kolda|{OrganisationKind.LOCAL_AUTHORITY.value}|SN"
+    ),
+}
+"""The template's example row: it imports as it is (its theme is filled in with one of the
+fair's, if it has any; its team is left empty, since only existing accounts may be named)."""
+
+
+def template(theme: str = "") -> tuple[tuple[str, ...], list[list[str]]]:
+    """The CSV template's header row and its one example row, in `theme` if given."""
+    example = {**EXAMPLE, "theme": theme}
+    return COLUMNS, [[example[column] for column in COLUMNS]]
+
+
+def column_notes() -> list[tuple[str, str]]:
+    """Each column and what it holds, in the page's language."""
+    kinds = ", ".join(f"“{kind.value}”" for kind in OrganisationKind)
+    return [(column, _(COLUMN_NOTES[column]) % {"kinds": kinds}) for column in COLUMNS]
 
 
 @dataclass

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from fair.core.access import require
 from fair.core.accounts.roles import Capability
 from fair.core.errors import FairError, Invalid
+from fair.core.exports import csv_response
 from fair.core.home.queries import themes
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
@@ -68,7 +69,7 @@ async def _booths_page(
             "form": form or {},
             "report": report,
             "section": section,
-            "columns": imports.COLUMNS,
+            "columns": imports.column_notes(),
         },
         status=status,
     )
@@ -159,3 +160,13 @@ async def import_file(request: Request) -> Response:
             )
     report = await imports.import_booths(services.db, viewer, rows)
     return await _booths_page(request, report=report)
+
+
+async def import_template(request: Request) -> Response:
+    """The booth import's CSV template: the header row and one example row that imports as it
+    is (in one of the fair's themes, if it has any)."""
+    viewer = await viewer_of(request)
+    require(viewer, Capability.EDIT_FAIR)
+    fair_themes = await themes(services_of(request).db)
+    header, rows = imports.template(fair_themes[0][0] if fair_themes else "")
+    return csv_response("booths-template.csv", header, rows)

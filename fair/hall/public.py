@@ -61,6 +61,18 @@ async def listed_booths_by_slug(
     return {slug: BoothLink(id_, slug, title) for id_, slug, title in rows}
 
 
+async def booths_by_id(session: AsyncSession, booth_ids: Iterable[int]) -> list[BoothLink]:
+    """These booths (whatever their state), in the order given."""
+    wanted = list(booth_ids)
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(Booth.id, Booth.slug, Booth.title).where(Booth.id.in_(wanted))
+    )
+    found = {id_: BoothLink(id_, slug, title) for id_, slug, title in rows}
+    return [found[id_] for id_ in wanted if id_ in found]
+
+
 async def listed_booths(session: AsyncSession, booth_ids: Iterable[int]) -> list[BoothLink]:
     """Those of these booths that everyone may see (not drafts), in the order given."""
     wanted = list(booth_ids)
@@ -98,3 +110,14 @@ async def recording(session: AsyncSession, media_id: int | None) -> Recording | 
     if media is None or not media.stored_name:
         return None
     return Recording(media.id, f"/media/{media.id}", media.content_type)
+
+
+async def interview_booth(session: AsyncSession, media_id: int | None) -> str:
+    """The address of the booth whose recording `media_id` is ('' if none): what a form that
+    names an interview by its booth shows."""
+    if media_id is None:
+        return ""
+    slug = await session.scalar(
+        select(Booth.slug).join(Media, Media.booth_id == Booth.id).where(Media.id == media_id)
+    )
+    return slug or ""

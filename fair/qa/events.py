@@ -241,6 +241,20 @@ class PanelScheduled(Event):
         return (PROGRAMME, panel_channel(self.panel.id))
 
 
+class PanelChanged(Event):
+    """An organiser changed a panel after creating it: its title or description, its times,
+    its panelists or moderators, its booths, its interview or stream, or its moderation mode
+    (`changed` names which). On `programme` and `qa:<id>`: every open page of the panel (its
+    page, the stage, the big screen, the moderators' queue) and the programme re-read it."""
+
+    type = "qa.panel.changed"
+    panel: PanelView
+    changed: list[str]
+
+    def audience(self) -> tuple[str, ...]:
+        return (PROGRAMME, panel_channel(self.panel.id))
+
+
 class RecordCounted(Event):
     """The panel's public record of curation changed (a question asked, decided, merged,
     hidden or answered). On `qa:<id>`."""

@@ -8,7 +8,18 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
-from fair.qa import demo, figures, jobs, live, notifications, pages, programme, reports, rules
+from fair.qa import (
+    demo,
+    figures,
+    jobs,
+    live,
+    notifications,
+    pages,
+    personal,
+    programme,
+    reports,
+    rules,
+)
 
 feature = Feature(
     name="qa",
@@ -20,6 +31,10 @@ feature = Feature(
         Route("/panels/{slug:str}/stage", pages.stage),
         Route("/panels/{slug:str}/screen", pages.screen),
         Route("/panels/{slug:str}/questions.csv", pages.archive_csv),
+        Route("/panels/{slug:str}/edit", pages.edit),
+        Route("/panels/{slug:str}/edit", pages.save, methods=["POST"]),
+        Route("/panels/{slug:str}/report", pages.report),
+        Route("/panels/{slug:str}/report/{table:str}.csv", pages.report_csv),
         Route("/qa/act", pages.act, methods=["POST"]),
         Route("/organise/panels", pages.organise),
         Route("/organise/panels", pages.create, methods=["POST"]),
@@ -37,5 +52,7 @@ feature = Feature(
     programme=programme.coming_up,
     figures=figures.panel_figures,
     simulate=figures.simulate_day,
+    personal_data=personal.personal_data,
+    forget=personal.forget,
     labels=rules.LABELS,
 )

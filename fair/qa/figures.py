@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,11 +22,23 @@ from fair.qa.channels import panel_channel
 from fair.qa.models import Panel, Question, Vote
 
 
-async def panel_figures(session: AsyncSession, scope: FigureScope) -> Sequence[FigureTable]:
-    panels = list(
-        (await session.execute(select(Panel.id, Panel.title).order_by(Panel.starts_at))).all()
-    )
-    places = {panel_channel(panel_id): panel_id for panel_id, _title in panels}
+@dataclass(frozen=True, slots=True)
+class PanelFigures:
+    """One panel's audience and questions: the most watching at once, the distinct watchers,
+    questions asked, votes given and answers written or given live."""
+
+    peak_watchers: int = 0
+    watchers: int = 0
+    questions: int = 0
+    votes: int = 0
+    answers: int = 0
+
+
+async def panel_numbers(
+    session: AsyncSession, scope: FigureScope, panel_ids: Sequence[int]
+) -> dict[int, PanelFigures]:
+    """The figures of these panels within `scope` (a day of the fair, or all of it)."""
+    places = {panel_channel(panel_id): panel_id for panel_id in panel_ids}
     attended = select(Attendance.place, func.count(func.distinct(Attendance.person))).where(
         Attendance.place.in_(places)
     )
@@ -44,29 +57,41 @@ async def panel_figures(session: AsyncSession, scope: FigureScope) -> Sequence[F
             )
         }
     )
+    mine = Question.panel_id.in_(panel_ids)
     questions = await counted(
         session,
         select(Question.panel_id, func.count())
-        .where(*within(Question.created_at, scope))
+        .where(mine, *within(Question.created_at, scope))
         .group_by(Question.panel_id),
     )
     answers = await counted(
         session,
         select(Question.panel_id, func.count())
-        .where(Question.answered_at.is_not(None), *within(Question.answered_at, scope))
+        .where(mine, Question.answered_at.is_not(None), *within(Question.answered_at, scope))
         .group_by(Question.panel_id),
     )
     votes = await counted(
         session,
         select(Question.panel_id, func.count())
         .join(Vote, Vote.question_id == Question.id)
-        .where(*within(Vote.created_at, scope))
+        .where(mine, *within(Vote.created_at, scope))
         .group_by(Question.panel_id),
     )
+    return {
+        p: PanelFigures(peaks[p], watchers[p], questions[p], votes[p], answers[p])
+        for p in panel_ids
+    }
+
+
+async def panel_figures(session: AsyncSession, scope: FigureScope) -> Sequence[FigureTable]:
+    panels = list(
+        (await session.execute(select(Panel.id, Panel.title).order_by(Panel.starts_at))).all()
+    )
+    numbers = await panel_numbers(session, scope, [panel_id for panel_id, _title in panels])
     rows: list[Sequence[str | int | None]] = [
-        [title, peaks[p], watchers[p], questions[p], votes[p], answers[p]]
+        [title, n.peak_watchers, n.watchers, n.questions, n.votes, n.answers]
         for p, title in panels
-        if watchers[p] or peaks[p] or questions[p] or votes[p]
+        if (n := numbers[p]).watchers or n.peak_watchers or n.questions or n.votes
     ]
     return [
         FigureTable(

@@ -133,7 +133,9 @@ class Note(Input):
     text: Annotated[Line, Field(min_length=1, max_length=500)]
 
 
-class PanelCreation(Input):
+class PanelDetails(Input):
+    """What an organiser sets on a panel, when creating it and when editing it afterwards."""
+
     checked_on = "ends_at"
     labels: ClassVar[Mapping[str, str]] = {
         "title": N_("Title"),
@@ -147,7 +149,6 @@ class PanelCreation(Input):
     }
 
     title: Annotated[Line, Field(min_length=3, max_length=160)]
-    slug: Annotated[Line, Field(max_length=80)] = ""
     description: Annotated[Text, Field(max_length=10_000)] = ""
     starts_at: datetime
     ends_at: datetime
@@ -164,10 +165,19 @@ class PanelCreation(Input):
     """The address of a booth whose (first) recorded interview the panel shows."""
 
     @model_validator(mode="after")
-    def _ordered(self) -> PanelCreation:
+    def _ordered(self) -> PanelDetails:
         if self.ends_at <= self.starts_at:
             raise ValueError(_("The panel must end after it starts."))
         return self
+
+
+class PanelCreation(PanelDetails):
+    slug: Annotated[Line, Field(max_length=80)] = ""
+    """The panel's address; empty: made from the title. It is not changed afterwards."""
+
+
+class PanelEdit(PanelDetails):
+    """Everything creation sets but the address (links to the panel keep working)."""
 
 
 class PanelFollowing(Input):

@@ -13,7 +13,8 @@ from starlette.responses import RedirectResponse, Response
 
 from fair.core.access import require
 from fair.core.accounts.roles import Capability
-from fair.core.errors import FairError, Invalid
+from fair.core.charts import bar_chart
+from fair.core.errors import FairError, Invalid, NotFound
 from fair.core.exports import csv_response
 from fair.core.i18n import gettext as _
 from fair.core.inputs import ids_from_form, parse
@@ -30,12 +31,12 @@ from fair.core.pages import (
     zone_of,
 )
 from fair.core.zones import page_zone
-from fair.qa import queries
+from fair.qa import panel_reports, queries
 from fair.qa.channels import PLACE
-from fair.qa.inputs import PanelCreation
+from fair.qa.inputs import PanelCreation, PanelEdit
 from fair.qa.live import COMMANDS
 from fair.qa.rules import PANEL_TRANSITIONS, Moderation, PanelState, RejectReason
-from fair.qa.setup import create_panel
+from fair.qa.setup import create_panel, edit_panel
 
 FORM_COMMANDS = {command.name: command for command in COMMANDS}
 BOOLEAN_FIELDS = ("anonymous", "up", "approve", "live")
@@ -48,8 +49,9 @@ async def _zone(request: Request) -> str:
 async def agenda(request: Request) -> Response:
     await viewer_of(request)
     zone = await _zone(request)
+    head = await queries.programme_head(services_of(request).db)
     days = await queries.programme(services_of(request).db, zone)
-    return render(request, "qa/agenda.html", {"days": days, "zone": zone})
+    return render(request, "qa/agenda.html", {"days": days, "zone": zone, "head": head})
 
 
 async def panel(request: Request) -> Response:
@@ -201,16 +203,24 @@ async def _organise_page(
     )
 
 
-async def create(request: Request) -> Response:
-    services = services_of(request)
-    viewer = await viewer_of(request)
-    data = await form_data(request)
-    for name in ("panelists", "moderators", "booths"):
+PEOPLE_FIELDS = ("panelists", "moderators", "booths")
+"""The form fields that list people (e-mails) or booths (addresses), separated by commas."""
+
+
+def _split_lists(data: dict[str, Any]) -> dict[str, Any]:
+    for name in PEOPLE_FIELDS:
         data[name] = [
             part.strip()
             for part in str(data.get(name, "")).replace(";", ",").split(",")
             if part.strip()
         ]
+    return data
+
+
+async def create(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    data = _split_lists(await form_data(request))
     try:
         creation = parse(PanelCreation, data)
 
@@ -223,3 +233,84 @@ async def create(request: Request) -> Response:
         return await _organise_page(request, error=refusal, form=data, status=refusal.status)
     assert created is not None
     return RedirectResponse(f"/panels/{created['slug']}", status_code=303)
+
+
+async def _edit_page(
+    request: Request,
+    *,
+    error: FairError | None = None,
+    form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    require(viewer, Capability.EDIT_FAIR)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    zone = await _zone(request)
+    current = await queries.panel_form(services.db, viewer, panel_id, zone)
+    return render(
+        request,
+        "qa/edit.html",
+        {
+            "panel": current.panel,
+            "form": form if form is not None else current.values,
+            "zone": zone,
+            "fair_zone": await page_zone(services.db),
+            "error": error,
+            "moderations": list(Moderation),
+        },
+        status=status,
+    )
+
+
+async def edit(request: Request) -> Response:
+    """Organisers: the form that changes a panel after it was created."""
+    return await _edit_page(request)
+
+
+async def save(request: Request) -> Response:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    slug = request.path_params["slug"]
+    data = _split_lists(await form_data(request))
+    try:
+        panel_id = await queries.panel_id_for(services.db, slug)
+        await edit_panel(services.db, viewer, panel_id, parse(PanelEdit, data))
+    except FairError as refusal:
+        return await _edit_page(request, error=refusal, form=data, status=refusal.status)
+    return RedirectResponse(f"/panels/{slug}", status_code=303)
+
+
+async def _report(request: Request) -> panel_reports.PanelReport:
+    services = services_of(request)
+    viewer = await viewer_of(request)
+    panel_id = await queries.panel_id_for(services.db, request.path_params["slug"])
+    return await panel_reports.panel_report(services.db, viewer, panel_id)
+
+
+async def report(request: Request) -> Response:
+    """A closed panel's report for its moderators and organisers: figures, a chart beside its
+    table, the answers, the questions left open; printable."""
+    found = await _report(request)
+    outcomes = [(_(label), count) for label, count in found.outcomes]
+    return render(
+        request,
+        "qa/report.html",
+        {
+            "report": found,
+            "tables": panel_reports.report_tables(found),
+            "chart": bar_chart("chart-outcomes", _("What became of the questions"), outcomes),
+            "printing": "print" in request.query_params,
+            "zone": await _zone(request),
+        },
+    )
+
+
+async def report_csv(request: Request) -> Response:
+    """One table of a panel's report as a CSV file."""
+    name = request.path_params["table"]
+    if name not in panel_reports.TABLES:
+        raise NotFound("qa.no_such_table", _("There is no such table."))
+    found = await _report(request)
+    header, rows = panel_reports.report_tables(found)[name]
+    return csv_response(f"{found.panel.slug}-{name}.csv", header, rows)

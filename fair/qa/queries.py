@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fair.core import log
 from fair.core.access import Purpose
 from fair.core.accounts.models import User
+from fair.core.accounts.roles import Capability
 from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import NotFound
@@ -21,7 +23,7 @@ from fair.core.i18n import gettext as _
 from fair.hall import public as hall
 from fair.qa import rules, views
 from fair.qa.access import access_panel
-from fair.qa.channels import backstage_channel, moderation_channel, panel_channel
+from fair.qa.channels import PROGRAMME, backstage_channel, moderation_channel, panel_channel
 from fair.qa.events import (
     ModeratedQuestion,
     NoteView,
@@ -59,6 +61,12 @@ async def programme(db: Database, zone: str) -> list[ProgrammeDay]:
     return [ProgrammeDay(day, items) for day, items in days.items()]
 
 
+async def programme_head(db: Database) -> int:
+    """The head of `programme`: a programme read after it is current up to there."""
+    async with db.reading() as session:
+        return (await log.heads(session, [PROGRAMME]))[PROGRAMME]
+
+
 @dataclass(frozen=True)
 class Person:
     id: int
@@ -84,6 +92,8 @@ class PanelPage:
     roles: frozenset[PanelRole]
     may_moderate: bool
     may_answer: bool
+    may_edit: bool
+    """An organiser: may change the panel (`setup.edit_panel`)."""
 
 
 def _sorted_public(questions: list[PublicQuestion]) -> list[PublicQuestion]:
@@ -167,7 +177,32 @@ async def panel_page(db: Database, viewer: Viewer, panel_id: int) -> PanelPage:
             roles=access.roles,
             may_moderate=rules.may_moderate(viewer, access.roles),
             may_answer=rules.may_answer(viewer, access.roles),
+            may_edit=viewer.can(Capability.EDIT_FAIR),
         )
+
+
+@dataclass(frozen=True)
+class PanelForm:
+    """A panel's edit form: the panel, and what is set on it as the form's fields hold it."""
+
+    panel: PanelView
+    values: dict[str, Any]
+
+
+def _typed(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as a datetime-local field holds it, in `zone` (seconds only if it has some)."""
+    local = moment.astimezone(zone)
+    return local.strftime("%Y-%m-%dT%H:%M:%S" if local.second else "%Y-%m-%dT%H:%M")
+
+
+async def panel_form(db: Database, viewer: Viewer, panel_id: int, zone: str) -> PanelForm:
+    """What the edit form of a panel shows, its times typed in `zone` ("Times in")."""
+    async with db.reading() as session:
+        access = await access_panel(session, viewer, panel_id, Purpose.MODERATE)
+        values = await views.panel_settings(session, access.panel)
+    for name in ("starts_at", "ends_at"):
+        values[name] = _typed(values[name], ZoneInfo(zone))
+    return PanelForm(views.panel_view(access.panel), {**values, "zone": zone})
 
 
 @dataclass(frozen=True)

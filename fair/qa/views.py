@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fair.core.accounts.models import User
+from fair.hall import public as hall
 from fair.qa.events import ModeratedQuestion, OwnQuestion, PanelView, PublicQuestion, RecordView
-from fair.qa.models import Panel, Question
-from fair.qa.rules import QuestionState
+from fair.qa.models import Panel, PanelBooth, PanelMember, Question
+from fair.qa.rules import PanelRole, QuestionState
+
+ROLE_FIELDS = ((PanelRole.PANELIST, "panelists"), (PanelRole.MODERATOR, "moderators"))
+"""The form fields that name a panel's people, by role (e-mails, comma-separated)."""
 
 APPROVED_ONCE = {QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.HIDDEN}
 
@@ -110,3 +115,35 @@ def own_view(question: Question, panel_title: str) -> OwnQuestion:
         merged_into_id=question.merged_into_id,
         answer=question.answer,
     )
+
+
+async def panel_settings(session: AsyncSession, panel: Panel) -> dict[str, Any]:
+    """What an organiser set on `panel`, as the edit form and the audit row show it: people by
+    e-mail, booths and the interview by their booth's address."""
+    members = (
+        await session.execute(
+            select(PanelMember.role, User.email)
+            .join(User, User.id == PanelMember.user_id)
+            .where(PanelMember.panel_id == panel.id)
+            .order_by(User.email)
+        )
+    ).all()
+    booth_ids = await session.scalars(
+        select(PanelBooth.booth_id)
+        .where(PanelBooth.panel_id == panel.id)
+        .order_by(PanelBooth.booth_id)
+    )
+    booths = await hall.booths_by_id(session, booth_ids)
+    return {
+        "title": panel.title,
+        "description": panel.description,
+        "starts_at": panel.starts_at,
+        "ends_at": panel.ends_at,
+        "moderation": panel.moderation,
+        "stream_url": panel.stream_url,
+        **{
+            field: [email for r, email in members if r == role.value] for role, field in ROLE_FIELDS
+        },
+        "booths": [booth.slug for booth in booths],
+        "interview_from": await hall.interview_booth(session, panel.interview_media_id),
+    }

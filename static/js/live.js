@@ -292,6 +292,35 @@ function isBeingEdited(section) {
     .some((field) => field.value !== field.defaultValue);
 }
 
+// Where a <details> sits: the nearest ancestor with an id, and its rank among that ancestor's
+// <details>, so that the same disclosure can be found in a re-read section.
+function detailsKey(details) {
+  const anchor = details.parentElement?.closest("[id]");
+  const scope = anchor || document;
+  return `${anchor ? anchor.id : ""}#${[...scope.querySelectorAll("details")].indexOf(details)}`;
+}
+
+// A re-read section keeps the disclosures its reader opened or closed (a moderator's menu
+// stays open when someone else's change arrives); the others take the state the server gives.
+document.addEventListener("click", (event) => {
+  const summary = event.target instanceof Element ? event.target.closest("summary") : null;
+  if (summary && summary.parentElement instanceof HTMLDetailsElement) summary.parentElement.dataset.readerToggled = "";
+});
+
+function keepToggled(current, replacement) {
+  const chosen = new Map(
+    [...current.querySelectorAll("details[data-reader-toggled]")].map((details) => [detailsKey(details), details.open]),
+  );
+  return () => {
+    for (const details of replacement.querySelectorAll("details")) {
+      const key = detailsKey(details);
+      if (!chosen.has(key)) continue;
+      details.open = chosen.get(key);
+      details.dataset.readerToggled = "";
+    }
+  };
+}
+
 export function refreshSections(names) {
   for (const name of names) pendingSections.add(name);
   if (refreshing) return refreshing;
@@ -315,8 +344,9 @@ export function refreshSections(names) {
             window.setTimeout(() => refreshSections([name]), 3000);
             continue;
           }
-          const swapped = document.importNode(replacement, true);
-          keepFocus(current, () => current.replaceWith(swapped));
+          const incoming = document.importNode(replacement, true);
+          const reopen = keepToggled(current, incoming);
+          keepFocus(current, () => { current.replaceWith(incoming); reopen(); });
         }
         document.dispatchEvent(new CustomEvent("fair:sections-refreshed", { detail: wanted }));
       }

@@ -17,6 +17,7 @@ if (root) {
   live.follow(`qa:${panelId}`, {
     onEvent(frame) {
       if (frame.type === "qa.panel.state_changed") refreshSections(["controls"]);
+      if (frame.type === "qa.panel.changed") refreshSections(["crumbs", "controls"]);
     },
   });
   live.follow(`qa:${panelId}:backstage`, {

@@ -1,5 +1,6 @@
 // A panel page for everyone: published questions, votes, "now answering" and answers arrive
-// live and are applied in place; the asker's own questions are re-read when they change.
+// live and are applied in place; the asker's own questions are re-read when they change, and the
+// panel's details (times, people, booths, moderation mode) when an organiser edits them.
 import { keepFocus, live, refreshSections } from "/static/js/live.js";
 
 const root = document.querySelector("[data-panel-id]");
@@ -154,6 +155,7 @@ if (root) {
         case "qa.answering.changed": setAnswering(data.question_id); break;
         case "qa.record.counted": showRecord(data.record); break;
         case "qa.panel.state_changed": refreshSections(["head", "ask", "record"]); break;
+        case "qa.panel.changed": refreshSections(["head", "about", "booths", "ask"]); break;
         default: break;
       }
     },

@@ -7,7 +7,10 @@ if (root) {
   const panelId = root.dataset.panelId;
   live.follow(`qa:${panelId}`, {
     since: root.dataset.since,
-    onEvent() { refreshSections(["queue"]); },
+    onEvent(frame) {
+      const panel = frame.type === "qa.panel.changed" || frame.type === "qa.panel.state_changed";
+      refreshSections(panel ? ["head", "queue"] : ["queue"]);
+    },
     onReset() { location.reload(); },
   });
   live.follow(`qa:${panelId}:backstage`, {

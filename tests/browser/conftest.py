@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, async_playwright
 
-from tests.conftest import make_settings
+from tests.conftest import DemoFair
 from tests.support.servers import RunningServer, serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,9 +35,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def site(sqlite_url: str) -> AsyncIterator[RunningServer]:
-    async with serve(make_settings(sqlite_url, jobs_off=())) as running:
-        from fair.cli import load_demo
-
-        await load_demo(running.services.settings)
+async def site(demo_fair: DemoFair) -> AsyncIterator[RunningServer]:
+    """The demo fair, served with every job running."""
+    async with serve(demo_fair.settings(jobs_off=())) as running:
         yield running

@@ -18,7 +18,7 @@ from discussions.rules import RoundState
 from discussions.settings import DiscussionsSettings
 from fair.core.accounts.viewers import SYSTEM
 from tests.browser.helpers import log_in, record_loads, same_after_reload, wait_until_live
-from tests.conftest import make_settings
+from tests.conftest import DemoFair
 from tests.support.discussions import round_in
 from tests.support.servers import RunningServer, serve
 
@@ -31,18 +31,14 @@ REASON = "Advertising is not part of this discussion."
 
 
 @pytest.fixture
-async def site(sqlite_url: str, tmp_path: Path) -> AsyncIterator[RunningServer]:
+async def site(demo_fair: DemoFair, tmp_path: Path) -> AsyncIterator[RunningServer]:
     """The demo fair's accounts on a server whose jobs poll quickly, handbooks in tmp_path."""
-    settings = make_settings(
-        sqlite_url,
+    settings = demo_fair.settings(
         job_poll_seconds=0.2,
         job_lease_seconds=2.0,
         job_intervals=("discussions.handbook_exports=0.2",),
     ).with_section(DiscussionsSettings, handbook_dir=str(tmp_path))
     async with serve(settings) as running:
-        from fair.cli import load_demo
-
-        await load_demo(running.services.settings)
         yield running
 
 

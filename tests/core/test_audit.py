@@ -38,6 +38,9 @@ from discussions.models import Round
 from discussions.rules import MuteSpan, RoundState, SlowMode
 from fair.core.accounts import actions as accounts
 from fair.core.accounts.inputs import RoleChange
+from fair.core.accounts.invitations import actions as invitations
+from fair.core.accounts.invitations.inputs import Invitations, Invitee
+from fair.core.accounts.links import AccountMail
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
 from fair.core.accounts.viewers import SYSTEM, Viewer
@@ -53,7 +56,9 @@ from fair.core.mail.outbox import queue_mail
 from fair.core.reports import actions as report_actions
 from fair.core.reports.inputs import HandlingInput
 from fair.core.reports.rules import Handling
+from fair.core.settings import load_settings
 from fair.core.tables import utcnow
+from fair.core.templates import create_templates
 from fair.hall.actions import booths, visits
 from fair.hall.inputs import (
     BoothDetails,
@@ -74,13 +79,14 @@ from fair.qa.inputs import (
     Decision,
     Merge,
     PanelCreation,
+    PanelEdit,
     PanelStateInput,
     QuestionHiding,
     QuestionRestoring,
     Tagging,
 )
 from fair.qa.rules import PanelState
-from fair.qa.setup import create_panel
+from fair.qa.setup import create_panel, edit_panel
 from tests.support import discussions as talks
 from tests.support import hall
 from tests.support.databases import configured_features
@@ -207,6 +213,20 @@ async def _create_panel(db: Database) -> Staged:
         title="Diaspora bonds", slug="bonds", starts_at=starts, ends_at=starts + timedelta(hours=1)
     )
     return Staged(organiser, "next", lambda: create_panel(db, organiser, form))
+
+
+@stage("qa.panel.edited")
+async def _edit_panel(db: Database) -> Staged:
+    made = await cast(db, state=PanelState.OPEN)
+    starts = made.panel.starts_at + timedelta(hours=2)
+    form = PanelEdit(
+        title="Diaspora bonds, an hour later",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        moderators=[made.moderator.user.email],
+    )
+    organiser = made.organiser.viewer
+    return Staged(organiser, made.panel_id, lambda: edit_panel(db, organiser, made.panel_id, form))
 
 
 @stage("discussions.theme.created")
@@ -518,6 +538,52 @@ async def _ban(db: Database) -> Staged:
     organiser = await hall.someone(db, Role.ORGANISER)
     target = await person(db)
     return Staged(organiser, target.id, lambda: accounts.ban(db, organiser, target.id))
+
+
+def _invitation_mail() -> AccountMail:
+    """What invitation mail is written with: a secret, the fair's address, the templates."""
+    templates = create_templates(load_settings(environ={}), load_features(configured_features()))
+    return AccountMail("a test secret of enough length for it", "http://fair.test", templates.env)
+
+
+async def _invited(db: Database) -> tuple[Viewer, int]:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = Invitations(invitees=[Invitee(email="invited@example.org")], role=Role.PANELIST)
+    outcome = await invitations.invite_people(db, organiser, form, _invitation_mail(), days=14)
+    return organiser, outcome.invited[0].id
+
+
+@stage("account.invitation.sent")
+async def _invite(db: Database) -> Staged:
+    organiser = await hall.someone(db, Role.ORGANISER)
+    form = Invitations(invitees=[Invitee(email="new@example.org")], role=Role.EXHIBITOR)
+
+    async def run() -> object:
+        outcome = await invitations.invite_people(db, organiser, form, _invitation_mail(), days=14)
+        return outcome.invited[0]
+
+    return Staged(organiser, "next", run)
+
+
+@stage("account.invitation.resent")
+async def _resend_invitation(db: Database) -> Staged:
+    organiser, invitation_id = await _invited(db)
+    mail = _invitation_mail()
+    return Staged(
+        organiser,
+        invitation_id,
+        lambda: invitations.resend_invitation(db, organiser, invitation_id, mail, days=7),
+    )
+
+
+@stage("account.invitation.withdrawn")
+async def _withdraw_invitation(db: Database) -> Staged:
+    organiser, invitation_id = await _invited(db)
+    return Staged(
+        organiser,
+        invitation_id,
+        lambda: invitations.withdraw_invitation(db, organiser, invitation_id),
+    )
 
 
 @stage("fair.details.set")

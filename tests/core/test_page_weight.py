@@ -13,7 +13,7 @@ import brotli  # type: ignore[import-untyped]
 import httpx
 import pytest
 
-from tests.conftest import make_settings
+from tests.conftest import DemoFair
 from tests.support.servers import RunningServer, serve
 from tests.support.site_pages import log_in, site_pages
 
@@ -34,11 +34,8 @@ IMPORT = re.compile(r'^\s*import\b[^"\']*["\']([^"\']+)["\']', re.MULTILINE)
 
 
 @pytest.fixture
-async def site(sqlite_url: str) -> AsyncIterator[RunningServer]:
-    async with serve(make_settings(sqlite_url)) as running:
-        from fair.cli import load_demo
-
-        await load_demo(running.services.settings)
+async def site(demo_fair: DemoFair) -> AsyncIterator[RunningServer]:
+    async with serve(demo_fair.settings()) as running:
         yield running
 
 

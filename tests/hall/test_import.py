@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -14,7 +16,7 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.db import Database
 from fair.core.errors import FairError
 from fair.core.home.models import Theme
-from fair.hall.imports import MAX_ROWS, RowReport, import_booths, read_rows
+from fair.hall.imports import COLUMNS, MAX_ROWS, RowReport, import_booths, read_rows
 from fair.hall.models import Booth, BoothCountry, ConsortiumMember, TeamMember
 from tests.core.test_accounts_http import browser, form_error, form_token
 from tests.support.factories import login_cookies, person
@@ -403,3 +405,51 @@ async def test_import_without_csrf_token_is_refused(server: RunningServer) -> No
         )
     assert response.status_code == 403
     assert await stored_booths(db) == []
+
+
+async def test_the_csv_template_imports_as_it_is(server: RunningServer) -> None:
+    """The import page documents every column and links the template; the template (a BOM,
+    the header row, one example row in the fair's theme) uploaded unchanged creates one draft
+    booth with its countries and consortium. A participant cannot download it."""
+    db = server.services.db
+    await theme(db, "mobility")
+    organiser = await person(db, Role.ORGANISER)
+    cookies = await login_cookies(db, organiser)
+    async with browser(server, cookies) as http:
+        page = (await http.get("/organise/booths")).text
+        template = await http.get("/organise/booths/import-template.csv")
+    assert 'href="/organise/booths/import-template.csv"' in page
+    for column in COLUMNS:
+        assert f"<dt><code>{column}</code></dt>" in page
+    assert "“diaspora association”" in page
+    assert template.status_code == 200
+    assert template.headers["content-type"] == "text/csv; charset=utf-8"
+    assert 'filename="booths-template.csv"' in template.headers["content-disposition"]
+    assert template.content.startswith("\ufeff".encode())
+    header, example = read_rows_of(template.content)
+    assert tuple(header) == COLUMNS and example[COLUMNS.index("theme")] == "mobility"
+    response = await post_import(
+        server, cookies, "booths-template.csv", template.content, "/organise/booths"
+    )
+    assert response.status_code == 200
+    assert "1 created, 0 refused." in response.text
+    assert await stored_booths(db) == [
+        {
+            "title": "Remesas Solidarias (example)",
+            "state": "draft",
+            "tagline": "Cheaper transfers, invested at home",
+            "theme": "mobility",
+            "countries": [("destination", "ES"), ("destination", "FR"), ("origin", "SN")],
+            "consortium": [
+                ("Asociación Remesas Solidarias", "diaspora association", "ES"),
+                ("Commune de Kolda", "local authority", "SN"),
+            ],
+            "team": [],
+        },
+    ]
+    async with browser(server, await login_cookies(db, await person(db))) as http:
+        assert (await http.get("/organise/booths/import-template.csv")).status_code == 403
+
+
+def read_rows_of(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))

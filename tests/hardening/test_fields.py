@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from pydantic.functional_validators import AfterValidator
 
+from fair.core.accounts.account_inputs import AccountDeletion, PasswordChange
 from fair.core.accounts.inputs import Credentials, NewPassword, Registration
+from fair.core.accounts.invitations.inputs import Acceptance
 from fair.core.errors import Invalid
 from fair.core.features import load_features
 from fair.core.fields import CLEANERS, MAX_ID, id_from_text, page_from_text
@@ -26,6 +28,11 @@ NOT_TEXT = {
     (Registration, "password"),
     (Credentials, "password"),
     (NewPassword, "password"),
+    (PasswordChange, "current"),
+    (PasswordChange, "password"),
+    (PasswordChange, "again"),
+    (AccountDeletion, "password"),
+    (Acceptance, "password"),
     (CommandFrame, "ref"),
     (CommandFrame, "type"),
     (CommandFrame, "key"),

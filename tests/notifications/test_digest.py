@@ -18,7 +18,6 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from fair.cli import load_demo
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
 from fair.core.consumers import caught_up
@@ -46,7 +45,7 @@ from fair.core.zones import DEFAULT_ZONE
 from fair.qa.channels import PLACE as QA_PLACE
 from fair.qa.inputs import PanelCreation
 from fair.qa.setup import create_panel
-from tests.conftest import make_settings
+from tests.conftest import DemoFair, make_settings
 from tests.support.databases import configured_features
 from tests.support.jobs import QUICK, services_on, until
 from tests.support.qa import Member, members
@@ -349,18 +348,17 @@ async def test_an_urgent_kind_chosen_by_e_mail_at_once_is_mailed_once(services: 
 
 
 async def test_a_day_of_the_demo_fair_writes_one_eml_per_person_with_news(
-    sqlite_url: str, tmp_path: Path
+    demo_fair: DemoFair, tmp_path: Path
 ) -> None:
     """The demo loaded on a server that writes mail to files: its consumer makes the notices,
     the day's digests are queued, and the sending job writes one `.eml` to each demo person
     who was told something (those told nothing get none)."""
     outbox = tmp_path / "mail"
-    settings = make_settings(sqlite_url, jobs_off=(), **QUICK).with_section(
+    settings = demo_fair.settings(jobs_off=(), **QUICK).with_section(
         MailSettings, url=f"file://{outbox}"
     )
     async with serve(settings) as server:
         services = server.services
-        await load_demo(settings)
         consumer = notifications_consumer(services.notifiers, services.notice_kinds)
         assert consumer is not None
         await until(lambda: caught_up(services.db, consumer), within=60)

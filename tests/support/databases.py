@@ -9,9 +9,7 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import text
 
-from fair.core.db import Database, create_engine
 from fair.core.migrate import upgrade
 from fair.core.settings import load_settings
 
@@ -28,6 +26,11 @@ def configured_features() -> tuple[str, ...]:
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of a `sqlite_url`."""
+    return Path(url.removeprefix("sqlite+aiosqlite:///"))
 
 
 def make_sqlite_template(directory: Path) -> Path:
@@ -67,29 +70,25 @@ async def drop_postgres_database(url: str) -> None:
 
 
 async def truncate_postgres(url: str) -> None:
-    """Empty every table except Alembic's, so each test starts from a clean migrated schema."""
-    db = Database(create_engine(url, pool_size=1, max_overflow=0))
+    """Empty every table except Alembic's and restart every sequence, so each test starts from
+    a clean migrated schema. DELETE with foreign keys unchecked (every table empties, so none
+    could be broken), not TRUNCATE: on these small tables it is about ten times faster, which
+    over a thousand PostgreSQL tests is minutes."""
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        async with db.engine.begin() as connection:
-            names = (
-                (
-                    await connection.execute(
-                        text(
-                            "SELECT tablename FROM pg_tables "
-                            "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-                        )
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            if names:
-                await connection.execute(
-                    text(
-                        "TRUNCATE "
-                        + ", ".join(f'"{n}"' for n in names)
-                        + " RESTART IDENTITY CASCADE"
-                    )
-                )
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )
+        sequences = await connection.fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+        )
+        statements = [
+            "SET LOCAL session_replication_role = replica",
+            *(f'DELETE FROM "{row[0]}"' for row in tables),
+            *(f'ALTER SEQUENCE "{row[0]}" RESTART' for row in sequences),
+        ]
+        async with connection.transaction():
+            await connection.execute(";\n".join(statements))
     finally:
-        await db.dispose()
+        await connection.close()

@@ -47,3 +47,15 @@ def country_code(value: str, language: str = "en") -> str | None:
         return value.upper()
     key = value.casefold()
     return _codes_by_name(language).get(key) or _codes_by_name("en").get(key)
+
+
+def countries_named(term: str, language: str | None = None) -> list[str]:
+    """The codes of the countries whose code is `term`, or whose name in `language` (default:
+    the active language) or English holds it, accents and case aside (`sene` finds SN)."""
+    key = _sort_key(term.strip())
+    if not key:
+        return []
+    codes = {term.strip().upper()} & set(_names("en"))
+    for names in (country_names(language), _names("en")):
+        codes.update(code for code, name in names.items() if key in _sort_key(name))
+    return sorted(codes)

@@ -82,3 +82,25 @@ class LanguageChoice(Input):
 
     language: Annotated[Line, AfterValidator(_language)]
     next: Annotated[Line, Field(max_length=2000)] = "/"
+
+
+class PeopleFilter(Input):
+    """The people list's search box and role filter (also its CSV export's)."""
+
+    labels: ClassVar[Mapping[str, str]] = {
+        "q": N_("Search"),
+        "role": N_("Role"),
+    }
+
+    q: Annotated[Line, Field(max_length=100)] = ""
+    role: Role | None = None
+
+
+class PeopleSearch(Input):
+    """What the people picker types: part of a name, e-mail, organisation or country."""
+
+    labels: ClassVar[Mapping[str, str]] = {
+        "q": N_("Search"),
+    }
+
+    q: Annotated[Line, Field(max_length=100)] = ""

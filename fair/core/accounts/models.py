@@ -43,3 +43,35 @@ class Login(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Invitation(Base):
+    """An organiser invited someone by e-mail to make an account with a given role.
+
+    Its link is signed and bound to `nonce`: sending it again draws a new nonce, so the old
+    link is dead; accepting or withdrawing ends it; `expires_at` ends it in time."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    """The name the organiser gave (offered on the form; the person may change it)."""
+    role: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    """pending, accepted or withdrawn (a pending one past `expires_at` reads as expired)."""
+    nonce: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    """The language its mail is written in: the inviting organiser's when they sent it."""
+    invited_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When it was accepted or withdrawn."""
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    """The account its acceptance made."""

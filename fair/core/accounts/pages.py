@@ -1,4 +1,5 @@
-"""Account pages: register, log in, log out, and the organisers' people list."""
+"""Account pages: register, log in, log out, reset a password; role changes and suspensions
+from the organisers' people list (people_pages.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from fair.core.accounts import actions, confirmations, queries, resets
+from fair.core.accounts import actions, confirmations, resets
 from fair.core.accounts.countries import country_names
 from fair.core.accounts.inputs import (
     Credentials,
@@ -18,11 +19,9 @@ from fair.core.accounts.inputs import (
     RoleChange,
 )
 from fair.core.accounts.links import AccountMail
-from fair.core.accounts.roles import Role
 from fair.core.accounts.throttle import LoginThrottle
 from fair.core.attendance.actions import logging_in
 from fair.core.errors import FairError, Invalid
-from fair.core.fields import page_from_text
 from fair.core.i18n import LANGUAGE_COOKIE, current_language
 from fair.core.i18n import gettext as _
 from fair.core.inputs import parse
@@ -260,39 +259,27 @@ async def choose_language(request: Request) -> Response:
     return response
 
 
-async def people_page(request: Request) -> Response:
-    services = services_of(request)
-    viewer = await viewer_of(request)
-    page = page_from_text(request.query_params.get("page", "1"))
-    people, total = await queries.people(services.db, viewer, page=page)
-    return render(
-        request,
-        "accounts/people.html",
-        {
-            "people": people,
-            "total": total,
-            "page": page,
-            "per_page": 50,
-            "roles": list(Role),
-            "countries": country_names(),
-        },
-    )
-
-
 async def change_role(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
     data = await form_data(request)
+    back = _people_list(data.pop("back", None))
     await actions.change_role(services.db, viewer, _path_id(request), parse(RoleChange, data))
-    return RedirectResponse("/people", status_code=303)
+    return RedirectResponse(back, status_code=303)
 
 
 async def ban(request: Request) -> Response:
     services = services_of(request)
     viewer = await viewer_of(request)
-    await form_data(request)
+    data = await form_data(request)
     await actions.ban(services.db, viewer, _path_id(request))
-    return RedirectResponse("/people", status_code=303)
+    return RedirectResponse(_people_list(data.get("back")), status_code=303)
+
+
+def _people_list(back: str | None) -> str:
+    """Back to the people list as it was filtered (a same-site /people address only)."""
+    target = _safe_next(back)
+    return target if target == "/people" or target.startswith("/people?") else "/people"
 
 
 def _path_id(request: Request) -> int:

@@ -32,6 +32,7 @@ class Capability(StrEnum):
     SEE_PEOPLE = "accounts.people.see"
     CHANGE_ROLES = "accounts.roles.change"
     BAN = "accounts.ban"
+    INVITE_PEOPLE = "accounts.people.invite"
     EDIT_FAIR = "fair.edit"
     RUN_BOOTH = "hall.booth.run"
     ANSWER = "qa.answer"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from fair.core.attendance import pages
+from fair.core.attendance import pages, personal
 from fair.core.attendance.jobs import SAMPLES
 from fair.core.contract import Feature, OrganiseLink
 from fair.core.i18n import N_
@@ -18,4 +18,6 @@ feature = Feature(
     ],
     jobs=[SAMPLES],
     organise=[OrganiseLink("/organise/attendance", N_("Attendance"))],
+    personal_data=personal.personal_data,
+    forget=personal.forget,
 )

@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from fair.core.contract import Feature, Job, OrganiseLink
 from fair.core.i18n import N_
-from fair.core.mail import pages
+from fair.core.mail import pages, personal
 from fair.core.mail.sending import send_job
 from fair.core.mail.settings import MailSettings
 
@@ -21,4 +21,6 @@ feature = Feature(
     settings=MailSettings,
     jobs=[Job("mail.send", send_job, every_seconds=SEND_EVERY_SECONDS)],
     organise=[OrganiseLink("/organise/mail", N_("Mail"))],
+    personal_data=personal.personal_data,
+    forget=personal.forget,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from fair.core.contract import Feature
-from fair.core.notifications import live, pages
+from fair.core.notifications import live, pages, personal
 from fair.core.notifications.digest import DIGESTS
 
 feature = Feature(
@@ -20,4 +20,6 @@ feature = Feature(
     ],
     commands=live.COMMANDS,
     jobs=[DIGESTS],
+    personal_data=personal.personal_data,
+    forget=personal.forget,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from fair.core.contract import Feature
-from fair.core.reports import live, notifications, pages
+from fair.core.reports import live, notifications, pages, personal
 from fair.core.reports.rules import REASON_LABELS
 
 feature = Feature(
@@ -20,4 +20,6 @@ feature = Feature(
     notifiers=notifications.NOTIFIERS,
     notice_kinds=notifications.KINDS,
     labels={"report.reason": REASON_LABELS},
+    personal_data=personal.personal_data,
+    forget=personal.forget,
 )
