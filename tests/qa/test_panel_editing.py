@@ -189,11 +189,11 @@ async def test_refused_edits_change_nothing_and_tell_nobody(server: RunningServe
             _html, token = await page_and_token(http, f"/panels/{slug}/edit")
             for changes, field, status in (
                 ({"ends_at": "2026-12-20T09:00"}, "", 422),
-                ({"moderators": "nobody@example.org"}, "moderators", 422),
-                ({"panelists": "not an e-mail"}, "panelists", 422),
-                ({"booths": "no-such-booth"}, "booths", 422),
-                ({"title": "x" * 161}, "title", 422),
-                ({"slug": "elsewhere"}, "slug", 422),
+                ({"moderators": "nobody@example.org"}, "Moderators", 422),
+                ({"panelists": "not an e-mail"}, "Panelists", 422),
+                ({"booths": "no-such-booth"}, "Booths", 422),
+                ({"title": "x" * 161}, "Title", 422),
+                ({"slug": "elsewhere"}, "Short address", 422),
             ):
                 sent = await http.post(
                     f"/panels/{slug}/edit", data={"csrf": token, **edit_form(c, **changes)}
