@@ -12,6 +12,15 @@ LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"', re.IGNORECASE)
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
 SKIPPED = ("/static/", "/media/", "/ws", "/logout", "/notifications/unsubscribe", "/email/")
 MAX_PAGES = 120
+ROLES: dict[str, tuple[str | None, str | None]] = {
+    "anonymous": (None, None),
+    "participant": ("participant@demo.fair", "demo-participant"),
+    "exhibitor": ("exhibitor@demo.fair", "demo-exhibitor"),
+    "panelist": ("panelist@demo.fair", "demo-panelist"),
+    "moderator": ("moderator@demo.fair", "demo-moderator"),
+    "organiser": ("organiser@demo.fair", "demo-organiser"),
+}
+"""The demo fair's accounts (config/demo/accounts.toml) by role: e-mail and password."""
 
 
 def pattern_of(path: str) -> str:
