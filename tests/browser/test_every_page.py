@@ -38,6 +38,11 @@ WIDTHS = {"en": (1280, 390, 320), "fr": (390, 320), "es": (390, 320)}
 WIDE, NARROW = 1280, 390
 HEIGHT = 800
 TABS = 2
+# The pages are what is checked, not the fair's background work: every job and consumer is off.
+JOBS = (
+    *("notifications", "notifications.digest", "attendance.sample", "mail.send"),
+    *("qa.panel_schedule", "discussions.round_schedule", "discussions.handbook_exports"),
+)
 AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 # Serious and critical violations fail, and so does a heading that skips a level (moderate).
 # At 390 px the colours are those checked at 1280 px, so contrast (most of axe's time) is
@@ -123,7 +128,7 @@ async def demo_site(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[RunningServer]:
     url = databases.sqlite_copy(sqlite_template, tmp_path_factory.mktemp("every-page"))
-    async with serve(make_settings(url)) as running:
+    async with serve(make_settings(url, jobs_off=JOBS)) as running:
         from fair.cli import load_demo
 
         await load_demo(running.services.settings)
@@ -133,7 +138,10 @@ async def demo_site(
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def chromium() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        # Without the back-forward cache a navigation can stay in the tab's renderer process
+        # rather than start a new one while the old page is kept.
+        args = [*FLAGS, "--disable-back-forward-cache"]
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             yield browser
         finally:
