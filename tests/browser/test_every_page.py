@@ -159,6 +159,19 @@ async def overflow(page: Page, where: str) -> list[str]:
     ]
 
 
+async def account_shown(page: Page, where: str) -> list[str]:
+    """A sentence if the header hides the viewer's name or "Log out" (outside the menu)."""
+    if not await page.locator("header.site").count():
+        return []
+    shown = await page.evaluate(
+        """() => [".who", "form[action='/logout'] button"].map((s) => {
+             const el = document.querySelector("header.site " + s);
+             return !!el && el.checkVisibility();
+           })"""
+    )
+    return [] if all(shown) else [f"{where}: the name or Log out is hidden in the header"]
+
+
 async def violations(page: Page, where: str, narrow: bool) -> list[str]:
     """A sentence per failing axe-core violation of the page as it is now."""
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
@@ -232,6 +245,8 @@ async def check(page: Page, visit: Visit, language: str) -> list[str]:
             await page.set_viewport_size({"width": width, "height": HEIGHT})
         where = f"{visit.path} as {visit.role} at {width} px in {language}"
         problems += await overflow(page, where)
+        if width == min(WIDTHS[language]) and ROLES[visit.role][0] is not None:
+            problems += await account_shown(page, where)
         if language == "en" and width in (WIDE, NARROW):
             problems += await violations(page, where, narrow=width == NARROW)
     return problems
@@ -267,7 +282,8 @@ async def test_no_page_scrolls_sideways_or_fails_axe_for_any_role(
     demo_site: RunningServer, chromium: Browser
 ) -> None:
     """For every role, every page passes axe at 1280 and 390 px and never scrolls sideways,
-    at 1280, 390 and 320 px in English and at 390 and 320 px in French and Spanish."""
+    at 1280, 390 and 320 px in English and at 390 and 320 px in French and Spanish; at 320 px
+    the viewer's name and "Log out" are in sight."""
     base = demo_site.base_url
     queue: asyncio.Queue[Visit | None] = asyncio.Queue()
     cookies: dict[str, Any] = {}
