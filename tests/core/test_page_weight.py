@@ -15,18 +15,10 @@ import pytest
 
 from tests.conftest import DemoFair
 from tests.support.servers import RunningServer, serve
-from tests.support.site_pages import log_in, site_pages
+from tests.support.site_pages import ROLES, log_in, site_pages
 
 BUDGET = 60 * 1024
 ACCEPT = {"accept-encoding": "br, gzip"}
-ROLES = {
-    "anonymous": (None, None),
-    "participant": ("participant@demo.fair", "demo-participant"),
-    "exhibitor": ("exhibitor@demo.fair", "demo-exhibitor"),
-    "panelist": ("panelist@demo.fair", "demo-panelist"),
-    "moderator": ("moderator@demo.fair", "demo-moderator"),
-    "organiser": ("organiser@demo.fair", "demo-organiser"),
-}
 STYLESHEET = re.compile(r'<link\b[^>]*rel="stylesheet"[^>]*href="([^"]+)"', re.IGNORECASE)
 SCRIPT = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"', re.IGNORECASE)
 IMPORTMAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
