@@ -1,9 +1,11 @@
-"""A participant's main journey in French and in Spanish: chosen with the footer's switcher
-(no script needed), logged in through the translated form, the page's `lang` following."""
+"""A participant's main journey in French and in Spanish, on a phone (390 px): chosen with the
+footer's switcher (no script needed), logged in through the translated form, the page's `lang`
+following; at every step no serious or critical axe violation and no sideways scrolling."""
 
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, expect
 
 from fair.core.i18n import language_name, translations_for
@@ -24,8 +26,28 @@ def says(language: str, message: str, *, as_in_english: bool = False) -> str:
     return translated
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 async def speaks(page: Page, language: str) -> None:
+    """The page is in `language`, reads well to axe and fits the phone's width."""
     await expect(page.locator("html")).to_have_attribute("lang", language)
+    violations = [
+        f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
+        for v in (await Axe().run(page)).response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert violations == [], f"{page.url} in {language}: {violations}"
+    wide = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, f"{page.url} in {language} scrolls sideways by {wide} px"
+
+
+async def go_to(page: Page, name: str) -> None:
+    """Follow the header's link `name`, opening the phone's menu first."""
+    menu = page.locator("header.site details.menu")
+    if not await menu.evaluate("(d) => d.open"):
+        await menu.locator("summary").click()
+    await menu.get_by_role("link", name=name).click()
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
@@ -34,10 +56,10 @@ async def test_a_participant_takes_part_in_their_language(
 ) -> None:
     """Home, switch language, log in, hall, a booth, the programme, a panel, ask a question:
     every step reads in the chosen language."""
-    context = await browser.new_context(locale="en-GB", java_script_enabled=True)
+    context = await browser.new_context(locale="en-GB", viewport=PHONE)
     page = await context.new_page()
     await page.goto(f"{site.base_url}/")
-    await speaks(page, "en")
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
 
     footer = page.get_by_role("contentinfo")
     await footer.get_by_label("Language").select_option(label=language_name(language))
@@ -48,6 +70,7 @@ async def test_a_participant_takes_part_in_their_language(
     ).to_have_value(language)
 
     await page.get_by_role("link", name=says(language, "Log in"), exact=True).click()
+    await speaks(page, language)
     await page.get_by_label(says(language, "E-mail", as_in_english=True)).fill(
         "participant@demo.fair"
     )
@@ -56,17 +79,14 @@ async def test_a_participant_takes_part_in_their_language(
     await expect(page.get_by_role("button", name=says(language, "Log out"))).to_be_visible()
     await speaks(page, language)
 
-    await page.get_by_role("link", name=says(language, "Exhibition hall")).click()
+    await go_to(page, says(language, "Exhibition hall"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         says(language, "The exhibition hall")
     )
+    await speaks(page, language)
     await page.locator("main a[href^='/booths/']").first.click()
     await speaks(page, language)
-    await expect(
-        page.get_by_role("link", name=says(language, "Programme", as_in_english=True))
-    ).to_be_visible()
-
-    await page.get_by_role("link", name=says(language, "Programme", as_in_english=True)).click()
+    await go_to(page, says(language, "Programme", as_in_english=True))
     await speaks(page, language)
     await page.locator(f"main a[href='{PANEL}']").first.click()
     await wait_until_live(page)
