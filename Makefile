@@ -32,8 +32,10 @@ run: $(VENV)/.installed-run catalogues
 services:
 	@bash scripts/ensure-services.sh
 
+# Two processes (pytest-xdist), a module's tests together so that its fixtures are made once.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev catalogues services
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check fair discussions tests benchmarks
