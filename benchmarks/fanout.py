@@ -1,12 +1,14 @@
-"""Fan-out benchmark: N live clients follow `fair` while ticks are committed at a fixed rate.
+"""Fan-out benchmark: N followers of one Q&A panel while voters vote at a fixed rate.
 
-For each mode (the embedded fair, two fair workers on PostgreSQL and Redis,
-and a bare `websockets` ceiling) it measures delivery latency, events lost,
-connections held, server CPU per delivered event and server memory per
-connection, then prints a table and writes JSON to benchmarks/results/.
-Servers run on core 0, this load generator on core 1. Run by hand:
+For each mode (the embedded fair, two fair workers on PostgreSQL and Redis, a
+bare `websockets` ceiling and a naive Starlette server) it measures delivery
+latency from each vote's scheduled time, events lost and duplicated,
+connections held, server CPU per delivered event, server memory per
+connection and garbage-collection pauses, then prints a table and the
+verdicts and writes JSON to benchmarks/results/. Servers run on core 0; the
+load generator, the voters and this driver on core 1. Run by hand:
 
-    .venv/bin/python benchmarks/fanout.py                          # N=5000, 10/s, 20 s
+    .venv/bin/python benchmarks/fanout.py                          # N=10000, 10/s, 20 s
     .venv/bin/python benchmarks/fanout.py --clients 200 --seconds 5 --modes ceiling,embedded
 """
 
@@ -14,41 +16,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
+import json
 import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from fanout_deploy import Deployment, Plan, deploy, require_loopback
-from fanout_load import Crowd, LoopLag, disperse, gather_crowd, join, settle
+from fanout_deploy import Child, Deployment, Plan, deploy, require_loopback
 from fanout_process import (
     LOAD_CORE,
     cores_available,
+    cpu_by_pid,
     cpu_seconds,
+    cpu_since,
     machine_cpu_seconds,
     prepare_process,
+    service_pids,
 )
-from fanout_report import (
-    ModeResult,
-    details,
-    load_notes,
-    percentiles,
-    revision,
-    table,
-    verdicts,
-    write_json,
-)
-from fanout_ticks import tick_count
+from fanout_report import ModeResult, details, load_notes, revision, table, verdicts, write_json
+from fanout_scene import voters_needed
+from websockets.asyncio.client import connect
+from websockets.typing import Origin
 
 RESULTS = Path(__file__).resolve().parent / "results"
-MODE_NAMES = ("embedded", "redis", "ceiling")
+MODE_NAMES = ("embedded", "redis", "ceiling", "starlette")
 SETTLE_SECONDS = 2.0  # after connecting, before reading memory: let handshake garbage go
-QUIET_SECONDS = 5.0  # after producing, stop waiting once nothing arrived for this long
-DRAIN_LIMIT_SECONDS = 30.0
-CONNECT_LIMIT_SECONDS = 300.0
-PRODUCE_SLACK_SECONDS = 60.0
+READY_SECONDS = 60.0
+CONNECT_LIMIT_SECONDS = 330.0
+REPORT_LIMIT_SECONDS = 180.0
+START_AFTER_SECONDS = 0.5
 MIB = 1024 * 1024
 
 
@@ -56,13 +54,13 @@ def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=5000, help="followers (default 5000)")
-    parser.add_argument("--rate", type=float, default=10.0, help="ticks per second (default 10)")
+    parser.add_argument("--clients", type=int, default=10000, help="followers (default 10000)")
+    parser.add_argument("--rate", type=float, default=10.0, help="votes per second (default 10)")
     parser.add_argument("--seconds", type=float, default=20.0, help="produce for (default 20)")
     parser.add_argument(
         "--modes",
         default=",".join(MODE_NAMES),
-        help="comma-separated subset of embedded,redis,ceiling (default: all)",
+        help=f"comma-separated subset of {','.join(MODE_NAMES)} (default: all)",
     )
     parser.add_argument(
         "--concurrency",
@@ -98,125 +96,182 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-async def warm_up(deployment: Deployment) -> None:
-    """One client through each server first, so one-time setup is not counted per connection."""
+async def warm_up(deployment: Deployment, channel: str) -> None:
+    """One follower through each server first, so one-time setup is not counted per connection."""
     for target in deployment.targets:
-        connection = await join(target, None)
-        await connection.close()
+        async with connect(
+            target.url, origin=Origin(target.origin), compression=None, proxy=None
+        ) as connection:
+            command = {"kind": "command", "ref": "w", "type": "live.follow"}
+            await connection.send(json.dumps({**command, "data": {"channel": channel}}))
+            await asyncio.wait_for(connection.recv(), READY_SECONDS)
+
+
+async def helper(name: str, script: str, args: list[str], plan: Plan) -> Child:
+    """A helper process of the driver's own (voters, followers), on the load generator's core."""
+    return await Child.start(
+        name, script, ["--core", str(LOAD_CORE), *args], {**os.environ}, plan.results
+    )
 
 
 async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult:
     result = ModeResult(mode, args.clients)
     say(f"[{mode}] starting servers")
     async with deploy(mode, plan) as deployment:
-        result.cores = deployment.cores()
-        await warm_up(deployment)
-        await asyncio.sleep(SETTLE_SECONDS)
-        rss_before = deployment.server_rss()
-        say(f"[{mode}] connecting {args.clients} clients")
-        crowd = await gather_crowd(
-            deployment.targets, args.clients, plan.count, args.concurrency, CONNECT_LIMIT_SECONDS
-        )
+        channel = deployment.scene["channel"]
+        scene_file = plan.results / f"{mode}-scene.json"
+        scene_file.write_text(json.dumps(deployment.voters_scene()))
+        await warm_up(deployment, channel)
+        helpers: list[Child] = []
         try:
-            await asyncio.sleep(SETTLE_SECONDS)
-            rss_after = deployment.server_rss()
-            say(
-                f"[{mode}] {len(crowd.connections)} following after {crowd.connect_seconds:.1f} s; "
-                f"producing {plan.count} ticks at {plan.rate:g}/s"
+            voters = await helper(
+                "voters",
+                "fanout_voters.py",
+                ["--rate", str(plan.rate), "--count", str(plan.count), "--scene", str(scene_file)],
+                plan,
             )
-            await produce_and_count(deployment, crowd, plan, result)
-            record_memory(result, rss_before, rss_after)
+            helpers.append(voters)
+            await voters.expect("ready", READY_SECONDS)
+            await asyncio.sleep(SETTLE_SECONDS)
+            rss_before = deployment.server_rss()
+            say(f"[{mode}] connecting {args.clients} followers of {channel}")
+            pairs = [part for target in deployment.targets for part in (target.url, target.origin)]
+            followers = await helper(
+                "followers",
+                "fanout_followers.py",
+                [
+                    "--clients",
+                    str(args.clients),
+                    "--expected",
+                    str(plan.count),
+                    "--channel",
+                    channel,
+                    "--concurrency",
+                    str(args.concurrency),
+                    *pairs,
+                ],
+                plan,
+            )
+            helpers.append(followers)
+            following = await followers.expect("following", CONNECT_LIMIT_SECONDS)
+            result.connect_seconds = following["seconds"]
+            result.connect_failures = following["failures"]
+            await asyncio.sleep(SETTLE_SECONDS)
+            record_memory(result, rss_before, deployment.server_rss(), following["following"])
+            say(
+                f"[{mode}] {following['following']} following after {following['seconds']:.1f} s; "
+                f"{plan.count} votes at {plan.rate:g}/s"
+            )
+            result.cores = {
+                **{s.name: sorted(os.sched_getaffinity(s.pid)) for s in deployment.servers},
+                **{h.name: sorted(os.sched_getaffinity(h.pid)) for h in helpers},
+            }
+            await produce_and_count(deployment, voters, followers, plan, result)
         finally:
-            await disperse(crowd)
+            for child in reversed(helpers):
+                await child.stop()
     result.notes.extend(load_notes(result))
     return result
 
 
 @dataclass(frozen=True)
 class Clocks:
-    """Time so far: wall clock, and CPU of the servers, this process, the producer, the machine."""
+    """Time so far: wall clock, and CPU of the servers, the load generator, the voters, this
+    driver, PostgreSQL and Redis, and the whole machine."""
 
     wall: float
     servers: float
     load: float
-    producer: float
+    voters: float
+    driver: float
+    services: dict[int, float]
     machine: float
 
     @classmethod
-    def read(cls, deployment: Deployment) -> Clocks:
+    def read(cls, deployment: Deployment, followers: Child, voters: Child) -> Clocks:
         return cls(
             time.monotonic(),
             deployment.server_cpu(),
+            cpu_seconds(followers.pid),
+            cpu_seconds(voters.pid),
             cpu_seconds(os.getpid()),
-            deployment.producer_cpu() or 0.0,
+            cpu_by_pid(service_pids()),
             machine_cpu_seconds(),
         )
-
-    @property
-    def ours(self) -> float:
-        return self.servers + self.load + self.producer
 
     def record_since(self, start: Clocks, result: ModeResult) -> None:
         wall = self.wall - start.wall
         result.server_cpu_seconds = self.servers - start.servers
         result.load_cpu_share = (self.load - start.load) / wall
-        if self.producer:
-            result.producer_cpu_seconds = self.producer - start.producer
-        ours = self.ours - start.ours
-        result.others_cpu_cores = (self.machine - start.machine - ours) / wall
+        result.voters_cpu_seconds = self.voters - start.voters
+        services = cpu_since(start.services, self.services)
+        result.services_cpu_cores = services / wall
+        ours = (
+            result.server_cpu_seconds
+            + (self.load - start.load)
+            + result.voters_cpu_seconds
+            + (self.driver - start.driver)
+            + services
+        )
+        result.others_cpu_cores = max(0.0, (self.machine - start.machine - ours) / wall)
 
 
 async def produce_and_count(
-    deployment: Deployment, crowd: Crowd, plan: Plan, result: ModeResult
+    deployment: Deployment, voters: Child, followers: Child, plan: Plan, result: ModeResult
 ) -> None:
-    """The measured phase: ticks go out, every client counts what arrives, CPU is read around it."""
-    lag = LoopLag()
-    gc.collect()
-    gc.disable()  # a full collection over 5,000 connections would stall the clients mid-run
-    lag.start()
-    start = Clocks.read(deployment)
-    try:
-        result.produce = await deployment.produce(plan.count / plan.rate + PRODUCE_SLACK_SECONDS)
-        result.settle_seconds = await settle(crowd, QUIET_SECONDS, DRAIN_LIMIT_SECONDS)
-        Clocks.read(deployment).record_since(start, result)
-    finally:
-        await lag.stop()
-        gc.enable()
-    result.loop_lag_ms = percentiles(lag.samples, 1000.0)
-    count_deliveries(result, crowd)
+    """The measured phase: the votes go out, every follower counts what arrives."""
+    await deployment.tell("measure")
+    start = Clocks.read(deployment, followers, voters)
+    start_ns = time.time_ns() + round(START_AFTER_SECONDS * 1e9)
+    await voters.command("produce " + json.dumps({"start_ns": start_ns}))
+    produced = await voters.expect("produced", plan.count / plan.rate + REPORT_LIMIT_SECONDS)
+    schedule = {
+        "start_ns": start_ns,
+        "rate": plan.rate,
+        "questions": [v["question_id"] for v in deployment.scene["voters"]],
+    }
+    await followers.command("report " + json.dumps(schedule))
+    report = await followers.expect("report", REPORT_LIMIT_SECONDS)
+    Clocks.read(deployment, followers, voters).record_since(start, result)
+    result.gc_pauses = await deployment.gc_pauses()
+    result.produce = {key: value for key, value in produced.items() if key != "event"}
+    count_deliveries(result, report, plan)
 
 
-def count_deliveries(result: ModeResult, crowd: Crowd) -> None:
-    """What the clients received, against what was produced."""
-    result.connected = len(crowd.connections)
-    result.connect_seconds = crowd.connect_seconds
-    result.connect_failures = dict(crowd.failures)
-    result.held = crowd.held()
-    result.close_codes = crowd.close_codes()
+def count_deliveries(result: ModeResult, report: dict[str, Any], plan: Plan) -> None:
+    """What the followers received, against what was produced."""
+    result.connected = report["connected"]
+    result.held = report["held"]
+    result.close_codes = report["close_codes"]
     result.produced = int(result.produce.get("produced", 0))
-    result.delivered = crowd.received()
-    result.lost = result.connected * result.produced - result.delivered
-    result.duplicates = sum(inbox.duplicates for inbox in crowd.inboxes)
-    result.strays = sum(inbox.strays for inbox in crowd.inboxes)
-    result.latency_ms = percentiles(crowd.latencies.all, 1e-6)
-    result.worst_ms_by_tick = [round(ns / 1e6, 1) for ns in crowd.latencies.worst]
-    result.first_ms = percentiles(crowd.latencies.firsts(), 1e-6)
+    result.delivered = report["delivered"]
+    result.lost = result.connected * plan.count - result.delivered
+    result.duplicates = report["duplicates"]
+    result.strays = report["strays"]
+    result.transient = report["transient"]
+    result.unmapped = report["unmapped"]
+    result.latency_ms = report["latency_ms"]
+    result.first_ms = report["first_ms"]
+    result.worst_ms_by_event = report["worst_per_event_ms"]
+    result.loop_lag_ms = report["loop_lag_ms"]
+    result.settle_seconds = report["settle_seconds"]
     if result.delivered:
         result.cpu_us_per_delivery = result.server_cpu_seconds / result.delivered * 1e6
 
 
-def record_memory(result: ModeResult, before: int, after: int) -> None:
+def record_memory(result: ModeResult, before: int, after: int, connected: int) -> None:
     result.rss_before_mib = before / MIB
     result.rss_after_mib = after / MIB
-    if result.connected:
-        result.kib_per_connection = (after - before) / 1024 / result.connected
+    if connected:
+        result.kib_per_connection = (after - before) / 1024 / connected
 
 
 async def run(args: argparse.Namespace) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run_dir = RESULTS / f"fanout-{stamp}"
     run_dir.mkdir(parents=True, exist_ok=True)
-    plan = Plan(args.rate, tick_count(args.rate, args.seconds), args.postgres, args.redis, run_dir)
+    count = max(1, round(args.rate * args.seconds))
+    plan = Plan(args.rate, count, voters_needed(args.rate), args.postgres, args.redis, run_dir)
     results = []
     for mode in args.modes:
         try:
@@ -226,8 +281,9 @@ async def run(args: argparse.Namespace) -> int:
             results.append(ModeResult(mode, args.clients, error=repr(failure)))
     print()
     print(
-        f"{args.clients} clients, {plan.count} ticks at {plan.rate:g}/s, app at {revision()} "
-        f"(servers on core 0, load generator on core 1)"
+        f"{args.clients} followers, {plan.count} votes at {plan.rate:g}/s by {plan.voters} "
+        f"voters, app at {revision()} (servers on core 0; load generator, voters, driver on "
+        "core 1)"
     )
     print(table(results))
     print()
@@ -237,7 +293,7 @@ async def run(args: argparse.Namespace) -> int:
     for line in [*verdicts(results), *(f"note: {r.mode}: {n}" for r in results for n in r.notes)]:
         print(line)
     path = RESULTS / f"fanout-{stamp}.json"
-    write_json(path, {**vars(args), "ticks": plan.count}, results)
+    write_json(path, {**vars(args), "events": plan.count, "voters": plan.voters}, results)
     print(f"\nResults: {path}  (logs: {run_dir})")
     return 1 if any(r.error for r in results) else 0
 

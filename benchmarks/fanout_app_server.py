@@ -1,11 +1,10 @@
 """One fair server for the fan-out benchmark: the real app under uvicorn, as `fair serve` runs it.
 
-Settings come from FAIR_* variables like `fair serve`. With `--rate` the
-process also produces ticks itself, through `services.db.transaction()`, when
-the driver says `produce`: in the embedded mode a commit from another process
-would reach this server only at its next head check.
+Settings come from FAIR_* variables like `fair serve`. It produces nothing
+itself: the voters' process votes through its live endpoint, as people do.
+It counts its own garbage collections (`measure`, `report` on stdin).
 
-    python benchmarks/fanout_app_server.py --core 0 [--rate 10 --count 200]
+    python benchmarks/fanout_app_server.py --core 0
 """
 
 from __future__ import annotations
@@ -16,11 +15,9 @@ import contextlib
 import socket
 
 import uvicorn
-from fanout_process import SERVER_CORE, announce, commands, prepare_process
-from fanout_ticks import committer, tick_at_rate
+from fanout_process import SERVER_CORE, GcPauses, announce, obey, prepare_process
 
 from fair.core.app import create_app
-from fair.core.contract import Services
 from fair.core.server import server_options
 from fair.core.settings import Settings, load_settings
 
@@ -42,26 +39,17 @@ def settings_for(origin: str, port: int) -> Settings:
     )
 
 
-async def started(server: uvicorn.Server, task: asyncio.Task[None]) -> Services:
+async def started_server(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
     async with asyncio.timeout(STARTUP_SECONDS):
         while not server.started:
             if task.done():
                 task.result()
                 raise RuntimeError("the server stopped during startup")
             await asyncio.sleep(0.01)
-    services: Services = server.lifespan.state["services"]
-    return services
 
 
-async def obey(services: Services, rate: float | None, count: int) -> None:
-    """Produce when told to, until the driver closes stdin."""
-    async for command in commands():
-        if command == "produce" and rate is not None:
-            report = await tick_at_rate(count, rate, committer(services.db))
-            announce(event="produced", **report.as_dict())
-
-
-async def serve(rate: float | None, count: int) -> None:
+async def serve() -> None:
+    pauses = GcPauses()
     sock = listening_socket()
     port = sock.getsockname()[1]
     origin = f"http://127.0.0.1:{port}"
@@ -72,9 +60,9 @@ async def serve(rate: float | None, count: int) -> None:
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        services = await started(server, task)
+        await started_server(server, task)
         announce(event="ready", url=f"ws://127.0.0.1:{port}/ws", origin=origin)
-        await obey(services, rate, count)
+        await obey(pauses)
     finally:
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
@@ -85,11 +73,9 @@ async def serve(rate: float | None, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--core", type=int, default=SERVER_CORE)
-    parser.add_argument("--rate", type=float, help="ticks per second to produce in this process")
-    parser.add_argument("--count", type=int, default=0, help="ticks to produce")
     args = parser.parse_args()
     prepare_process(args.core)
-    asyncio.run(serve(args.rate, args.count))
+    asyncio.run(serve())
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """The servers of each mode: helper processes started, watched and stopped by the driver.
 
-- embedded: one fair server on a fresh SQLite file with the in-process bus; it
-  produces the ticks itself.
+- embedded: one fair server on a fresh SQLite file with the in-process bus.
 - redis: two fair servers sharing a fresh PostgreSQL database and Redis (a
-  namespace of their own), plus a producer process committing to that database.
-- ceiling: the bare `websockets` server, producing its own ticks.
+  namespace of their own).
+- ceiling: the bare `websockets` server.
+- starlette: the naive Starlette server.
+
+The fair modes' panel, questions and voters are set up before the servers start
+(fanout_scene); the peers get a scene of the same shape.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from urllib.parse import urlsplit
 
 import asyncpg  # type: ignore[import-untyped]
 import redis.asyncio as redis
-from fanout_load import Target
-from fanout_process import LOAD_CORE, SERVER_CORE, cpu_seconds, parse_announcement, rss_bytes
+from fanout_process import SERVER_CORE, cpu_seconds, parse_announcement, rss_bytes
+from fanout_scene import peer_scene, stage
 
 from fair.core.migrate import upgrade
 from fair.core.settings import PROJECT_ROOT, load_settings
@@ -38,13 +41,22 @@ FEATURES = load_settings(environ={}).features
 
 @dataclass(frozen=True)
 class Plan:
-    """What to run: the tick schedule and where the shared services of the Redis mode live."""
+    """What to run: the vote schedule and where the shared services of the Redis mode live."""
 
     rate: float
     count: int
+    voters: int
     postgres_dsn: str
     redis_url: str
     results: Path
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server to connect clients to: its websocket URL and the Origin a browser would send."""
+
+    url: str
+    origin: str
 
 
 def require_loopback(url: str) -> None:
@@ -129,11 +141,11 @@ class Child:
 
 @dataclass
 class Deployment:
-    """A running mode: the servers clients connect to, and the process that produces ticks."""
+    """A running mode: the servers clients connect to, and the scene the voters act in."""
 
     targets: list[Target]
     servers: list[Child]
-    producer: Child
+    scene: dict[str, Any]
 
     def server_cpu(self) -> float:
         return sum(cpu_seconds(server.pid) for server in self.servers)
@@ -141,23 +153,22 @@ class Deployment:
     def server_rss(self) -> int:
         return sum(rss_bytes(server.pid) for server in self.servers)
 
-    def cores(self) -> dict[str, list[int]]:
-        """The cores each process may run on, read back from the kernel."""
-        children = {child.name: child for child in [*self.servers, self.producer]}
-        cores = {name: sorted(os.sched_getaffinity(c.pid)) for name, c in children.items()}
-        return {**cores, "load-generator": sorted(os.sched_getaffinity(0))}
+    async def tell(self, word: str) -> None:
+        for server in self.servers:
+            await server.command(word)
 
-    def producer_cpu(self) -> float | None:
-        """CPU of a separate producer process; None when a server produces."""
-        if self.producer in self.servers:
-            return None
-        return cpu_seconds(self.producer.pid)
+    async def gc_pauses(self) -> dict[str, Any]:
+        """Each server's garbage collections since `measure`."""
+        await self.tell("report")
+        return {
+            server.name: (await server.expect("gc", READY_SECONDS))["pauses"]
+            for server in self.servers
+        }
 
-    async def produce(self, within: float) -> dict[str, float]:
-        """Tell the producer to go; return its report once every tick is sent."""
-        await self.producer.command("produce")
-        report = await self.producer.expect("produced", within)
-        return {key: float(value) for key, value in report.items() if key != "event"}
+    def voters_scene(self) -> dict[str, Any]:
+        """The scene for the voters: they all vote through the first server."""
+        first = self.targets[0]
+        return {**self.scene, "url": first.url, "origin": first.origin}
 
 
 def child_env(**fair: str) -> dict[str, str]:
@@ -177,28 +188,25 @@ async def start_server(
     return child, Target(ready["url"], ready["origin"])
 
 
-def tick_args(plan: Plan) -> list[str]:
-    return ["--rate", str(plan.rate), "--count", str(plan.count)]
-
-
 @contextlib.asynccontextmanager
 async def embedded(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
     url = f"sqlite+aiosqlite:///{plan.results / 'embedded.db'}"
     await asyncio.to_thread(upgrade, url, FEATURES)
+    scene = await stage(url, plan.voters)
     env = child_env(database_url=url, redis_url="")
     server, target = await start_server(
-        children, "embedded-server", "fanout_app_server.py", tick_args(plan), env, plan
+        children, "embedded-server", "fanout_app_server.py", [], env, plan
     )
-    yield Deployment([target], [server], server)
+    yield Deployment([target], [server], scene)
 
 
-@contextlib.asynccontextmanager
-async def ceiling(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
-    env = {**os.environ}
-    server, target = await start_server(
-        children, "ceiling-server", "fanout_ceiling_server.py", tick_args(plan), env, plan
-    )
-    yield Deployment([target], [server], server)
+def peer(script: str, name: str) -> Any:
+    @contextlib.asynccontextmanager
+    async def deployed(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
+        server, target = await start_server(children, name, script, [], {**os.environ}, plan)
+        yield Deployment([target], [server], peer_scene(plan.voters))
+
+    return deployed
 
 
 @contextlib.asynccontextmanager
@@ -241,6 +249,7 @@ async def redis_namespace(url: str) -> AsyncIterator[str]:
 @contextlib.asynccontextmanager
 async def two_workers(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
     async with scratch_postgres(plan.postgres_dsn) as url, redis_namespace(plan.redis_url) as ns:
+        scene = await stage(url, plan.voters)
         env = child_env(database_url=url, redis_url=plan.redis_url, namespace=ns)
         try:
             first = await start_server(
@@ -249,22 +258,18 @@ async def two_workers(plan: Plan, children: list[Child]) -> AsyncIterator[Deploy
             second = await start_server(
                 children, "redis-server-2", "fanout_app_server.py", [], env, plan
             )
-            producer = await Child.start(
-                "redis-producer",
-                "fanout_producer.py",
-                ["--core", str(LOAD_CORE), *tick_args(plan)],
-                env,
-                plan.results,
-            )
-            children.append(producer)
-            await producer.expect("ready", READY_SECONDS)
-            yield Deployment([first[1], second[1]], [first[0], second[0]], producer)
+            yield Deployment([first[1], second[1]], [first[0], second[0]], scene)
         finally:
             # Stop the processes before their database and namespace are dropped.
             await stop_all(children)
 
 
-MODES = {"embedded": embedded, "redis": two_workers, "ceiling": ceiling}
+MODES = {
+    "embedded": embedded,
+    "redis": two_workers,
+    "ceiling": peer("fanout_ceiling_server.py", "ceiling-server"),
+    "starlette": peer("fanout_starlette_server.py", "starlette-server"),
+}
 
 
 async def stop_all(children: list[Child]) -> None:

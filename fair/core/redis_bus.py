@@ -210,7 +210,7 @@ class RedisBus:
                         future.cancel()
                 self._confirmations.clear()
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]
                 with contextlib.suppress(Exception):
                     await client.aclose()
             await asyncio.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto
