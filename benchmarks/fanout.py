@@ -225,27 +225,23 @@ async def produce_and_count(
     start_ns = time.time_ns() + round(START_AFTER_SECONDS * 1e9)
     await voters.command("produce " + json.dumps({"start_ns": start_ns}))
     produced = await voters.expect("produced", plan.count / plan.rate + REPORT_LIMIT_SECONDS)
-    schedule = {
-        "start_ns": start_ns,
-        "rate": plan.rate,
-        "questions": [v["question_id"] for v in deployment.scene["voters"]],
-    }
+    schedule = {"start_ns": start_ns, "rate": plan.rate, "events": produced["events"]}
     await followers.command("report " + json.dumps(schedule))
     report = await followers.expect("report", REPORT_LIMIT_SECONDS)
     Clocks.read(deployment, followers, voters).record_since(start, result)
     result.gc_pauses = await deployment.gc_pauses()
-    result.produce = {key: value for key, value in produced.items() if key != "event"}
-    count_deliveries(result, report, plan)
+    result.produce = {k: v for k, v in produced.items() if k not in ("event", "events")}
+    count_deliveries(result, report)
 
 
-def count_deliveries(result: ModeResult, report: dict[str, Any], plan: Plan) -> None:
+def count_deliveries(result: ModeResult, report: dict[str, Any]) -> None:
     """What the followers received, against what was produced."""
     result.connected = report["connected"]
     result.held = report["held"]
     result.close_codes = report["close_codes"]
-    result.produced = int(result.produce.get("produced", 0))
+    result.produced = report["events"]
     result.delivered = report["delivered"]
-    result.lost = result.connected * plan.count - result.delivered
+    result.lost = result.connected * result.produced - result.delivered
     result.duplicates = report["duplicates"]
     result.strays = report["strays"]
     result.transient = report["transient"]

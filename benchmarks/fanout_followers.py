@@ -34,6 +34,7 @@ import sys
 import time
 from array import array
 from collections import Counter
+from typing import Any
 from urllib.parse import urlsplit
 
 from fanout_process import LOAD_CORE, announce, prepare_process
@@ -383,13 +384,15 @@ class Crowd:
 
     # The report.
 
-    def complete(self) -> bool:
-        return all(f.received >= self.expected for f in self.followers if f.state == FOLLOWING)
+    def complete(self, events: int) -> bool:
+        return all(f.received >= events for f in self.followers if f.state == FOLLOWING)
 
-    def report(self, schedule: dict[str, object]) -> dict[str, object]:
-        """Wait for the stragglers, then what every follower received against the schedule."""
+    def report(self, schedule: dict[str, Any]) -> dict[str, Any]:
+        """Wait for the stragglers, then what every follower received against the schedule:
+        the run's events are the votes that changed a count (`events`), in seq order."""
+        events = sum(len(numbers) for numbers in schedule["events"].values())
         waiting = time.monotonic()
-        while not self.complete():
+        while not self.complete(events):
             self.serve_once()
             now = time.monotonic()
             if now - self.last_arrival > QUIET_SECONDS or now - waiting > SETTLE_LIMIT_SECONDS:
@@ -411,17 +414,20 @@ class Crowd:
                 worst[index] = latency
         following = [f for f in self.followers if f.head >= 0]
         held = sum(1 for f in following if f.state == FOLLOWING)
+        beyond = sum(sum(f.seen[events:]) for f in following)
         return {
+            "events": events,
             "connected": len(following),
             "held": held,
             "close_codes": dict(
                 Counter(str(f.close_code) for f in following if f.state != FOLLOWING)
             ),
-            "delivered": sum(f.received for f in following),
+            "delivered": sum(f.received for f in following) - beyond,
             "duplicates": sum(f.duplicates for f in following),
-            "strays": sum(f.strays for f in following),
+            "strays": sum(f.strays for f in following) + beyond,
             "transient": sum(f.transient for f in following),
-            "unmapped": sum(1 for due in scheduled if due is None),
+            "unmapped": sum(1 for due in scheduled[:events] if due is None)
+            + sum(1 for q in self.questions[events:] if q >= 0),
             "latency_ms": percentiles_ms(latencies),
             "first_ms": percentiles_ms(array("q", (x for x in first if x != 2**63 - 1))),
             "worst_per_event_ms": [round(x / 1e6, 1) for x in worst],
@@ -446,27 +452,25 @@ def question_of(text: bytes) -> int:
     return int(text[at:end]) if end > at else -1
 
 
-def scheduled_times(schedule: dict[str, object], questions: list[int]) -> list[int | None]:
-    """When each event of the run was due, in ns since the epoch.
+def scheduled_times(schedule: dict[str, Any], questions: list[int]) -> list[int | None]:
+    """When each event of the run was due, in ns since the epoch (by its index in the run).
 
-    Vote k of the run is cast at `start_ns + k / rate` by voter k mod V, each voter on a
-    question of its own and in order on its own socket; so the j-th event about voter v's
-    question is vote j * V + v. An event whose question is unknown maps to nothing.
+    Vote k is due at `start_ns + k / rate`. Each voter votes on a question of its own, in
+    order on its own socket, so the i-th event about a question is the i-th vote on it that
+    changed its count (`events`, from the voters). An event that matches no vote maps to
+    nothing.
     """
-    start_ns = int(schedule["start_ns"])  # type: ignore[call-overload]
-    interval_ns = 1e9 / float(schedule["rate"])  # type: ignore[arg-type]
-    order = [int(q) for q in schedule["questions"]]  # type: ignore[attr-defined]
-    voter_of = {question: voter for voter, question in enumerate(order)}
+    start_ns, interval_ns = int(schedule["start_ns"]), 1e9 / float(schedule["rate"])
+    votes = {int(question): numbers for question, numbers in schedule["events"].items()}
     rank: Counter[int] = Counter()
     due: list[int | None] = []
     for question in questions:
-        voter = voter_of.get(question)
-        if voter is None:
+        numbers = votes.get(question, [])
+        if rank[question] >= len(numbers):
             due.append(None)
             continue
-        vote = rank[question] * len(order) + voter
+        due.append(start_ns + round(numbers[rank[question]] * interval_ns))
         rank[question] += 1
-        due.append(start_ns + round(vote * interval_ns))
     return due
 
 

@@ -177,6 +177,15 @@ def verdicts(results: Sequence[ModeResult]) -> list[str]:
                 trusted,
             )
         )
+        refused = r.produce.get("refusals") or {}
+        lines.append(
+            _verdict(
+                f"{r.mode}: every vote taken",
+                not refused and r.produce.get("unanswered", 0) == 0,
+                f"refused {refused or 'none'}, unanswered {r.produce.get('unanswered', 0)}",
+                trusted,
+            )
+        )
         kib = r.kib_per_connection
         lines.append(
             _verdict(

@@ -10,7 +10,8 @@ goes past the fair's vote limit (60 a minute).
 
 It connects when started, announces `ready`; on `produce {start_ns}` it casts
 the run's votes and announces `produced` with the replies' times (from each
-vote's due time to its reply) and any refusals. End of stdin: close and exit.
+vote's due time to its reply), any refusals, and which votes changed a count
+(so published an event) on which question. End of stdin: close and exit.
 
     python benchmarks/fanout_voters.py --core 1 --rate 10 --count 200 --scene scene.json
 """
@@ -42,13 +43,17 @@ class Voter:
         self.question_id = question_id
         self.up = True
         self.due: dict[str, int] = {}
+        self.cast: list[tuple[int, bool]] = []  # (vote number, up) in the order sent
+        self.refused: set[int] = set()
         self.answered = asyncio.Event()
         self.replied_ms: list[float] = []
         self.refusals: Counter[str] = Counter()
         self.reader = asyncio.create_task(self.read())
 
-    async def vote(self, ref: str, due_ns: int) -> None:
+    async def vote(self, number: int, due_ns: int) -> None:
+        ref = f"v{number}"
         self.due[ref] = due_ns
+        self.cast.append((number, self.up))
         self.answered.clear()
         frame = {
             "kind": "command",
@@ -71,6 +76,21 @@ class Voter:
                 self.replied_ms.append((time.time_ns() - due) / 1e6)
                 if not frame.get("ok"):
                     self.refusals[(frame.get("error") or {}).get("code", "?")] += 1
+                    self.refused.add(int(frame["ref"][1:]))
+
+    def events(self) -> list[int]:
+        """The votes that changed the count, so published an event, in order.
+
+        A refused vote changes nothing, and makes the next one (the other way) a no-op:
+        the fair answers a vote that is already so with the count and no event.
+        """
+        voted, changed = False, []
+        for number, up in self.cast:
+            if number in self.refused or up == voted:
+                continue
+            voted = up
+            changed.append(number)
+        return changed
 
 
 async def join(scene: dict[str, Any], index: int) -> Voter:
@@ -98,7 +118,7 @@ async def cast(voters: list[Voter], count: int, rate: float, start_ns: int) -> d
             await asyncio.sleep(delay)
         else:
             late_max = max(late_max, -delay)
-        await voters[k % len(voters)].vote(f"v{k}", due)
+        await voters[k % len(voters)].vote(k, due)
     pending = [asyncio.create_task(v.answered.wait()) for v in voters if v.due]
     if pending:
         _done, late = await asyncio.wait(pending, timeout=REPLY_LIMIT_SECONDS)
@@ -108,6 +128,7 @@ async def cast(voters: list[Voter], count: int, rate: float, start_ns: int) -> d
     refusals = sum((v.refusals for v in voters), Counter())
     return {
         "produced": count,
+        "events": {str(v.question_id): v.events() for v in voters},
         "replied": len(replies),
         "unanswered": sum(len(v.due) for v in voters),
         "refusals": dict(refusals),

@@ -17,7 +17,7 @@ from fair.core.accounts.viewers import Viewer
 from fair.core.audiences import PRESENCE
 from fair.core.contract import ChannelName, ChannelRule
 from fair.core.db import Database
-from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated
+from fair.core.errors import FairError, Forbidden, Invalid, NotAuthenticated, Unavailable
 from fair.core.fields import id_from_text
 from fair.core.i18n import gettext as _
 
@@ -92,6 +92,8 @@ def access_rule(
         try:
             async with db.reading() as session:
                 await check(session, viewer, channel.id, purpose)
+        except Unavailable:
+            raise  # the database is away: say so (the client retries), not "log in"
         except FairError:
             return False
         return True

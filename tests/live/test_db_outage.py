@@ -96,6 +96,26 @@ async def test_pings_are_answered_while_a_write_waits_on_a_lost_database(
             assert asked["state"] == "pending"
 
 
+async def test_following_a_panel_while_the_database_is_away_says_so_not_log_in(
+    clean_postgres_url: str,
+) -> None:
+    """A visitor's follow of a panel, whose access rule reads the database, is refused with
+    `db.unavailable` while PostgreSQL is blackholed (not `live.login_required`, which would send
+    the page to the login form); once the link is back the same socket follows."""
+    async with served_through_proxy(clean_postgres_url) as (proxy, server):
+        c = await cast(server.services.db)
+        channel = f"qa:{c.panel_id}"
+        async with live_client(server.ws_url, origin=server.origin) as ws:
+            await ws.command("live.ping")
+            proxy.blackhole()
+            reply = await ws.request("live.follow", {"channel": channel})
+            assert (reply["ok"], reply["error"]["code"]) == (False, "db.unavailable")
+            proxy.pass_through()
+            async with asyncio.timeout(BOUND):
+                followed = await ws.command("live.follow", {"channel": channel})
+            assert followed["channel"] == channel
+
+
 async def test_pages_answer_503_and_readiness_names_the_database_while_it_is_away(
     clean_postgres_url: str,
 ) -> None:
