@@ -156,6 +156,7 @@ async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult
             following = await followers.expect("following", CONNECT_LIMIT_SECONDS)
             result.connect_seconds = following["seconds"]
             result.connect_failures = following["failures"]
+            result.follows_refused = following["refused_then_followed"]
             await asyncio.sleep(SETTLE_SECONDS)
             record_memory(result, rss_before, deployment.server_rss(), following["following"])
             say(

@@ -44,6 +44,8 @@ READ_SIZE = 65536
 LAG_INTERVAL = 0.01
 CONNECT_LIMIT_SECONDS = 300.0
 QUIET_SECONDS = 5.0
+FOLLOW_AGAIN_SECONDS = 1.0
+PASSING = frozenset({"db.unavailable", "live.busy"})
 SETTLE_LIMIT_SECONDS = 60.0
 
 # A follower's life: TCP connecting, upgrade sent, follow sent, following, gone.
@@ -122,6 +124,8 @@ class Crowd:
         self.by_fd: dict[int, Follower] = {}
         self.followers: list[Follower] = []
         self.failures: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()  # follows refused for a passing reason, sent again
+        self.again: list[tuple[float, Follower]] = []
         self.started = 0
         self.joining = 0
         # Every delivery: which event (its index in the run) and when it arrived (ns).
@@ -153,6 +157,7 @@ class Crowd:
             following=following,
             seconds=time.monotonic() - begun,
             failures=dict(self.failures),
+            refused_then_followed=dict(self.refused),
             heads=sorted({f.head for f in self.followers if f.state == FOLLOWING}),
         )
         while True:
@@ -184,6 +189,10 @@ class Crowd:
             elif mask & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
                 self.readable(follower, arrived)
         now = time.monotonic()
+        while self.again and self.again[0][0] <= now:
+            _, follower = self.again.pop(0)
+            if follower.state == JOINING:
+                follower.sock.send(self.follow_frame)
         if now >= self.lag_due:
             self.lag.append(now - self.lag_due)
             self.lag_due = now + LAG_INTERVAL
@@ -262,11 +271,17 @@ class Crowd:
             follower.transient += 1
             return
         reply = json.loads(text)
-        self.joining -= 1
         if not reply.get("ok"):
             code = (reply.get("error") or {}).get("code", "?")
+            if code in PASSING or code.endswith(".rate_limited"):
+                # As the page does (live.js): ask again after a while, on the same socket.
+                self.refused[code] += 1
+                self.again.append((time.monotonic() + FOLLOW_AGAIN_SECONDS, follower))
+                return
+            self.joining -= 1
             self.fail(follower, f"refused:{code}", counted=True)
             return
+        self.joining -= 1
         follower.head = int(reply["data"]["head"])
         follower.state = FOLLOWING
 

@@ -52,6 +52,7 @@ class ModeResult:
     kib_per_connection: float | None = None
     connect_seconds: float = 0.0
     connect_failures: dict[str, int] = dataclasses.field(default_factory=dict)
+    follows_refused: dict[str, int] = dataclasses.field(default_factory=dict)
     produce: dict[str, Any] = dataclasses.field(default_factory=dict)
     settle_seconds: float = 0.0
     load_cpu_share: float = 0.0
@@ -139,7 +140,9 @@ def details(results: Sequence[ModeResult]) -> list[str]:
         p, first = r.produce, r.first_ms
         lines += [
             f"{r.mode}: {r.connected} following after {r.connect_seconds:.1f} s"
-            f"{f' (failures {r.connect_failures})' if r.connect_failures else ''}; "
+            f"{f' (failures {r.connect_failures})' if r.connect_failures else ''}"
+            f"{f' (follows refused, sent again: {r.follows_refused})' if r.follows_refused else ''}"
+            "; "
             f"server RSS {r.rss_before_mib:.0f} -> {r.rss_after_mib:.0f} MiB; "
             f"closed: {r.close_codes or 'none'}",
             f"  votes: {p.get('replied', 0)} replies to {p.get('produced', 0)}, "

@@ -21,6 +21,11 @@ export function backoffDelay(attempt, random = Math.random) {
   return delay / 2 + random() * (delay / 2);
 }
 
+// Refusals that say "not now" rather than "no": worth asking again.
+function isPassing(code) {
+  return code === "db.unavailable" || code === "live.busy" || String(code).endsWith(".rate_limited");
+}
+
 class Live {
   constructor(url) {
     this.url = url;
@@ -121,14 +126,30 @@ class Live {
     socket.addEventListener("close", (event) => this.closed(event));
   }
 
+  // A follow refused for a passing reason (the database away, too much waiting, a rate limit;
+  // a worker busy with a reconnect storm) is sent again on the same socket after a backoff,
+  // so the page does not silently stop following; any other refusal is final.
   sendFollow(channel, entry) {
     const data = { channel };
     if (entry.since !== null) data.since = entry.since;
     if (entry.present) data.present = true;
+    const socket = this.socket;
     this.command("live.follow", data).then((reply) => {
+      entry.retries = 0;
       if (entry.since === null && typeof reply.head === "number") entry.since = reply.head;
     }).catch((error) => {
-      console.warn(`live: cannot follow ${channel}: ${error.code || error.message}`);
+      if (!isPassing(error.code)) {
+        console.warn(`live: cannot follow ${channel}: ${error.code || error.message}`);
+        return;
+      }
+      const retries = entry.retries || 0;
+      entry.retries = retries + 1;
+      const wait = Math.max(backoffDelay(retries), 1000 * (Number(error.retry_after) || 0));
+      window.setTimeout(() => {
+        if (this.socket === socket && this.isOpen() && this.follows.get(channel) === entry) {
+          this.sendFollow(channel, entry);
+        }
+      }, wait);
     });
   }
 

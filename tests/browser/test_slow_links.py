@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 
 import pytest
@@ -79,4 +81,49 @@ async def test_a_question_asked_while_the_server_is_away_is_sent_once_when_it_re
     await page.reload()
     await expect(mine.get_by_role("listitem").filter(has_text=MINE)).to_have_count(1)
     await expect(box).to_have_value("")
+    await context.close()
+
+
+async def test_a_follow_refused_for_a_passing_reason_is_sent_again(
+    browser: Browser, site: RunningServer
+) -> None:
+    """The panel's follow answered with `db.unavailable` (as a worker whose database is busy
+    answers during a reconnect storm) is sent again after a backoff, on the same socket, and
+    the page then follows the panel: it does not silently stop updating."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    follows: list[str] = []
+
+    async def socket(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            frame = json.loads(message)
+            channel = frame.get("data", {}).get("channel", "")
+            if frame.get("type") == "live.follow" and re.fullmatch(r"qa:\d+", channel):
+                follows.append(channel)
+                if len(follows) == 1:
+                    refusal = {"code": "db.unavailable", "message": "The database is away."}
+                    ws.send(
+                        json.dumps(
+                            {"kind": "reply", "ref": frame["ref"], "ok": False, "error": refusal}
+                        )
+                    )
+                    return
+            server.send(message)
+
+        ws.on_message(from_page)
+
+    await page.route_web_socket(re.compile(r"/ws$"), socket)
+    await page.goto(site.base_url + PANEL)
+    await wait_until_live(page)
+    async with asyncio.timeout(10):
+        while len(follows) < 2:
+            await asyncio.sleep(0.05)
+    channel = follows[0]
+    assert follows == [channel, channel]
+    retries = f"() => window.fairLive.follows.get({json.dumps(channel)}).retries"
+    async with asyncio.timeout(10):
+        while await page.evaluate(retries) != 0:
+            await asyncio.sleep(0.05)
     await context.close()
