@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from fair.core.presence import MemoryPresence, PresenceStore, RedisPresence
+from fair.core.presence import REFRESH_BATCH, MemoryPresence, PresenceStore, RedisPresence
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -55,3 +55,21 @@ async def test_entries_of_a_worker_that_stopped_beating_expire(store: PresenceSt
             await asyncio.sleep(0.05)
     await store.refresh([("fair", "here")], "live-worker", 30)
     assert await store.count("fair") == 1
+
+
+async def test_a_heartbeat_over_many_people_and_places_keeps_each_entry_alive(
+    store: PresenceStore,
+) -> None:
+    """A refresh of more people than one batch holds, at two places, extends every entry it
+    names and only those: the others of the same worker still expire."""
+    people = [f"visitor-{n}" for n in range(REFRESH_BATCH + 7)]
+    for person in people:
+        await store.add("fair", person, "worker-a", 0.3)
+    await store.add("qa:1", people[0], "worker-a", 0.3)
+    await store.add("qa:1", "left", "worker-a", 0.3)
+    entries = [("fair", person) for person in people] + [("qa:1", people[0])]
+    await store.refresh(entries, "worker-a", 30)
+    async with asyncio.timeout(10):
+        while await store.count("qa:1") != 1:
+            await asyncio.sleep(0.05)
+    assert await store.count("fair") == len(people)
