@@ -49,6 +49,8 @@ class Plan:
     postgres_dsn: str
     redis_url: str
     results: Path
+    questions: int = 0
+    """Questions to vote on; 0: one for each voter (the fan-out)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class Deployment:
     targets: list[Target]
     servers: list[Child]
     scene: dict[str, Any]
+    database_url: str = ""
 
     def server_cpu(self) -> float:
         return sum(cpu_seconds(server.pid) for server in self.servers)
@@ -165,10 +168,10 @@ class Deployment:
             for server in self.servers
         }
 
-    def voters_scene(self) -> dict[str, Any]:
-        """The scene for the voters: they all vote through the first server."""
-        first = self.targets[0]
-        return {**self.scene, "url": first.url, "origin": first.origin}
+    def voters_scene(self, spread: bool = False) -> dict[str, Any]:
+        """The scene for the voters: through the first server, or `spread` over every one."""
+        targets = self.targets if spread else self.targets[:1]
+        return {**self.scene, "targets": [[t.url, t.origin] for t in targets]}
 
 
 def child_env(**fair: str) -> dict[str, str]:
@@ -192,19 +195,19 @@ async def start_server(
 async def embedded(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
     url = f"sqlite+aiosqlite:///{plan.results / 'embedded.db'}"
     await asyncio.to_thread(upgrade, url, FEATURES)
-    scene = await stage(url, plan.voters)
+    scene = await stage(url, plan.voters, plan.questions)
     env = child_env(database_url=url, redis_url="")
     server, target = await start_server(
         children, "embedded-server", "fanout_app_server.py", [], env, plan
     )
-    yield Deployment([target], [server], scene)
+    yield Deployment([target], [server], scene, url)
 
 
 def peer(script: str, name: str) -> Any:
     @contextlib.asynccontextmanager
     async def deployed(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
         server, target = await start_server(children, name, script, [], {**os.environ}, plan)
-        yield Deployment([target], [server], peer_scene(plan.voters))
+        yield Deployment([target], [server], peer_scene(plan.voters, plan.questions))
 
     return deployed
 
@@ -249,7 +252,7 @@ async def redis_namespace(url: str) -> AsyncIterator[str]:
 @contextlib.asynccontextmanager
 async def two_workers(plan: Plan, children: list[Child]) -> AsyncIterator[Deployment]:
     async with scratch_postgres(plan.postgres_dsn) as url, redis_namespace(plan.redis_url) as ns:
-        scene = await stage(url, plan.voters)
+        scene = await stage(url, plan.voters, plan.questions)
         env = child_env(database_url=url, redis_url=plan.redis_url, namespace=ns)
         try:
             first = await start_server(
@@ -258,7 +261,7 @@ async def two_workers(plan: Plan, children: list[Child]) -> AsyncIterator[Deploy
             second = await start_server(
                 children, "redis-server-2", "fanout_app_server.py", [], env, plan
             )
-            yield Deployment([first[1], second[1]], [first[0], second[0]], scene)
+            yield Deployment([first[1], second[1]], [first[0], second[0]], scene, url)
         finally:
             # Stop the processes before their database and namespace are dropped.
             await stop_all(children)

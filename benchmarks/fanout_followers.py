@@ -68,11 +68,14 @@ class Follower:
     """One socket and what arrived on it."""
 
     __slots__ = (
+        "backwards",
         "buffer",
         "close_code",
+        "counts",
         "duplicates",
         "head",
         "key",
+        "last_at",
         "opened",
         "received",
         "seen",
@@ -97,6 +100,9 @@ class Follower:
         self.strays = 0
         self.transient = 0
         self.close_code: int | None = None
+        self.counts: dict[int, int] = {}  # question -> the last count seen (with --counts)
+        self.backwards = 0  # counts seen going down
+        self.last_at = 0  # when the last event arrived (ns since the epoch)
 
 
 class Crowd:
@@ -396,6 +402,12 @@ class Crowd:
         self.last_arrival = time.monotonic()
         if self.questions[index] < 0:
             self.questions[index] = question_of(text)
+        if self.args.counts:
+            question, votes = question_of(text), number_after(text, b'"votes":')
+            if votes < follower.counts.get(question, 0):
+                follower.backwards += 1
+            follower.counts[question] = votes
+            follower.last_at = arrived
 
     # The report.
 
@@ -405,7 +417,7 @@ class Crowd:
     def report(self, schedule: dict[str, Any]) -> dict[str, Any]:
         """Wait for the stragglers, then what every follower received against the schedule:
         the run's events are the votes that changed a count (`events`), in seq order."""
-        events = sum(len(numbers) for numbers in schedule["events"].values())
+        events = sum(len(numbers) for _, numbers in schedule["events"])
         waiting = time.monotonic()
         while not self.complete(events):
             self.serve_once()
@@ -448,6 +460,20 @@ class Crowd:
             "worst_per_event_ms": [round(x / 1e6, 1) for x in worst],
             "loop_lag_ms": percentiles_ms(array("q", (int(x * 1e9) for x in self.lag))),
             "settle_seconds": settle_seconds,
+            **(self.counted(following, schedule) if self.args.counts else {}),
+        }
+
+    def counted(self, following: list[Follower], schedule: dict[str, Any]) -> dict[str, Any]:
+        """Each follower's counts against the database's (`final`), and how long after the
+        storm's last reply (`ended_ns`) each follower's last count arrived."""
+        final = {int(q): n for q, n in schedule["final"].items() if n}
+        held = [f for f in following if f.state == FOLLOWING]
+        wrong = sum(1 for f in held if {q: n for q, n in f.counts.items() if n} != final)
+        after = array("q", (max(0, f.last_at - int(schedule["ended_ns"])) for f in held))
+        return {
+            "counts_wrong": wrong,
+            "counts_backwards": sum(f.backwards for f in following),
+            "settled_after_storm_ms": percentiles_ms(after),
         }
 
     def close_all(self) -> None:
@@ -457,10 +483,15 @@ class Crowd:
 
 def question_of(text: bytes) -> int:
     """The question a `qa.votes.counted` frame is about."""
-    at = text.find(b'"question_id":')
+    return number_after(text, b'"question_id":')
+
+
+def number_after(text: bytes, key: bytes) -> int:
+    """The whole number after `key` in a frame, or -1."""
+    at = text.find(key)
     if at < 0:
         return -1
-    at += len(b'"question_id":')
+    at += len(key)
     end = at
     while end < len(text) and 48 <= text[end] <= 57:
         end += 1
@@ -476,7 +507,11 @@ def scheduled_times(schedule: dict[str, Any], questions: list[int]) -> list[int 
     nothing.
     """
     start_ns, interval_ns = int(schedule["start_ns"]), 1e9 / float(schedule["rate"])
-    votes = {int(question): numbers for question, numbers in schedule["events"].items()}
+    votes: dict[int, list[int]] = {}
+    for question, numbers in schedule["events"]:
+        if int(question) in votes:  # several voters on one question: their order is not known
+            return [None] * len(questions)
+        votes[int(question)] = numbers
     rank: Counter[int] = Counter()
     due: list[int | None] = []
     for question in questions:
@@ -508,6 +543,9 @@ def main() -> None:
     parser.add_argument("--expected", type=int, required=True, help="events the run will produce")
     parser.add_argument("--channel", required=True)
     parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument(
+        "--counts", action="store_true", help="keep each follower's vote counts (the vote storm)"
+    )
     parser.add_argument("targets", nargs="+", help="websocket URL and Origin, pairs")
     args = parser.parse_args()
     if len(args.targets) % 2:

@@ -14,6 +14,9 @@ import math
 from datetime import timedelta
 from typing import Any
 
+from argon2 import profiles
+
+from fair.core.accounts import passwords
 from fair.core.accounts.actions import log_in, register
 from fair.core.accounts.inputs import Credentials, Registration
 from fair.core.accounts.queries import viewer_for
@@ -29,6 +32,7 @@ from fair.qa.setup import create_panel
 PASSWORD = "fan-out benchmark"
 VOTES_PER_MINUTE = 40  # under the fair's limit of 60 votes a minute per person, with margin
 PEER_PANEL = 1
+STAGING = 16  # accounts registered at once
 
 
 def voters_needed(rate: float) -> int:
@@ -36,7 +40,12 @@ def voters_needed(rate: float) -> int:
     return max(4, math.ceil(rate * 60 / VOTES_PER_MINUTE))
 
 
-async def _account(db: Database, role: Role, name: str) -> tuple[str, Any]:
+async def _account(db: Database, role: Role, name: str, gate: asyncio.Semaphore) -> tuple[str, Any]:
+    async with gate:
+        return await _registered(db, role, name)
+
+
+async def _registered(db: Database, role: Role, name: str) -> tuple[str, Any]:
     email = f"{name}@bench.invalid"
     form = Registration(
         display_name=name, email=email, password=PASSWORD, country="SN", organisation="Bench"
@@ -46,14 +55,19 @@ async def _account(db: Database, role: Role, name: str) -> tuple[str, Any]:
     return token, await viewer_for(db, token, f"bench-{name}")
 
 
-async def stage(database_url: str, voters: int) -> dict[str, Any]:
-    """A live panel with a question per voter; its channel and each voter's login and question."""
+async def stage(database_url: str, voters: int, questions: int = 0) -> dict[str, Any]:
+    """A live panel with `questions` questions (0: one per voter); its channel, and each voter's
+    login and the question it votes on (voter i: question i mod Q)."""
+    # The scene's passwords are never typed: hash them with argon2's cheapest parameters.
+    passwords.use_parameters(profiles.CHEAPEST)
+    asked = questions or voters
     db = Database(create_engine(database_url))
     try:
+        gate = asyncio.Semaphore(STAGING)
         people = await asyncio.gather(
-            _account(db, Role.ORGANISER, "organiser"),
-            _account(db, Role.PARTICIPANT, "asker"),
-            *(_account(db, Role.PARTICIPANT, f"voter{n}") for n in range(voters)),
+            _account(db, Role.ORGANISER, "organiser", gate),
+            _account(db, Role.PARTICIPANT, "asker", gate),
+            *(_account(db, Role.PARTICIPANT, f"voter{n}", gate) for n in range(voters)),
         )
         (_, organiser), (_, asker), *voting = people
         starts = utcnow() - timedelta(minutes=5)
@@ -70,28 +84,29 @@ async def stage(database_url: str, voters: int) -> dict[str, Any]:
         await actions.change_panel_state(
             db, organiser, PanelStateInput(panel_id=panel.id, state=PanelState.LIVE)
         )
-        questions = [
+        ids = [
             (
                 await actions.ask_question(
                     db, asker, Ask(panel_id=panel.id, text=f"Question {n} for the panel?")
                 )
             ).id
-            for n in range(voters)
+            for n in range(asked)
         ]
     finally:
         await db.dispose()
     return {
         "channel": f"qa:{panel.id}",
         "voters": [
-            {"cookie": f"{LOGIN_COOKIE}={token}", "question_id": question}
-            for (token, _), question in zip(voting, questions, strict=True)
+            {"cookie": f"{LOGIN_COOKIE}={token}", "question_id": ids[n % asked]}
+            for n, (token, _) in enumerate(voting)
         ],
     }
 
 
-def peer_scene(voters: int) -> dict[str, Any]:
-    """The same shape for a bare peer: panel 1, questions 1..V, no logins."""
+def peer_scene(voters: int, questions: int = 0) -> dict[str, Any]:
+    """The same shape for a bare peer: panel 1, questions 1..Q, no logins."""
+    asked = questions or voters
     return {
         "channel": f"qa:{PEER_PANEL}",
-        "voters": [{"cookie": "", "question_id": n + 1} for n in range(voters)],
+        "voters": [{"cookie": "", "question_id": n % asked + 1} for n in range(voters)],
     }

@@ -32,6 +32,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
 OPEN_SECONDS = 30.0
+CONNECTING = 50  # handshakes in flight
 REPLY_LIMIT_SECONDS = 60.0
 
 
@@ -45,6 +46,7 @@ class Voter:
         self.due: dict[str, int] = {}
         self.cast: list[tuple[int, bool]] = []  # (vote number, up) in the order sent
         self.refused: set[int] = set()
+        self.last_reply_ns = 0
         self.answered = asyncio.Event()
         self.replied_ms: list[float] = []
         self.refusals: Counter[str] = Counter()
@@ -71,6 +73,7 @@ class Voter:
                 if frame.get("kind") != "reply" or frame.get("ref") not in self.due:
                     continue
                 due = self.due.pop(frame["ref"])
+                self.last_reply_ns = time.time_ns()
                 if not self.due:
                     self.answered.set()
                 self.replied_ms.append((time.time_ns() - due) / 1e6)
@@ -96,9 +99,10 @@ class Voter:
 async def join(scene: dict[str, Any], index: int) -> Voter:
     voter = scene["voters"][index]
     headers = {"Cookie": voter["cookie"]} if voter.get("cookie") else {}
+    url, origin = scene["targets"][index % len(scene["targets"])]
     connection = await connect(
-        scene["url"],
-        origin=Origin(scene["origin"]),
+        url,
+        origin=Origin(origin),
         additional_headers=headers,
         compression=None,
         open_timeout=OPEN_SECONDS,
@@ -128,7 +132,8 @@ async def cast(voters: list[Voter], count: int, rate: float, start_ns: int) -> d
     refusals = sum((v.refusals for v in voters), Counter())
     return {
         "produced": count,
-        "events": {str(v.question_id): v.events() for v in voters},
+        "events": [[v.question_id, v.events()] for v in voters],
+        "last_reply_ns": max((v.last_reply_ns for v in voters), default=0),
         "replied": len(replies),
         "unanswered": sum(len(v.due) for v in voters),
         "refusals": dict(refusals),
@@ -143,7 +148,13 @@ async def cast(voters: list[Voter], count: int, rate: float, start_ns: int) -> d
 
 async def run(scene_file: Path, count: int, rate: float) -> None:
     scene = json.loads(await asyncio.to_thread(scene_file.read_text))
-    voters = [await join(scene, index) for index in range(len(scene["voters"]))]
+    gate = asyncio.Semaphore(CONNECTING)
+
+    async def joined(index: int) -> Voter:
+        async with gate:
+            return await join(scene, index)
+
+    voters = list(await asyncio.gather(*(joined(i) for i in range(len(scene["voters"])))))
     try:
         announce(event="ready", voters=len(voters))
         async for command in commands():
