@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import random
 import time
 from collections import Counter
 from pathlib import Path
@@ -29,9 +30,11 @@ from typing import Any
 
 from fanout_process import LOAD_CORE, announce, commands, prepare_process
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 OPEN_SECONDS = 30.0
+JOIN_ATTEMPTS = 12
 CONNECTING = 50  # handshakes in flight
 REPLY_LIMIT_SECONDS = 60.0
 
@@ -64,7 +67,13 @@ class Voter:
             "data": {"question_id": self.question_id, "up": self.up},
         }
         self.up = not self.up
-        await self.connection.send(json.dumps(frame, separators=(",", ":")))
+        try:
+            await self.connection.send(json.dumps(frame, separators=(",", ":")))
+        except ConnectionClosed as closed:
+            # The server closed this voter's socket: the vote was never sent; say why.
+            del self.due[ref]
+            self.refusals[f"closed:{closed.rcvd.code if closed.rcvd else 1006}"] += 1
+            self.refused.add(number)
 
     async def read(self) -> None:
         with contextlib.suppress(Exception):
@@ -97,19 +106,29 @@ class Voter:
 
 
 async def join(scene: dict[str, Any], index: int) -> Voter:
+    """A voter's socket, checked with a `live.ping`. One the server closes while it sets up
+    (1013: its database is busy) is opened again after a backoff, as the page does."""
     voter = scene["voters"][index]
     headers = {"Cookie": voter["cookie"]} if voter.get("cookie") else {}
     url, origin = scene["targets"][index % len(scene["targets"])]
-    connection = await connect(
-        url,
-        origin=Origin(origin),
-        additional_headers=headers,
-        compression=None,
-        open_timeout=OPEN_SECONDS,
-        ping_interval=None,
-        proxy=None,
-    )
-    return Voter(connection, int(voter["question_id"]))
+    for attempt in range(JOIN_ATTEMPTS):
+        try:
+            connection = await connect(
+                url,
+                origin=Origin(origin),
+                additional_headers=headers,
+                compression=None,
+                open_timeout=OPEN_SECONDS,
+                ping_interval=None,
+                proxy=None,
+            )
+            ping = {"kind": "command", "ref": "p", "type": "live.ping", "data": {}}
+            await connection.send(json.dumps(ping))
+            await asyncio.wait_for(connection.recv(), OPEN_SECONDS)
+            return Voter(connection, int(voter["question_id"]))
+        except (ConnectionClosed, OSError, TimeoutError):
+            await asyncio.sleep(min(5.0, 0.5 * 2**attempt) * (0.5 + random.random() / 2))
+    raise RuntimeError(f"voter {index} could not connect in {JOIN_ATTEMPTS} attempts")
 
 
 async def cast(voters: list[Voter], count: int, rate: float, start_ns: int) -> dict[str, Any]:
