@@ -26,8 +26,10 @@ import base64
 import errno
 import gc
 import hashlib
+import heapq
 import json
 import os
+import random
 import select
 import socket
 import sys
@@ -46,6 +48,7 @@ CONNECT_LIMIT_SECONDS = 300.0
 QUIET_SECONDS = 5.0
 FOLLOW_AGAIN_SECONDS = 1.0
 PASSING = frozenset({"db.unavailable", "live.busy"})
+RECONNECT_LIMIT_SECONDS = 60.0
 SETTLE_LIMIT_SECONDS = 60.0
 
 # A follower's life: TCP connecting, upgrade sent, follow sent, following, gone.
@@ -72,12 +75,17 @@ class Follower:
         "buffer",
         "close_code",
         "counts",
+        "dropped_at",
         "duplicates",
         "head",
         "key",
         "last_at",
+        "last_seq",
+        "moved",
         "opened",
         "received",
+        "resets",
+        "retries",
         "seen",
         "sock",
         "state",
@@ -86,8 +94,8 @@ class Follower:
         "url",
     )
 
-    def __init__(self, sock: socket.socket, url: str, expected: int) -> None:
-        self.sock = sock
+    def __init__(self, url: str, expected: int) -> None:
+        self.sock: socket.socket  # set by Crowd.open_socket, again on each reconnect
         self.url = url
         self.state = CONNECTING
         self.buffer = b""
@@ -100,6 +108,11 @@ class Follower:
         self.strays = 0
         self.transient = 0
         self.close_code: int | None = None
+        self.last_seq = -1  # the last event's seq (where a resume starts)
+        self.dropped_at = 0.0  # when its socket was lost (monotonic), while reconnecting
+        self.moved = False  # reconnected at least once
+        self.retries = 0
+        self.resets = 0
         self.counts: dict[int, int] = {}  # question -> the last count seen (with --counts)
         self.backwards = 0  # counts seen going down
         self.last_at = 0  # when the last event arrived (ns since the epoch)
@@ -132,6 +145,9 @@ class Crowd:
         self.failures: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()  # follows refused for a passing reason, sent again
         self.again: list[tuple[float, Follower]] = []
+        self.reconnecting: list[tuple[float, int, Follower]] = []
+        self.rejoined: list[float] = []  # seconds from losing a socket to following again
+        self.moved = array("b")  # per delivery: to a follower that has been moved
         self.started = 0
         self.joining = 0
         # Every delivery: which event (its index in the run) and when it arrived (ns).
@@ -195,6 +211,7 @@ class Crowd:
             elif mask & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
                 self.readable(follower, arrived)
         now = time.monotonic()
+        self.reconnect_due(now)
         while self.again and self.again[0][0] <= now:
             _, follower = self.again.pop(0)
             if follower.state == JOINING:
@@ -220,19 +237,68 @@ class Crowd:
             url, origin = self.targets[self.started % len(self.targets)]
             self.started += 1
             self.joining += 1
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setblocking(False)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            follower = Follower(sock, url, self.expected)
-            parts = urlsplit(url)
-            error = sock.connect_ex((parts.hostname or "127.0.0.1", parts.port or 80))
-            if error not in (0, errno.EINPROGRESS):
-                self.fail(follower, f"connect:{errno.errorcode.get(error, error)}")
-                continue
-            self.by_fd[sock.fileno()] = follower
+            follower = Follower(url, self.expected)
             self.followers.append(follower)
-            follower.buffer = origin.encode()  # kept until the upgrade request is written
-            self.epoll.register(sock.fileno(), select.EPOLLOUT)
+            self.open_socket(follower, url, origin)
+
+    def open_socket(self, follower: Follower, url: str, origin: str) -> None:
+        """Start a (new) connection for `follower` to `url`."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        follower.sock, follower.url, follower.state = sock, url, CONNECTING
+        follower.key = base64.b64encode(os.urandom(16))
+        parts = urlsplit(url)
+        error = sock.connect_ex((parts.hostname or "127.0.0.1", parts.port or 80))
+        if error not in (0, errno.EINPROGRESS):
+            self.fail(follower, f"connect:{errno.errorcode.get(error, error)}")
+            return
+        self.by_fd[sock.fileno()] = follower
+        follower.buffer = origin.encode()  # kept until the upgrade request is written
+        self.epoll.register(sock.fileno(), select.EPOLLOUT)
+
+    # Reconnecting (--reconnect): a follower whose server went away opens a socket to the
+    # first target and resumes from its last seq, with the page's backoff (live.js).
+
+    def lost(self, follower: Follower) -> None:
+        """A following socket closed: reconnect it, or count it gone."""
+        if not self.args.reconnect:
+            self.drop(follower)
+            return
+        self.close_socket(follower)
+        follower.state = CONNECTING
+        if not follower.dropped_at:
+            follower.dropped_at = time.monotonic()
+            follower.retries = 0
+        self.joining += 1
+        self.schedule_reconnect(follower)
+
+    def schedule_reconnect(self, follower: Follower) -> None:
+        delay = min(5.0, 0.5 * 2**follower.retries)
+        follower.retries += 1
+        due = time.monotonic() + delay / 2 + random.random() * delay / 2
+        heapq.heappush(self.reconnecting, (due, id(follower), follower))
+
+    def reconnect_due(self, now: float) -> None:
+        while self.reconnecting and self.reconnecting[0][0] <= now:
+            _, _, follower = heapq.heappop(self.reconnecting)
+            if now - follower.dropped_at > RECONNECT_LIMIT_SECONDS:
+                self.joining -= 1
+                self.failures["reconnect-gave-up"] += 1
+                follower.state = GONE
+                continue
+            url, origin = self.targets[0]
+            self.open_socket(follower, url, origin)
+
+    def close_socket(self, follower: Follower) -> None:
+        fd = follower.sock.fileno()
+        if fd >= 0:
+            self.by_fd.pop(fd, None)
+            try:
+                self.epoll.unregister(fd)
+            except (FileNotFoundError, ValueError, OSError):
+                pass
+            follower.sock.close()
 
     def connected(self, follower: Follower) -> None:
         sock = follower.sock
@@ -267,9 +333,17 @@ class Crowd:
         if not any(line.lower() == b"sec-websocket-accept: " + accept.lower() for line in lines):
             self.fail(follower, "bad-accept")
             return False
-        follower.sock.send(self.follow_frame)
+        follower.sock.send(self.follow_frame_for(follower))
         follower.state = JOINING
         return True
+
+    def follow_frame_for(self, follower: Follower) -> bytes:
+        """The page's follow: from the head it was shown, or on a resume from its last seq."""
+        if not follower.dropped_at:
+            return self.follow_frame
+        data = {"channel": self.channel, "since": follower.last_seq, "present": True}
+        command = {"kind": "command", "ref": "f", "type": "live.follow", "data": data}
+        return masked_frame(0x1, json.dumps(command, separators=(",", ":")).encode())
 
     def joined(self, follower: Follower, text: bytes) -> None:
         """The reply to the follow (other frames before it are counted as transient)."""
@@ -288,10 +362,23 @@ class Crowd:
             self.fail(follower, f"refused:{code}", counted=True)
             return
         self.joining -= 1
-        follower.head = int(reply["data"]["head"])
         follower.state = FOLLOWING
+        if follower.dropped_at:
+            self.rejoined.append(time.monotonic() - follower.dropped_at)
+            follower.dropped_at, follower.moved = 0.0, True
+            return
+        follower.head = int(reply["data"]["head"])
+        follower.last_seq = follower.head
 
     def fail(self, follower: Follower, why: str, counted: bool = False) -> None:
+        if follower.dropped_at and self.args.reconnect:
+            self.refused[f"reconnect:{why}"] += 1
+            self.close_socket(follower)
+            follower.state = CONNECTING
+            if counted:
+                self.joining += 1
+            self.schedule_reconnect(follower)
+            return
         self.failures[why] += 1
         if not counted and follower.state != FOLLOWING:
             self.joining -= 1
@@ -327,7 +414,7 @@ class Crowd:
         if not data:
             if follower.state == FOLLOWING:
                 follower.close_code = follower.close_code or 1006
-                self.drop(follower)
+                self.lost(follower)
             else:
                 self.fail(follower, "closed-while-joining")
             return
@@ -359,7 +446,10 @@ class Crowd:
             at = end
             opcode = first & 0x0F
             if opcode == 0x1 and first & 0x80:
-                if follower.state == FOLLOWING:
+                if follower.state == FOLLOWING or (
+                    follower.dropped_at and payload.startswith(self.event_start)
+                ):
+                    # A resume's replay comes before the follow's reply.
                     self.event(follower, payload, arrived)
                 else:
                     self.joined(follower, payload)
@@ -372,7 +462,7 @@ class Crowd:
                 if follower.state != FOLLOWING:
                     self.fail(follower, f"closed:{follower.close_code}")
                 else:
-                    self.drop(follower)
+                    self.lost(follower)
                 return
             elif opcode != 0xA:
                 follower.strays += 1
@@ -382,13 +472,18 @@ class Crowd:
         """One text frame while following: an event of the run, a transient count, or a stray."""
         start = self.event_start
         if not text.startswith(start):
-            if text.startswith(b'{"kind":"event"') and b'"seq":' not in text:
+            if text.startswith(b'{"kind":"reset"'):
+                follower.resets += 1
+            elif text.startswith(b'{"kind":"event"') and b'"seq":' not in text:
                 follower.transient += 1  # a presence count: not logged, no seq
             else:
                 follower.strays += 1
             return
         comma = text.find(b",", len(start))
-        index = int(text[len(start) : comma]) - follower.head - 1
+        seq = int(text[len(start) : comma])
+        if seq > follower.last_seq:
+            follower.last_seq = seq
+        index = seq - follower.head - 1
         if not 0 <= index < self.expected:
             follower.strays += 1
             return
@@ -399,6 +494,7 @@ class Crowd:
         follower.received += 1
         self.indexes.append(index)
         self.arrivals.append(arrived)
+        self.moved.append(follower.moved or bool(follower.dropped_at))
         self.last_arrival = time.monotonic()
         if self.questions[index] < 0:
             self.questions[index] = question_of(text)
@@ -412,6 +508,9 @@ class Crowd:
     # The report.
 
     def complete(self, events: int) -> bool:
+        """Every follower has every event, and none is still reconnecting."""
+        if any(f.dropped_at for f in self.followers if f.state != GONE):
+            return False
         return all(f.received >= events for f in self.followers if f.state == FOLLOWING)
 
     def report(self, schedule: dict[str, Any]) -> dict[str, Any]:
@@ -429,12 +528,16 @@ class Crowd:
         latencies = array("q")
         first = [2**63 - 1] * self.expected
         worst = [0] * self.expected
-        for index, arrival in zip(self.indexes, self.arrivals, strict=True):
+        killed_ns = int(schedule.get("killed_ns") or 0)
+        steady = array("q")  # deliveries to followers never moved, of events due after the kill
+        for index, arrival, moved in zip(self.indexes, self.arrivals, self.moved, strict=True):
             due = scheduled[index]
             if due is None:
                 continue
             latency = arrival - due
             latencies.append(latency)
+            if killed_ns and not moved and due >= killed_ns:
+                steady.append(latency)
             if latency < first[index]:
                 first[index] = latency
             if latency > worst[index]:
@@ -461,6 +564,26 @@ class Crowd:
             "loop_lag_ms": percentiles_ms(array("q", (int(x * 1e9) for x in self.lag))),
             "settle_seconds": settle_seconds,
             **(self.counted(following, schedule) if self.args.counts else {}),
+            **(self.reconnected(following, steady) if self.args.reconnect else {}),
+        }
+
+    def reconnected(self, following: list[Follower], steady: array[int]) -> dict[str, Any]:
+        """How the followers of a server that went away came back, and how the others fared."""
+        lost = [f for f in following if f.moved or f.dropped_at]
+        times = sorted(self.rejoined)
+
+        def within(seconds: float) -> float:
+            return sum(1 for t in times if t <= seconds) / len(lost) if lost else 1.0
+
+        return {
+            "moved": len(lost),
+            "still_away": sum(1 for f in following if f.dropped_at),
+            "rejoined_ms": percentiles_ms(array("q", (int(t * 1e9) for t in times))),
+            "rejoined_within_10s": within(10.0),
+            "rejoined_within_30s": within(30.0),
+            "resets": sum(f.resets for f in following),
+            "reconnect_refusals": {k: v for k, v in self.refused.items() if ":" in k},
+            "steady_after_kill_ms": percentiles_ms(steady),
         }
 
     def counted(self, following: list[Follower], schedule: dict[str, Any]) -> dict[str, Any]:
@@ -545,6 +668,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument(
         "--counts", action="store_true", help="keep each follower's vote counts (the vote storm)"
+    )
+    parser.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="a follower whose socket closes reconnects to the first target and resumes",
     )
     parser.add_argument("targets", nargs="+", help="websocket URL and Origin, pairs")
     args = parser.parse_args()
