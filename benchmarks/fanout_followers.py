@@ -45,11 +45,10 @@ ACCEPT_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 READ_SIZE = 65536
 LAG_INTERVAL = 0.01
 CONNECT_LIMIT_SECONDS = 300.0
-QUIET_SECONDS = 5.0
 FOLLOW_AGAIN_SECONDS = 1.0
 PASSING = frozenset({"db.unavailable", "live.busy"})
 RECONNECT_LIMIT_SECONDS = 60.0
-SETTLE_LIMIT_SECONDS = 60.0
+SETTLE_LIMIT_SECONDS = 180.0
 
 # A follower's life: TCP connecting, upgrade sent, follow sent, following, gone.
 CONNECTING, UPGRADING, JOINING, FOLLOWING, GONE = range(5)
@@ -521,7 +520,7 @@ class Crowd:
         while not self.complete(events):
             self.serve_once()
             now = time.monotonic()
-            if now - self.last_arrival > QUIET_SECONDS or now - waiting > SETTLE_LIMIT_SECONDS:
+            if now - self.last_arrival > self.args.quiet or now - waiting > SETTLE_LIMIT_SECONDS:
                 break
         settle_seconds = time.monotonic() - waiting
         scheduled = scheduled_times(schedule, list(self.questions))
@@ -668,6 +667,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument(
         "--counts", action="store_true", help="keep each follower's vote counts (the vote storm)"
+    )
+    parser.add_argument(
+        "--quiet",
+        type=float,
+        default=5.0,
+        help="at the report, stop waiting once nothing arrived for this long (default 5 s)",
     )
     parser.add_argument(
         "--reconnect",

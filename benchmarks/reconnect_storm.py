@@ -33,6 +33,7 @@ from fanout_scene import voters_needed
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CONNECT_LIMIT_SECONDS = 330.0
+QUIET_SECONDS = 30.0  # a survivor catching up may go silent for a while: wait longer for it
 
 
 def options() -> argparse.Namespace:
@@ -87,6 +88,8 @@ async def storm(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
                     "--channel",
                     channel,
                     "--reconnect",
+                    "--quiet",
+                    str(QUIET_SECONDS),
                     *pairs,
                 ],
                 plan,
@@ -110,7 +113,7 @@ async def storm(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
                 "killed_ns": killed_ns,
             }
             await followers.command("report " + json.dumps(schedule))
-            report = await followers.expect("report", REPORT_LIMIT_SECONDS)
+            report = await followers.expect("report", REPORT_LIMIT_SECONDS + 60)
             return {
                 "following": following,
                 "votes": {k: v for k, v in produced.items() if k not in ("event", "events")},
