@@ -214,7 +214,7 @@ class Crowd:
         while self.again and self.again[0][0] <= now:
             _, follower = self.again.pop(0)
             if follower.state == JOINING:
-                follower.sock.send(self.follow_frame)
+                follower.sock.send(self.follow_frame_for(follower))
         if now >= self.lag_due:
             self.lag.append(now - self.lag_due)
             self.lag_due = now + LAG_INTERVAL
@@ -581,7 +581,7 @@ class Crowd:
             "rejoined_within_10s": within(10.0),
             "rejoined_within_30s": within(30.0),
             "resets": sum(f.resets for f in following),
-            "reconnect_refusals": {k: v for k, v in self.refused.items() if ":" in k},
+            "follows_refused_then_sent_again": dict(self.refused),
             "steady_after_kill_ms": percentiles_ms(steady),
         }
 

@@ -15,6 +15,7 @@ import os
 import resource
 import sys
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -93,12 +94,16 @@ class GcPauses:
 
 async def obey(pauses: GcPauses) -> None:
     """A server's commands, until the driver closes stdin: `measure` starts counting the
-    collections, `report` announces them."""
+    collections, `report` announces them, `objects` announces how many objects of each type
+    the collector tracks (to see what each connection keeps alive)."""
     async for command in commands():
         if command == "measure":
             pauses.pauses.clear()
         elif command == "report":
             announce(event="gc", pauses=pauses.summary())
+        elif command == "objects":
+            counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+            announce(event="objects", total=sum(counts.values()), types=dict(counts))
 
 
 def cpu_seconds(pid: int) -> float:

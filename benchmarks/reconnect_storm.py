@@ -171,7 +171,8 @@ async def run(args: argparse.Namespace) -> int:
         f"second worker killed after {args.kill_after:g} s; app at {revision()}"
     )
     print(
-        f"moved {seen['moved']}, reconnect refusals {seen['reconnect_refusals'] or 'none'}; the "
+        f"moved {seen['moved']}, follows refused and sent again "
+        f"{seen['follows_refused_then_sent_again'] or 'none'}; the "
         f"survivor's own followers after the kill: p50 {steady['p50']:.0f} / p99 "
         f"{steady['p99']:.0f} / max {steady['max']:.0f} ms; all deliveries p99 "
         f"{seen['latency_ms']['p99']:.0f} ms"
