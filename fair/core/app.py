@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fair.core import health, i18n
@@ -29,20 +29,48 @@ from fair.core.security import SecurityMiddleware, visitor_of
 from fair.core.services import open_services
 from fair.core.settings import Settings, load_settings
 
+LIVE_PATH = "/ws"
+
+
+def activate_language(scope: Scope) -> None:
+    """The language chosen with the switcher or asked for by the browser, for the whole
+    request or socket; `viewer_of` (and the socket's handshake) then switch to the person's
+    saved one, once they know who is asking."""
+    request = HTTPConnection(scope)
+    chosen = request.cookies.get(i18n.LANGUAGE_COOKIE)
+    i18n.activate(i18n.negotiate(None, chosen, request.headers.get("accept-language")))
+
 
 class LanguageMiddleware:
-    """Activates, for the whole request or socket, the language chosen with the switcher or
-    asked for by the browser; `viewer_of` (and the socket's handshake) then switch to the
-    person's saved one, once they know who is asking."""
-
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in {"http", "websocket"}:
-            request = HTTPConnection(scope)
-            chosen = request.cookies.get(i18n.LANGUAGE_COOKIE)
-            i18n.activate(i18n.negotiate(None, chosen, request.headers.get("accept-language")))
+            activate_language(scope)
+        await self.app(scope, receive, send)
+
+
+class LiveSocketFirst:
+    """A socket to the live endpoint goes straight to it, ahead of the pages' middleware.
+
+    Each middleware, the router and the route would otherwise stay on the socket's stack for
+    as long as it is open (a coroutine each, times thousands of sockets) and wrap every frame
+    it is sent; none of them does anything for a websocket but the language, activated here.
+    """
+
+    def __init__(self, app: ASGIApp, endpoint: ASGIApp) -> None:
+        self.app = app
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "websocket"
+            and scope["path"].removeprefix(scope.get("root_path", "")) == LIVE_PATH
+        ):
+            activate_language(scope)
+            await self.endpoint(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 
@@ -89,13 +117,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *(route for feature in features for route in feature.routes),
         Route("/healthz", health.live),
         Route("/readyz", health.ready),
-        WebSocketRoute("/ws", LiveEndpoint()),
         Mount("/static", HashedStaticFiles(directory=STATIC_ROOT, assets=assets), name="static"),
     ]
     return Starlette(
         routes=routes,
         middleware=[
-            # Outermost, so that error pages and the security middleware's refusals shrink too.
+            Middleware(LiveSocketFirst, endpoint=LiveEndpoint()),
+            # Outermost of the pages', so that error pages and the security middleware's
+            # refusals shrink too.
             Middleware(CompressionMiddleware),
             Middleware(
                 SecurityMiddleware,

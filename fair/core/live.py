@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -223,8 +224,10 @@ async def _read(context: LiveContext) -> None:
     connection, websocket = context.connection, context.websocket
     settings = context.services.settings
     limit = settings.max_message_bytes
-    waiting: asyncio.Queue[CommandFrame] = asyncio.Queue(settings.commands_waiting)
-    runner = asyncio.create_task(_run_in_order(context, waiting), name="live-commands")
+    # The runner exists only while commands wait: most sockets send one follow, then only
+    # read, and a task parked on an empty queue per socket would cost thousands of them.
+    waiting: deque[CommandFrame] = deque()
+    runner: asyncio.Task[None] | None = None
     try:
         while connection.closing is None:
             message = await websocket.receive()
@@ -246,28 +249,34 @@ async def _read(context: LiveContext) -> None:
                 connection.push(error_frame(ref, frame.as_dict()))
             elif frame.type in IMMEDIATE:
                 await _execute(context, frame)
+            elif len(waiting) >= settings.commands_waiting:
+                busy = Unavailable(
+                    "live.busy",
+                    _("Too many of your actions are waiting. Please try again shortly."),
+                )
+                connection.push(error_frame(frame.ref, busy.as_dict()))
             else:
-                try:
-                    waiting.put_nowait(frame)
-                except asyncio.QueueFull:
-                    busy = Unavailable(
-                        "live.busy",
-                        _("Too many of your actions are waiting. Please try again shortly."),
+                waiting.append(frame)
+                if runner is None or runner.done():
+                    runner = asyncio.create_task(
+                        _run_in_order(context, waiting), name="live-commands"
                     )
-                    connection.push(error_frame(frame.ref, busy.as_dict()))
     finally:
-        runner.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
+        if runner is not None:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
 
 
 IMMEDIATE = frozenset({"live.ping"})
 """Commands the reader answers itself, ahead of any command still waiting."""
 
 
-async def _run_in_order(context: LiveContext, waiting: asyncio.Queue[CommandFrame]) -> None:
-    while True:
-        frame = await waiting.get()
+async def _run_in_order(context: LiveContext, waiting: deque[CommandFrame]) -> None:
+    """Run the waiting commands one after the other, then end (the reader starts another
+    runner when more come)."""
+    while waiting:
+        frame = waiting.popleft()
         try:
             await _execute(context, frame)
         except WebSocketDisconnect:
