@@ -4,7 +4,7 @@ No database, no queues, no hub: each vote's event frame is built once and
 written to every follower with `websockets.broadcast()`. It is what fan-out
 costs in Python with this library, the yardstick the fair is measured against.
 It speaks the part of the live protocol the benchmark uses: `live.follow`
-(head 0) and `qa.vote` (a count per question, one seq for the channel).
+(head 0), `live.ping` and `qa.vote` (a count per question, one seq for the channel).
 
     python benchmarks/fanout_ceiling_server.py --core 0
 """
@@ -38,6 +38,8 @@ class Ceiling:
                     self.followers.add(connection)
                     data = {"channel": command["data"]["channel"], "head": 0}
                     await connection.send(reply_frame(command.get("ref"), data))
+                elif kind == "live.ping":
+                    await connection.send(reply_frame(command.get("ref"), {}))
                 elif kind == "qa.vote":
                     frame, votes = self.votes.cast(command["data"])
                     websockets.broadcast(self.followers, frame)

@@ -41,6 +41,8 @@ class Naive:
                     self.followers.add(websocket)
                     data = {"channel": command["data"]["channel"], "head": 0}
                     await websocket.send_text(reply_frame(command.get("ref"), data))
+                elif kind == "live.ping":
+                    await websocket.send_text(reply_frame(command.get("ref"), {}))
                 elif kind == "qa.vote":
                     frame, votes = self.votes.cast(command["data"])
                     for follower in list(self.followers):
