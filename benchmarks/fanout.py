@@ -68,6 +68,20 @@ def options() -> argparse.Namespace:
         default=100,
         help="handshakes in flight while connecting (default 100)",
     )
+    add_service_options(parser)
+    args = parser.parse_args()
+    check_service_options(args)
+    args.modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+    unknown = set(args.modes) - set(MODE_NAMES)
+    if unknown or not args.modes:
+        parser.error(f"--modes takes a subset of {','.join(MODE_NAMES)}")
+    if args.clients < 1 or args.rate <= 0 or args.seconds <= 0:
+        parser.error("--clients, --rate and --seconds must be positive")
+    return args
+
+
+def add_service_options(parser: argparse.ArgumentParser) -> None:
+    """`--postgres` and `--redis`, for every benchmark that runs the two-worker mode."""
     parser.add_argument(
         "--postgres",
         default=os.environ.get(
@@ -80,16 +94,11 @@ def options() -> argparse.Namespace:
         default=os.environ.get("FAIR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         help="Redis for the redis mode",
     )
-    args = parser.parse_args()
-    args.modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
-    unknown = set(args.modes) - set(MODE_NAMES)
-    if unknown or not args.modes:
-        parser.error(f"--modes takes a subset of {','.join(MODE_NAMES)}")
-    if args.clients < 1 or args.rate <= 0 or args.seconds <= 0:
-        parser.error("--clients, --rate and --seconds must be positive")
+
+
+def check_service_options(args: argparse.Namespace) -> None:
     require_loopback(args.postgres)
     require_loopback(args.redis)
-    return args
 
 
 def say(message: str) -> None:
@@ -124,36 +133,13 @@ async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult
         await warm_up(deployment, channel)
         helpers: list[Child] = []
         try:
-            voters = await helper(
-                "voters",
-                "fanout_voters.py",
-                ["--rate", str(plan.rate), "--count", str(plan.count), "--scene", str(scene_file)],
-                plan,
-            )
-            helpers.append(voters)
-            await voters.expect("ready", READY_SECONDS)
+            voters = await start_voters(helpers, plan, scene_file, READY_SECONDS)
             await asyncio.sleep(SETTLE_SECONDS)
             rss_before = deployment.server_rss()
             say(f"[{mode}] connecting {args.clients} followers of {channel}")
-            pairs = [part for target in deployment.targets for part in (target.url, target.origin)]
-            followers = await helper(
-                "followers",
-                "fanout_followers.py",
-                [
-                    "--clients",
-                    str(args.clients),
-                    "--expected",
-                    str(plan.count),
-                    "--channel",
-                    channel,
-                    "--concurrency",
-                    str(args.concurrency),
-                    *pairs,
-                ],
-                plan,
+            followers, following = await start_followers(
+                helpers, plan, deployment, args.clients, "--concurrency", str(args.concurrency)
             )
-            helpers.append(followers)
-            following = await followers.expect("following", CONNECT_LIMIT_SECONDS)
             result.connect_seconds = following["seconds"]
             result.connect_failures = following["failures"]
             result.follows_refused = following["refused_then_followed"]
@@ -173,6 +159,43 @@ async def measure(mode: str, args: argparse.Namespace, plan: Plan) -> ModeResult
                 await child.stop()
     result.notes.extend(load_notes(result))
     return result
+
+
+async def start_voters(helpers: list[Child], plan: Plan, scene_file: Path, within: float) -> Child:
+    """The voters' process, once every voter's socket is open."""
+    voters = await helper(
+        "voters",
+        "fanout_voters.py",
+        ["--rate", str(plan.rate), "--count", str(plan.count), "--scene", str(scene_file)],
+        plan,
+    )
+    helpers.append(voters)
+    await voters.expect("ready", within)
+    return voters
+
+
+async def start_followers(
+    helpers: list[Child], plan: Plan, deployment: Deployment, clients: int, *extra: str
+) -> tuple[Child, dict[str, Any]]:
+    """The load generator's process, spread over every server; what it said once following."""
+    pairs = [part for target in deployment.targets for part in (target.url, target.origin)]
+    followers = await helper(
+        "followers",
+        "fanout_followers.py",
+        [
+            "--clients",
+            str(clients),
+            "--expected",
+            str(plan.count),
+            "--channel",
+            deployment.scene["channel"],
+            *extra,
+            *pairs,
+        ],
+        plan,
+    )
+    helpers.append(followers)
+    return followers, await followers.expect("following", CONNECT_LIMIT_SECONDS)
 
 
 @dataclass(frozen=True)

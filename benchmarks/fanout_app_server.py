@@ -13,9 +13,12 @@ import argparse
 import asyncio
 import contextlib
 import socket
+from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 from fanout_process import SERVER_CORE, GcPauses, announce, obey, prepare_process
+from starlette.types import ASGIApp
 
 from fair.core.app import create_app
 from fair.core.server import server_options
@@ -48,20 +51,21 @@ async def started_server(server: uvicorn.Server, task: asyncio.Task[None]) -> No
             await asyncio.sleep(0.01)
 
 
-async def serve() -> None:
+async def serve_under_uvicorn(
+    make_app: Callable[[str, int], tuple[ASGIApp, dict[str, Any]]], path: str
+) -> None:
+    """Serve `make_app(origin, port)`'s app and uvicorn options on a loopback port, announce
+    it, and obey the driver until it closes stdin."""
     pauses = GcPauses()
     sock = listening_socket()
     port = sock.getsockname()[1]
     origin = f"http://127.0.0.1:{port}"
-    settings = settings_for(origin, port)
-    config = uvicorn.Config(
-        create_app(settings), log_level="warning", backlog=2048, **server_options(settings)
-    )
-    server = uvicorn.Server(config)
+    app, options = make_app(origin, port)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", backlog=2048, **options))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         await started_server(server, task)
-        announce(event="ready", url=f"ws://127.0.0.1:{port}/ws", origin=origin)
+        announce(event="ready", url=f"ws://127.0.0.1:{port}{path}", origin=origin)
         await obey(pauses)
     finally:
         server.should_exit = True
@@ -70,12 +74,17 @@ async def serve() -> None:
         sock.close()
 
 
+def fair_app(origin: str, port: int) -> tuple[ASGIApp, dict[str, Any]]:
+    settings = settings_for(origin, port)
+    return create_app(settings), server_options(settings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--core", type=int, default=SERVER_CORE)
     args = parser.parse_args()
     prepare_process(args.core)
-    asyncio.run(serve())
+    asyncio.run(serve_under_uvicorn(fair_app, "/ws"))
 
 
 if __name__ == "__main__":

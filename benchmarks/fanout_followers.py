@@ -392,14 +392,7 @@ class Crowd:
         if follower.state == GONE:
             return
         follower.state = GONE
-        fd = follower.sock.fileno()
-        if fd >= 0:
-            self.by_fd.pop(fd, None)
-            try:
-                self.epoll.unregister(fd)
-            except (FileNotFoundError, ValueError, OSError):
-                pass
-            follower.sock.close()
+        self.close_socket(follower)
 
     # Reading.
 

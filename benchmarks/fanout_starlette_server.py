@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
+from typing import Any
 
-import uvicorn
-from fanout_app_server import listening_socket, started_server
+from fanout_app_server import serve_under_uvicorn
 from fanout_peers import Votes, reply_frame
-from fanout_process import SERVER_CORE, GcPauses, announce, obey, prepare_process
+from fanout_process import SERVER_CORE, prepare_process
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
+from starlette.types import ASGIApp
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 
@@ -57,33 +57,16 @@ class Naive:
             self.followers.discard(websocket)
 
 
-async def serve() -> None:
+def naive_app(origin: str, port: int) -> tuple[ASGIApp, dict[str, Any]]:
     naive = Naive()
-    pauses = GcPauses()
-    app = Starlette(routes=[WebSocketRoute("/", naive.endpoint)])
-    sock = listening_socket()
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        backlog=2048,
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        await started_server(server, task)
-        announce(event="ready", url=f"ws://127.0.0.1:{port}/", origin=f"http://127.0.0.1:{port}")
-        await obey(pauses)
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(task, 15)
-        sock.close()
+    options = {
+        "ws": "websockets-sansio",
+        "ws_per_message_deflate": False,
+        "ws_ping_interval": 20.0,
+        "ws_ping_timeout": 20.0,
+        "lifespan": "off",
+    }
+    return Starlette(routes=[WebSocketRoute("/", naive.endpoint)]), options
 
 
 def main() -> None:
@@ -91,7 +74,7 @@ def main() -> None:
     parser.add_argument("--core", type=int, default=SERVER_CORE)
     args = parser.parse_args()
     prepare_process(args.core)
-    asyncio.run(serve())
+    asyncio.run(serve_under_uvicorn(naive_app, "/"))
 
 
 if __name__ == "__main__":

@@ -19,14 +19,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from fanout import READY_SECONDS, REPORT_LIMIT_SECONDS, START_AFTER_SECONDS, helper, say, warm_up
-from fanout_deploy import Child, Plan, deploy, require_loopback
+from fanout import (
+    READY_SECONDS,
+    REPORT_LIMIT_SECONDS,
+    START_AFTER_SECONDS,
+    add_service_options,
+    check_service_options,
+    say,
+    start_followers,
+    start_voters,
+    warm_up,
+)
+from fanout_deploy import Child, Plan, deploy
 from fanout_process import LOAD_CORE, prepare_process
 from fanout_report import revision
 from fanout_scene import voters_needed
@@ -44,18 +53,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=10.0, help="votes per second (default 10)")
     parser.add_argument("--seconds", type=float, default=40.0, help="vote for (default 40)")
     parser.add_argument("--kill-after", type=float, default=10.0, help="seconds (default 10)")
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "FAIR_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
-        ),
-    )
-    parser.add_argument(
-        "--redis", default=os.environ.get("FAIR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    )
+    add_service_options(parser)
     args = parser.parse_args()
-    require_loopback(args.postgres)
-    require_loopback(args.redis)
+    check_service_options(args)
     return args
 
 
@@ -67,35 +67,17 @@ async def storm(args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
         await warm_up(deployment, channel)
         helpers: list[Child] = []
         try:
-            voters = await helper(
-                "voters",
-                "fanout_voters.py",
-                ["--rate", str(plan.rate), "--count", str(plan.count), "--scene", str(scene_file)],
-                plan,
-            )
-            helpers.append(voters)
-            await voters.expect("ready", READY_SECONDS)
-            pairs = [part for target in deployment.targets for part in (target.url, target.origin)]
+            voters = await start_voters(helpers, plan, scene_file, READY_SECONDS)
             say(f"connecting {args.clients} followers over two workers")
-            followers = await helper(
-                "followers",
-                "fanout_followers.py",
-                [
-                    "--clients",
-                    str(args.clients),
-                    "--expected",
-                    str(plan.count),
-                    "--channel",
-                    channel,
-                    "--reconnect",
-                    "--quiet",
-                    str(QUIET_SECONDS),
-                    *pairs,
-                ],
+            followers, following = await start_followers(
+                helpers,
                 plan,
+                deployment,
+                args.clients,
+                "--reconnect",
+                "--quiet",
+                str(QUIET_SECONDS),
             )
-            helpers.append(followers)
-            following = await followers.expect("following", CONNECT_LIMIT_SECONDS)
             start_ns = time.time_ns() + round(START_AFTER_SECONDS * 1e9)
             await voters.command("produce " + json.dumps({"start_ns": start_ns}))
             await asyncio.sleep(START_AFTER_SECONDS + args.kill_after)

@@ -18,14 +18,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from fanout import REPORT_LIMIT_SECONDS, START_AFTER_SECONDS, helper, say, warm_up
-from fanout_deploy import Child, Deployment, Plan, deploy, require_loopback
+from fanout import (
+    REPORT_LIMIT_SECONDS,
+    START_AFTER_SECONDS,
+    add_service_options,
+    check_service_options,
+    say,
+    start_followers,
+    start_voters,
+    warm_up,
+)
+from fanout_deploy import Child, Deployment, Plan, deploy
 from fanout_process import LOAD_CORE, cpu_seconds, prepare_process
 from fanout_report import revision
 from sqlalchemy import func, select
@@ -48,21 +56,12 @@ def options() -> argparse.Namespace:
     parser.add_argument("--questions", type=int, default=20, help="questions voted on (default 20)")
     parser.add_argument("--followers", type=int, default=2000, help="followers (default 2000)")
     parser.add_argument("--modes", default="redis", help="embedded and/or redis (default redis)")
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "FAIR_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
-        ),
-    )
-    parser.add_argument(
-        "--redis", default=os.environ.get("FAIR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    )
+    add_service_options(parser)
     args = parser.parse_args()
     args.modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
     if set(args.modes) - {"embedded", "redis"} or not args.modes:
         parser.error("--modes takes embedded and/or redis")
-    require_loopback(args.postgres)
-    require_loopback(args.redis)
+    check_service_options(args)
     return args
 
 
@@ -104,32 +103,10 @@ async def storm(mode: str, args: argparse.Namespace, plan: Plan) -> dict[str, An
         helpers: list[Child] = []
         try:
             say(f"[{mode}] connecting {args.voters} voters and {args.followers} followers")
-            voters = await helper(
-                "voters",
-                "fanout_voters.py",
-                ["--rate", str(plan.rate), "--count", str(plan.count), "--scene", str(scene_file)],
-                plan,
+            voters = await start_voters(helpers, plan, scene_file, CONNECT_LIMIT_SECONDS)
+            followers, following = await start_followers(
+                helpers, plan, deployment, args.followers, "--counts"
             )
-            helpers.append(voters)
-            await voters.expect("ready", CONNECT_LIMIT_SECONDS)
-            pairs = [part for target in deployment.targets for part in (target.url, target.origin)]
-            followers = await helper(
-                "followers",
-                "fanout_followers.py",
-                [
-                    "--clients",
-                    str(args.followers),
-                    "--expected",
-                    str(plan.count),
-                    "--channel",
-                    channel,
-                    "--counts",
-                    *pairs,
-                ],
-                plan,
-            )
-            helpers.append(followers)
-            following = await followers.expect("following", CONNECT_LIMIT_SECONDS)
             return await measure(deployment, voters, followers, plan, following)
         finally:
             for child in reversed(helpers):
