@@ -21,11 +21,9 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import redis.asyncio as redis
-from fanout_deploy import require_loopback
+from fanout_deploy import redis_namespace, require_loopback
 
 from fair.core.presence import MemoryPresence, PresenceStore, RedisPresence
 
@@ -58,25 +56,17 @@ async def measure(store: PresenceStore, people: int, repeat: int) -> dict[str, f
 async def run(args: argparse.Namespace) -> int:
     rows = []
     for people in args.people:
-        namespace = f"bench-presence-{uuid.uuid4().hex[:8]}"
-        stores: dict[str, PresenceStore] = {
-            "redis": RedisPresence(args.redis, namespace=namespace, timeout=10.0),
-            "memory": MemoryPresence(),
-        }
-        for name, store in stores.items():
-            try:
-                rows.append(
-                    {"store": name, "people": people, **await measure(store, people, args.repeat)}
-                )
-            finally:
-                await store.close()
-        client = redis.Redis.from_url(args.redis)
-        try:
-            keys = [key async for key in client.scan_iter(match=f"{namespace}:*")]
-            if keys:
-                await client.delete(*keys)
-        finally:
-            await client.aclose()
+        async with redis_namespace(args.redis) as namespace:
+            stores: dict[str, PresenceStore] = {
+                "redis": RedisPresence(args.redis, namespace=namespace, timeout=10.0),
+                "memory": MemoryPresence(),
+            }
+            for name, store in stores.items():
+                try:
+                    measured = await measure(store, people, args.repeat)
+                finally:
+                    await store.close()
+                rows.append({"store": name, "people": people, **measured})
     print(f"{'store':<7} {'people':>7} {'entries':>8} {'wall ms':>8} {'max':>8} {'CPU ms':>8}")
     for row in rows:
         print(
