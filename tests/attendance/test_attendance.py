@@ -4,13 +4,14 @@ across a day boundary, and its tables as CSV files for organisers only."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from fair.core.accounts.models import User
 from fair.core.accounts.roles import Role
@@ -134,6 +135,29 @@ async def test_a_person_is_counted_once_a_day_by_any_worker(
     async with db.reading() as session:
         people = set(await session.scalars(select(Attendance.person)))
     assert people == {"vbrowser-b", f"u{amina.id}"}, "the browser that logged in counts once"
+
+
+async def test_a_crowd_arriving_at_once_is_counted_in_a_few_transactions(db: Database) -> None:
+    """Three hundred visitors and an account arriving together (a worker's sockets after
+    another worker died) are each counted once, the account with its country, in a handful
+    of commits rather than one each; each call returns once its own visit is written."""
+    amina = await member(db, Role.PARTICIPANT, "Amina")
+    commits: list[int] = []
+
+    def counted(_connection: object) -> None:
+        commits.append(1)
+
+    event.listen(db.engine.sync_engine, "commit", counted)
+    try:
+        crowd = [anonymous(f"browser-{n}") for n in range(300)]
+        await asyncio.gather(*(attend(db, viewer) for viewer in [*crowd, amina.viewer, *crowd]))
+    finally:
+        event.remove(db.engine.sync_engine, "commit", counted)
+    async with db.reading() as session:
+        rows = (await session.execute(select(Attendance.person, Attendance.country))).all()
+    assert len(rows) == 301
+    assert (f"u{amina.id}", "SN") in rows
+    assert len(commits) <= 5, f"{len(commits)} commits for one crowd"
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ and done on the person's next visit.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import weakref
@@ -41,6 +42,8 @@ FAIR = "fair"
 """The place everyone on a page or connected is at."""
 ZONE_SECONDS = 60.0
 """How long a worker trusts the fair's time zone it read (an organiser may change it)."""
+VISITS_AT_ONCE = 500
+"""Visits written by one statement at most."""
 REMEMBERED = 200_000
 """A worker forgets whom it counted beyond this many (person, place, day): they cost one more
 write that finds the row there."""
@@ -51,17 +54,30 @@ class _Counted:
     seen: set[tuple[str, str, date]] = field(default_factory=set)
     zone: ZoneInfo | None = None
     zone_read_at: float = 0.0
+    zone_reading: asyncio.Task[ZoneInfo] | None = None
+    waiting: list[_Visit] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None
 
 
 _counted: weakref.WeakKeyDictionary[Database, _Counted] = weakref.WeakKeyDictionary()
 
 
 async def _zone(db: Database, counted: _Counted) -> ZoneInfo:
-    if counted.zone is None or time.monotonic() - counted.zone_read_at > ZONE_SECONDS:
-        async with db.reading() as session:
-            counted.zone = ZoneInfo(await fair_zone_name(session))
-        counted.zone_read_at = time.monotonic()
-    return counted.zone
+    """The fair's time zone, read at most once at a time however many visits ask for it."""
+    if counted.zone is not None and time.monotonic() - counted.zone_read_at <= ZONE_SECONDS:
+        return counted.zone
+    loop = asyncio.get_running_loop()
+    reading = counted.zone_reading
+    if reading is None or reading.done() or reading.get_loop() is not loop:
+        reading = counted.zone_reading = asyncio.create_task(_read_zone(db, counted))
+    return await asyncio.shield(reading)
+
+
+async def _read_zone(db: Database, counted: _Counted) -> ZoneInfo:
+    async with db.reading() as session:
+        zone = ZoneInfo(await fair_zone_name(session))
+    counted.zone, counted.zone_read_at = zone, time.monotonic()
+    return zone
 
 
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
@@ -69,36 +85,92 @@ def local_day(moment: datetime, zone: ZoneInfo) -> date:
 
 
 async def attend(db: Database, viewer: Viewer, place: str = FAIR) -> None:
-    """`viewer` is at `place` now: counted once per day (of the fair's zone)."""
+    """`viewer` is at `place` now: counted once per day (of the fair's zone).
+
+    Visits are written in groups: while one group's transaction runs, the visits that
+    arrive wait for it and then go together in the next one (one statement for all of
+    them). Each call returns once its visit is written (or given up), so a lone visit costs
+    one transaction as before, and a crowd reconnecting at once a handful, not thousands.
+    """
     counted = _counted.setdefault(db, _Counted())
     now = utcnow()
     try:
         day = local_day(now, await _zone(db, counted))
-        key = (viewer.person, place, day)
-        if key in counted.seen:
-            return
-        async with db.transaction() as tx:
-            country = None
-            if viewer.user_id is not None:
-                country = await tx.session.scalar(
-                    select(User.country).where(User.id == viewer.user_id)
-                )
-
-            values = {
-                "person": viewer.person,
-                "place": place,
-                "day": day,
-                "user_id": viewer.user_id,
-                "country": country,
-                "first_at": now,
-            }
-            await tx.session.execute(_insert_if_missing(tx.session).values(**values))
     except (Unavailable, SQLAlchemyError, OSError) as error:
         logger.warning("attendance not counted now: %s", type(error).__name__)
         return
-    if len(counted.seen) >= REMEMBERED:
-        counted.seen.clear()
-    counted.seen.add(key)
+    key = (viewer.person, place, day)
+    if key in counted.seen:
+        return
+    loop = asyncio.get_running_loop()
+    visit = _Visit(key, viewer.user_id, now, loop.create_future())
+    writer = counted.writer
+    if writer is not None and writer.get_loop() is not loop:
+        # Left by another event loop (a test's): its visits cannot be answered here.
+        counted.waiting = [v for v in counted.waiting if v.written.get_loop() is loop]
+        writer = None
+    if writer is None or writer.done():
+        counted.writer = asyncio.create_task(_write_visits(db, counted), name="attendance")
+    counted.waiting.append(visit)
+    # The write goes on if this caller is cancelled (its socket closed): others wait for it.
+    await asyncio.shield(visit.written)
+
+
+@dataclass
+class _Visit:
+    key: tuple[str, str, date]
+    user_id: int | None
+    at: datetime
+    written: asyncio.Future[None]
+
+
+async def _write_visits(db: Database, counted: _Counted) -> None:
+    """Write what waits, a group at a time, until nothing does."""
+    while counted.waiting:
+        group, counted.waiting = counted.waiting[:VISITS_AT_ONCE], counted.waiting[VISITS_AT_ONCE:]
+        try:
+            await _write_group(db, group)
+        except (Unavailable, SQLAlchemyError, OSError) as error:
+            logger.warning("attendance not counted now: %s", type(error).__name__)
+        else:
+            if len(counted.seen) + len(group) >= REMEMBERED:
+                counted.seen.clear()
+            counted.seen.update(visit.key for visit in group)
+        finally:
+            for visit in group:
+                if not visit.written.done():
+                    visit.written.set_result(None)
+
+
+async def _write_group(db: Database, group: list[_Visit]) -> None:
+    firsts: dict[tuple[str, str, date], _Visit] = {}
+    for visit in group:
+        firsts.setdefault(visit.key, visit)
+    async with db.transaction() as tx:
+        accounts = {visit.user_id for visit in firsts.values() if visit.user_id is not None}
+        countries = (
+            dict(
+                (
+                    await tx.session.execute(
+                        select(User.id, User.country).where(User.id.in_(accounts))
+                    )
+                ).all()
+            )
+            if accounts
+            else {}
+        )
+        rows = [
+            {
+                "person": person,
+                "place": place,
+                "day": day,
+                "user_id": visit.user_id,
+                "country": countries.get(visit.user_id) if visit.user_id is not None else None,
+                "first_at": visit.at,
+            }
+            for (person, place, day), visit in firsts.items()
+        ]
+        await tx.session.execute(_insert_if_missing(tx.session).values(rows))
 
 
 async def logging_in(db: Database, visitor: str) -> None:
