@@ -22,7 +22,7 @@ from fair.core.features import load_features
 from fair.core.services import open_services
 from fair.core.settings import SettingsError
 from fair.core.tables import utcnow
-from tests.conftest import make_settings
+from tests.conftest import QUIET_JOBS, make_settings
 from tests.support.databases import configured_features
 from tests.support.discussions import discussion, round_in
 from tests.support.jobs import QUICK
@@ -31,11 +31,12 @@ from tests.support.qa import Member, member
 
 @pytest.fixture
 async def services(database_url: str, tmp_path: Path) -> AsyncIterator[Services]:
-    """Services with every feature (the export renders their templates), jobs run by hand,
+    """Services with every feature (the export renders their templates), the export job run
+    by hand only (the runner's own tick would build the same export beside the test's call),
     handbooks written under `tmp_path`, three kept per scope."""
-    settings = make_settings(database_url, **QUICK).with_section(
-        DiscussionsSettings, handbook_dir=str(tmp_path / "handbooks"), handbook_keep=3
-    )
+    settings = make_settings(
+        database_url, **QUICK, jobs_off=(*QUIET_JOBS, "discussions.handbook_exports")
+    ).with_section(DiscussionsSettings, handbook_dir=str(tmp_path / "handbooks"), handbook_keep=3)
     async with open_services(settings, load_features(configured_features())) as made:
         yield made
 
