@@ -143,8 +143,9 @@ class Crowd:
         self.followers: list[Follower] = []
         self.failures: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()  # follows refused for a passing reason, sent again
-        self.again: list[tuple[float, Follower]] = []
-        self.reconnecting: list[tuple[float, int, Follower]] = []
+        # What is due later, soonest first: a follow to send again on the same socket, or a
+        # socket to open again (--reconnect).
+        self.timers: list[tuple[float, int, str, Follower]] = []
         self.rejoined: list[float] = []  # seconds from losing a socket to following again
         self.moved = array("b")  # per delivery: to a follower that has been moved
         self.started = 0
@@ -210,11 +211,7 @@ class Crowd:
             elif mask & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
                 self.readable(follower, arrived)
         now = time.monotonic()
-        self.reconnect_due(now)
-        while self.again and self.again[0][0] <= now:
-            _, follower = self.again.pop(0)
-            if follower.state == JOINING:
-                follower.sock.send(self.follow_frame_for(follower))
+        self.run_timers(now)
         if now >= self.lag_due:
             self.lag.append(now - self.lag_due)
             self.lag_due = now + LAG_INTERVAL
@@ -275,19 +272,24 @@ class Crowd:
     def schedule_reconnect(self, follower: Follower) -> None:
         delay = min(5.0, 0.5 * 2**follower.retries)
         follower.retries += 1
-        due = time.monotonic() + delay / 2 + random.random() * delay / 2
-        heapq.heappush(self.reconnecting, (due, id(follower), follower))
+        self.later(delay / 2 + random.random() * delay / 2, "connect", follower)
 
-    def reconnect_due(self, now: float) -> None:
-        while self.reconnecting and self.reconnecting[0][0] <= now:
-            _, _, follower = heapq.heappop(self.reconnecting)
-            if now - follower.dropped_at > RECONNECT_LIMIT_SECONDS:
+    def later(self, delay: float, action: str, follower: Follower) -> None:
+        heapq.heappush(self.timers, (time.monotonic() + delay, id(follower), action, follower))
+
+    def run_timers(self, now: float) -> None:
+        while self.timers and self.timers[0][0] <= now:
+            _, _, action, follower = heapq.heappop(self.timers)
+            if action == "follow":
+                if follower.state == JOINING:
+                    follower.sock.send(self.follow_frame_for(follower))
+            elif now - follower.dropped_at > RECONNECT_LIMIT_SECONDS:
                 self.joining -= 1
                 self.failures["reconnect-gave-up"] += 1
                 follower.state = GONE
-                continue
-            url, origin = self.targets[0]
-            self.open_socket(follower, url, origin)
+            else:
+                url, origin = self.targets[0]
+                self.open_socket(follower, url, origin)
 
     def close_socket(self, follower: Follower) -> None:
         fd = follower.sock.fileno()
@@ -355,7 +357,7 @@ class Crowd:
             if code in PASSING or code.endswith(".rate_limited"):
                 # As the page does (live.js): ask again after a while, on the same socket.
                 self.refused[code] += 1
-                self.again.append((time.monotonic() + FOLLOW_AGAIN_SECONDS, follower))
+                self.later(FOLLOW_AGAIN_SECONDS, "follow", follower)
                 return
             self.joining -= 1
             self.fail(follower, f"refused:{code}", counted=True)
